@@ -1,0 +1,571 @@
+/*
+ * actors.c -- persons, countries, organisations and places in the text.
+ *
+ * Exports sx__actors_run (sx_int.h).  Fills w->actors (one per distinct
+ * actor), w->ams (every mention, with its token range) and w->pms (place
+ * mentions).  Recognized forms, tried at each token in this order:
+ *   [Demonym] Title [Name]     "Russian President Vladimir Putin",
+ *                              "Secretary of State Rex Tillerson",
+ *                              "President Trump" (surname + office + date
+ *                              against the people gazetteer)
+ *   Full name                  "Vladimir Putin" (gazetteer, with aliases)
+ *   Surname                    "Putin" once the person is known in the
+ *                              document, or when the gazetteer has exactly
+ *                              one holder of an office on the DCT
+ *   Unknown person             2-3 capitalized words introduced by a title,
+ *                              followed by an appositive (", director of")
+ *                              or a speech verb, or after "according to"
+ *   Organisation               "NATO", "the U.N.", "G-20"
+ *   Country                    "Russia", "the U.S."; metonyms "Moscow",
+ *                              "the Kremlin" (a place after "in/at/to")
+ *   Role noun                  "the U.S. diplomat", "the Russian leader" ->
+ *                              latest person of that country and office
+ *   Group                      "the two leaders", "both leaders", "the two
+ *                              countries" -> the two latest of that kind
+ *   Pronoun                    he, she (resolved by events.c to a speaker)
+ * Gazetteer words match only capitalized text ("Trump", never "trump").
+ * Country names come from ICU region data; the rest from data/ (TSV files).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sx_int.h"
+
+#define SX__MAXM 8
+
+static int cap(const sx__tok *t) { return (t->flags & SX_TF_CAP) && (t->flags & (SX_TF_WORD | SX_TF_NUM)); }
+
+static int32_t dct_ymd(const sx__work *w)
+{
+    return w->dct ? w->dct->year * 10000 + w->dct->month * 100 + w->dct->day : 0;
+}
+
+/* Finds or adds an actor; returns its index or -1 on OOM. */
+static int32_t actor_get(sx__work *w, sx_actor_kind kind, const char *name, const char *country,
+                         const char *title, const char *cls, int32_t cp0, int32_t cp1)
+{
+    for (size_t i = 0; i < w->n_actors; i++)
+        if (w->actors[i].kind == kind && !strcmp(w->actors[i].name, name)) {
+            w->actors[i].mentions++;
+            if (!w->actors[i].title && title && *title) w->actors[i].title = sx__strdup(title);
+            if (!w->actors[i].country && country && *country) w->actors[i].country = sx__strdup(country);
+            if (!w->actor_cls[i] && cls) w->actor_cls[i] = cls;
+            return (int32_t)i;
+        }
+    int ok;
+    SX__GROW(w->actors, w->n_actors, w->cap_actors, ok);
+    if (!ok) return -1;
+    size_t cap_cls = w->cap_actor_cls;
+    SX__GROW(w->actor_cls, w->n_actors, cap_cls, ok);
+    if (!ok) return -1;
+    w->cap_actor_cls = cap_cls;
+    sx_actor *a = &w->actors[w->n_actors];
+    memset(a, 0, sizeof *a);
+    a->kind = kind;
+    a->name = sx__strdup(name);
+    a->country = country && *country ? sx__strdup(country) : NULL;
+    a->title = title && *title ? sx__strdup(title) : NULL;
+    a->first_start = cp0;
+    a->first_end = cp1;
+    a->mentions = 1;
+    if (!a->name) return -1;
+    w->actor_cls[w->n_actors] = cls;
+    return (int32_t)w->n_actors++;
+}
+
+static int add_mention(sx__work *w, size_t t0, size_t t1, int32_t actor)
+{
+    int ok;
+    /* "U.S." keeps its final dot, so "the U.S. and Russia" coordinates */
+    if (t1 < w->n_toks && (w->toks[t1 - 1].flags & SX_TF_DOT) && strchr(w->toks[t1 - 1].low, '.') &&
+        w->toks[t1].sent == w->toks[t1 - 1].sent)
+        t1++;
+    SX__GROW(w->ams, w->n_ams, w->cap_ams, ok);
+    if (!ok) return 0;
+    sx__amention *m = &w->ams[w->n_ams++];
+    memset(m, 0, sizeof *m);
+    m->tok_start = (int32_t)t0;
+    m->tok_end = (int32_t)t1;
+    m->actor = actor;
+    return 1;
+}
+
+/* Gazetteer row of a person by surname (and optional office class and
+ * country), in office on the DCT or, without a DCT, unique. */
+static int32_t person_by_surname(const sx__work *w, const char *low, const char *cls,
+                                 const char *country, int need_office)
+{
+    const sx__lexicon *L = sx__lex();
+    int32_t day = dct_ymd(w), best = -1, nbest = 0;
+    const char *best_name = NULL;
+    for (size_t i = 0; i < L->n_people; i++) {
+        const sx__person *p = &L->people[i];
+        /* compare case-insensitively: surname is as written in the data */
+        if (strlen(p->surname) != strlen(low)) continue;
+        int same = 1;
+        for (size_t k = 0; low[k] && same; k++) {
+            char a = p->surname[k];
+            if (a >= 'A' && a <= 'Z') a = (char)(a + 32);
+            same = a == low[k];
+        }
+        if (!same) continue;
+        if (country && *country && strcmp(p->country, country)) continue;
+        if (cls && cls[0] != '@' && strcmp(cls, "other") && strcmp(cls, "honorific")) {
+            int compat = !strcmp(p->role, cls) ||
+                         ((!strcmp(cls, "head_of_state") || !strcmp(cls, "head_of_government")) &&
+                          (!strcmp(p->role, "head_of_state") || !strcmp(p->role, "head_of_government")));
+            if (!compat) continue;
+        }
+        int in_office = day ? (p->start <= day && day < p->end) : 0;
+        /* a year of grace: "former President Obama" still needs a match */
+        if (day && !in_office && need_office) continue;
+        if (best_name && !strcmp(best_name, p->name)) {
+            if (in_office) best = (int32_t)i;
+            continue;
+        }
+        if (day && in_office) {
+            if (best >= 0 && nbest && L->people[best].start <= day && day < L->people[best].end) nbest++;
+            else nbest = 1;
+            best = (int32_t)i;
+            best_name = p->name;
+        } else if (best < 0 || !(day && L->people[best].start <= day && day < L->people[best].end)) {
+            if (best < 0) nbest = 1;
+            else if (!best_name || strcmp(best_name, p->name)) nbest++;
+            best = (int32_t)i;
+            best_name = p->name;
+        }
+    }
+    return nbest == 1 ? best : -1;
+}
+
+/* An in-document person whose surname (last name token) is low. */
+static int32_t known_surname(const sx__work *w, const char *low)
+{
+    for (size_t i = w->n_actors; i-- > 0;) {
+        const sx_actor *a = &w->actors[i];
+        if (a->kind != SX_ACTOR_PERSON) continue;
+        const char *sp = strrchr(a->name, ' ');
+        const char *sur = sp ? sp + 1 : a->name;
+        size_t n = strlen(low);
+        if (strlen(sur) != n) continue;
+        int same = 1;
+        for (size_t k = 0; k < n && same; k++) {
+            char c = sur[k];
+            if (c >= 'A' && c <= 'Z') c = (char)(c + 32);
+            same = c == low[k];
+        }
+        if (same) return (int32_t)i;
+    }
+    return -1;
+}
+
+static const char *const function_words[] = {
+    "the", "a", "an", "in", "on", "at", "but", "and", "or", "for", "of", "to", "as", "if",
+    "while", "when", "after", "before", "since", "still", "many", "some", "democrats",
+    "republicans", "critics", "officials", "pool", "both", "there", "this", "that", "these",
+    "those", "his", "her", "their", "our", "its", "we", "they", "he", "she", "it", "i",
+    "nobody", "once", "so", "however", "meanwhile", "also", "during", "under", "with", NULL};
+
+static int is_function_word(const char *low)
+{
+    for (const char *const *p = function_words; *p; p++)
+        if (!strcmp(low, *p)) return 1;
+    return 0;
+}
+
+/* Is token k the start of something that is not a person name? */
+static int blocks_name(const sx__work *w, size_t k)
+{
+    const sx__tok *t = &w->toks[k];
+    if (!(t->flags & SX_TF_WORD) || !cap(t) || (t->flags & SX_TF_ALLCAP)) return 1;
+    if (w->in_timex[k]) return 1;
+    if (t->lex & (SX_LX_MONTH | SX_LX_WEEKDAY)) return 1;
+    sx__match mm[SX__MAXM];
+    int nm;
+    if (sx__phrase_match(w, k, SX_PH_MASK(SX_PH_COUNTRY) | SX_PH_MASK(SX_PH_METONYM) |
+                                   SX_PH_MASK(SX_PH_DEMONYM) | SX_PH_MASK(SX_PH_ORG) |
+                                   SX_PH_MASK(SX_PH_PLACE) | SX_PH_MASK(SX_PH_TITLE),
+                         mm, SX__MAXM, &nm))
+        return 1;
+    return 0;
+}
+
+/* Capitalized name tokens from k (at most 3); returns the count. */
+static size_t name_run(const sx__work *w, size_t k)
+{
+    size_t n = 0;
+    while (n < 3 && k + n < w->n_toks && w->toks[k + n].sent == w->toks[k].sent && !blocks_name(w, k + n)) {
+        if (n > 0 && (w->toks[k + n].flags & SX_TF_NL)) break;
+        n++;
+        if (w->toks[k + n - 1].flags & SX_TF_POSS) break; /* "Putin's" ends a name */
+        /* "Moo-hyun": a hyphen glued on both sides continues the name */
+        if (k + n + 1 < w->n_toks && !strcmp(w->toks[k + n].low, "-") &&
+            !(w->toks[k + n].flags & SX_TF_SPACE) && !(w->toks[k + n + 1].flags & SX_TF_SPACE) &&
+            (w->toks[k + n + 1].flags & SX_TF_WORD))
+            n += 2;
+    }
+    return n;
+}
+
+static char *tokens_text(const sx__work *w, size_t t0, size_t t1)
+{
+    char *s = sx__cp_substr(w, w->toks[t0].cp_start, w->toks[t1 - 1].cp_end);
+    if (!s) return NULL;
+    /* drop a possessive "'s" / "’s" at the end */
+    size_t n = strlen(s);
+    if (n > 2 && s[n - 1] == 's' && s[n - 2] == '\'') s[n - 2] = '\0';
+    else if (n > 4 && s[n - 1] == 's' && (unsigned char)s[n - 2] == 0x99 &&
+             (unsigned char)s[n - 3] == 0x80 && (unsigned char)s[n - 4] == 0xE2)
+        s[n - 4] = '\0';
+    return s;
+}
+
+/* Is the previous token a locative preposition? Returns its index or -1. */
+static int32_t locative_before(const sx__work *w, size_t i)
+{
+    size_t k = i;
+    if (k > 0 && !strcmp(w->toks[k - 1].low, "the")) k--;
+    if (k == 0 || w->toks[k - 1].sent != w->toks[i].sent) return -1;
+    static const char *const preps[] = {"in", "at", "to", "from", "near", "outside", "around",
+                                        "inside", "across", "throughout", "into", NULL};
+    for (const char *const *p = preps; *p; p++)
+        if (!strcmp(w->toks[k - 1].low, *p)) return (int32_t)(k - 1);
+    return -1;
+}
+
+static int add_place(sx__work *w, size_t t0, size_t t1, int32_t prep, int32_t country, int whole,
+                     const char *name)
+{
+    int ok;
+    SX__GROW(w->pms, w->n_pms, w->cap_pms, ok);
+    if (!ok) return 0;
+    sx__pmention *p = &w->pms[w->n_pms++];
+    memset(p, 0, sizeof *p);
+    p->tok_start = (int32_t)t0;
+    p->tok_end = (int32_t)t1;
+    p->prep = prep;
+    p->country = country;
+    p->is_country = whole;
+    sx__copy(p->name, sizeof p->name, name);
+    return 1;
+}
+
+/* The latest person mention matching a country and office class. */
+static int32_t latest_person(const sx__work *w, const char *country, const char *cls, int32_t skip)
+{
+    for (size_t i = w->n_ams; i-- > 0;) {
+        const sx__amention *m = &w->ams[i];
+        if (m->actor < 0 || m->actor == skip) continue;
+        const sx_actor *a = &w->actors[m->actor];
+        if (a->kind != SX_ACTOR_PERSON) continue;
+        if (country && (!a->country || strcmp(a->country, country))) continue;
+        const char *ac = w->actor_cls[m->actor];
+        if (cls && !strcmp(cls, "@leader")) {
+            if (!ac || (strcmp(ac, "head_of_state") && strcmp(ac, "head_of_government"))) continue;
+        } else if (cls && !strcmp(cls, "@diplomat")) {
+            if (!ac || (strcmp(ac, "foreign_minister") && strcmp(ac, "deputy_foreign_minister") &&
+                        strcmp(ac, "other")))
+                continue;
+        }
+        return m->actor;
+    }
+    return -1;
+}
+
+/* "the two leaders", "both leaders", "the two countries", "the two sides" */
+static size_t try_group(sx__work *w, size_t i)
+{
+    size_t j = i;
+    if (!strcmp(w->toks[j].low, "the") && j + 1 < w->n_toks && !strcmp(w->toks[j + 1].low, "two")) j += 2;
+    else if (!strcmp(w->toks[j].low, "both")) j += 1;
+    else return 0;
+    if (j >= w->n_toks || w->toks[j].sent != w->toks[i].sent) return 0;
+    const char *n = w->toks[j].low;
+    int persons;
+    if (!strcmp(n, "leaders") || !strcmp(n, "presidents") || !strcmp(n, "men") || !strcmp(n, "heads"))
+        persons = 1;
+    else if (!strcmp(n, "countries") || !strcmp(n, "nations") || !strcmp(n, "governments") ||
+             !strcmp(n, "sides"))
+        persons = 0;
+    else return 0;
+    int32_t got[2];
+    int ng = 0;
+    for (size_t k = w->n_ams; k-- > 0 && ng < 2;) {
+        const sx__amention *m = &w->ams[k];
+        if (m->actor < 0) continue;
+        const sx_actor *a = &w->actors[m->actor];
+        if (persons ? a->kind != SX_ACTOR_PERSON : a->kind != SX_ACTOR_COUNTRY) continue;
+        if (persons) {
+            const char *ac = w->actor_cls[m->actor];
+            if (!strcmp(n, "leaders") && ac && strcmp(ac, "head_of_state") && strcmp(ac, "head_of_government"))
+                continue;
+        }
+        if (ng == 1 && got[0] == m->actor) continue;
+        got[ng++] = m->actor;
+    }
+    if (ng < 2) return 0;
+    if (!add_mention(w, i, j + 1, -1)) return 0;
+    sx__amention *m = &w->ams[w->n_ams - 1];
+    m->n_group = 2;
+    m->group = 1;
+    m->group_actors[0] = got[1];
+    m->group_actors[1] = got[0];
+    return j + 1 - i;
+}
+
+/* Title-led person: [Demonym] [former] Title [.] Name */
+static size_t try_titled(sx__work *w, size_t i)
+{
+    size_t j = i;
+    const char *country = NULL;
+    sx__match mm[SX__MAXM];
+    int nm;
+    const sx__lexicon *L = sx__lex();
+    if (!strcmp(w->toks[j].low, "former")) j++;
+    if (j < w->n_toks && cap(&w->toks[j])) {
+        int32_t n = sx__phrase_match(w, j, SX_PH_MASK(SX_PH_DEMONYM) | SX_PH_MASK(SX_PH_COUNTRY), mm, SX__MAXM, &nm);
+        if (n && j + (size_t)n < w->n_toks) {
+            country = L->countries[mm[0].id].alpha3;
+            j += (size_t)n;
+        }
+    }
+    if (j < w->n_toks && !strcmp(w->toks[j].low, "former")) j++;
+    if (j >= w->n_toks || !cap(&w->toks[j])) return 0;
+    int32_t tn = sx__phrase_match(w, j, SX_PH_MASK(SX_PH_TITLE), mm, SX__MAXM, &nm);
+    if (!tn) return 0;
+    const sx__title *title = &L->titles[mm[0].id];
+    if (title->cls[0] == '@') return 0;
+    size_t k = j + (size_t)tn;
+    if (k < w->n_toks && !strcmp(w->toks[k].low, ".") && !(w->toks[k].flags & SX_TF_SPACE)) k++;
+    if (k >= w->n_toks || w->toks[k].sent != w->toks[i].sent) return 0;
+    /* full name from the gazetteer */
+    int32_t pn = sx__phrase_match(w, k, SX_PH_MASK(SX_PH_PERSON), mm, SX__MAXM, &nm);
+    const char *cls = !strcmp(title->cls, "honorific") ? NULL : title->cls;
+    int32_t actor;
+    if (pn && cap(&w->toks[k])) {
+        const sx__person *p = &L->people[mm[0].id];
+        /* prefer the row of this person in office on the DCT */
+        int32_t row = person_by_surname(w, w->toks[k + (size_t)pn - 1].low, NULL, p->country, 0);
+        const char *pcls = row >= 0 && !strcmp(L->people[row].name, p->name) ? L->people[row].role : p->role;
+        actor = actor_get(w, SX_ACTOR_PERSON, p->name, p->country, title->display, pcls,
+                          w->toks[i].cp_start, w->toks[k + (size_t)pn - 1].cp_end);
+        k += (size_t)pn;
+    } else {
+        size_t n = name_run(w, k);
+        if (!n) return 0;
+        const char *last = w->toks[k + n - 1].low;
+        int32_t known = known_surname(w, last);
+        int32_t row = person_by_surname(w, last, cls, country, n == 1);
+        if (n == 1 && known >= 0) {
+            actor = known;
+            w->actors[actor].mentions++;
+        } else if (row >= 0) {
+            const sx__person *p = &L->people[row];
+            actor = actor_get(w, SX_ACTOR_PERSON, p->name, p->country, title->display, p->role,
+                              w->toks[i].cp_start, w->toks[k + n - 1].cp_end);
+        } else {
+            if (n == 1 && !cls) return 0; /* "Mr. X" alone: too little to go on */
+            char *name = tokens_text(w, k, k + n);
+            if (!name) return 0;
+            actor = actor_get(w, SX_ACTOR_PERSON, name, country, title->display, cls,
+                              w->toks[i].cp_start, w->toks[k + n - 1].cp_end);
+            free(name);
+        }
+        k += n;
+    }
+    if (actor < 0) return 0;
+    if (!add_mention(w, i, k, actor)) return 0;
+    return k - i;
+}
+
+/* "the U.S. diplomat", "the Russian leader", "the president" */
+static size_t try_role_noun(sx__work *w, size_t i)
+{
+    if (strcmp(w->toks[i].low, "the")) return 0;
+    size_t j = i + 1;
+    const char *country = NULL;
+    sx__match mm[SX__MAXM];
+    int nm;
+    const sx__lexicon *L = sx__lex();
+    if (j < w->n_toks && cap(&w->toks[j])) {
+        int32_t n = sx__phrase_match(w, j, SX_PH_MASK(SX_PH_DEMONYM) | SX_PH_MASK(SX_PH_COUNTRY), mm, SX__MAXM, &nm);
+        if (n) {
+            country = L->countries[mm[0].id].alpha3;
+            j += (size_t)n;
+            if (j < w->n_toks && !strcmp(w->toks[j].low, ".")) j++;
+        }
+    }
+    if (j < w->n_toks && !strcmp(w->toks[j].low, "top")) {
+        /* "the top U.S. diplomat" */
+    }
+    int32_t tn = sx__phrase_match(w, j, SX_PH_MASK(SX_PH_TITLE), mm, SX__MAXM, &nm);
+    if (!tn || w->toks[j].sent != w->toks[i].sent) return 0;
+    const sx__title *title = &L->titles[mm[0].id];
+    const char *cls = title->cls;
+    if (!strcmp(cls, "head_of_state") || !strcmp(cls, "head_of_government")) cls = "@leader";
+    if (cls[0] != '@') return 0;
+    if (!strcmp(cls, "@leader") && !country && strcmp(w->toks[j].low, "president")) return 0;
+    if (!strcmp(w->toks[j + (size_t)tn - 1].low, "leaders") || !strcmp(w->toks[j + (size_t)tn - 1].low, "diplomats"))
+        return 0;
+    int32_t a = latest_person(w, country, cls, -1);
+    if (a < 0) return 0;
+    w->actors[a].mentions++;
+    if (!add_mention(w, i, j + (size_t)tn, a)) return 0;
+    return j + (size_t)tn - i;
+}
+
+static size_t try_gazetteer(sx__work *w, size_t i)
+{
+    const sx__lexicon *L = sx__lex();
+    const sx__tok *t = &w->toks[i];
+    sx__match mm[SX__MAXM];
+    int nm;
+    if (!cap(t)) return 0;
+    int32_t n = sx__phrase_match(w, i, SX_PH_MASK(SX_PH_PERSON) | SX_PH_MASK(SX_PH_ORG) |
+                                           SX_PH_MASK(SX_PH_COUNTRY) | SX_PH_MASK(SX_PH_METONYM) |
+                                           SX_PH_MASK(SX_PH_PLACE),
+                                 mm, SX__MAXM, &nm);
+    if (!n) return 0;
+    /* single short all-caps keys ("US", "IS") must be all caps in the text */
+    if (n == 1 && t->low_len <= 3 && !(t->flags & SX_TF_ALLCAP) && t->low_len > 0 &&
+        strchr(t->low, '.') == NULL && mm[0].kind != SX_PH_PERSON) {
+        /* "Us" at a sentence start is no country */
+        if (mm[0].kind == SX_PH_COUNTRY || mm[0].kind == SX_PH_ORG) return 0;
+    }
+    size_t end = i + (size_t)n;
+    int32_t cp0 = t->cp_start, cp1 = w->toks[end - 1].cp_end;
+    int32_t prep = locative_before(w, i);
+    const sx__match *best = &mm[0];
+    /* A city that is also a metonym ("Moscow") is a place after a locative
+     * preposition and an actor otherwise. */
+    int has_place = 0, has_meto = 0;
+    for (int k = 0; k < nm; k++) {
+        if (mm[k].kind == SX_PH_PLACE) has_place = 1;
+        if (mm[k].kind == SX_PH_METONYM) has_meto = 1;
+    }
+    if (best->kind == SX_PH_PERSON) {
+        const sx__person *p = &L->people[best->id];
+        int32_t row = person_by_surname(w, w->toks[end - 1].low, NULL, p->country, 0);
+        const char *pcls = row >= 0 && !strcmp(L->people[row].name, p->name) ? L->people[row].role : p->role;
+        int32_t a = actor_get(w, SX_ACTOR_PERSON, p->name, p->country, NULL, pcls, cp0, cp1);
+        return a >= 0 && add_mention(w, i, end, a) ? end - i : 0;
+    }
+    if (best->kind == SX_PH_ORG) {
+        const sx__org *o = &L->orgs[best->id];
+        int32_t a = actor_get(w, SX_ACTOR_ORG, o->shortname, NULL, NULL, NULL, cp0, cp1);
+        return a >= 0 && add_mention(w, i, end, a) ? end - i : 0;
+    }
+    if (best->kind == SX_PH_COUNTRY || (best->kind == SX_PH_METONYM && !(has_place && prep >= 0))) {
+        const sx__country *c = &L->countries[best->id];
+        if (best->kind == SX_PH_COUNTRY && prep >= 0) {
+            /* "in Germany": a place, and still a country mention */
+            add_place(w, i, end, prep, best->id, 1, c->name);
+        }
+        /* "Russian-U.S." style compounds are adjectives, not actors */
+        int32_t a = actor_get(w, SX_ACTOR_COUNTRY, c->name, c->alpha3, NULL, NULL, cp0, cp1);
+        if (a < 0 || !add_mention(w, i, end, a)) return 0;
+        if (prep >= 0) w->ams[w->n_ams - 1].locative = 1;
+        return end - i;
+    }
+    (void)has_meto;
+    for (int k = 0; k < nm; k++) {
+        if (mm[k].kind != SX_PH_PLACE) continue;
+        const sx__place *p = &L->places[mm[k].id];
+        int32_t ci = sx__country_by_code(p->country);
+        char name[96];
+        size_t e2 = end;
+        /* "Hamburg, Germany": swallow the country */
+        if (e2 + 1 < w->n_toks && !strcmp(w->toks[e2].low, ",") && cap(&w->toks[e2 + 1])) {
+            sx__match m2[SX__MAXM];
+            int n2;
+            int32_t cn = sx__phrase_match(w, e2 + 1, SX_PH_MASK(SX_PH_COUNTRY), m2, SX__MAXM, &n2);
+            if (cn && m2[0].id == ci) e2 += 1 + (size_t)cn;
+        }
+        if (ci >= 0) snprintf(name, sizeof name, "%s, %s", p->name, L->countries[ci].name);
+        else snprintf(name, sizeof name, "%s", p->name);
+        add_place(w, i, e2, prep, ci, 0, name);
+        return e2 - i;
+    }
+    return 0;
+}
+
+/* Unknown persons: capitalized words with a reason to be a name. */
+static size_t try_unknown_person(sx__work *w, size_t i)
+{
+    const sx__tok *t = &w->toks[i];
+    if (!cap(t) || (t->flags & SX_TF_ALLCAP) || is_function_word(t->low)) return 0;
+    size_t n = name_run(w, i);
+    if (n < 2) {
+        /* a known surname */
+        if (n == 1) {
+            int32_t a = known_surname(w, t->low);
+            if (a < 0 && !(t->flags & SX_TF_SENT0 && !(t->flags & SX_TF_POSS) && 0)) {
+                int32_t row = person_by_surname(w, t->low, NULL, NULL, 1);
+                if (row >= 0) {
+                    const sx__person *p = &sx__lex()->people[row];
+                    a = actor_get(w, SX_ACTOR_PERSON, p->name, p->country, NULL, p->role, t->cp_start, t->cp_end);
+                    if (a >= 0 && !add_mention(w, i, i + 1, a)) return 0;
+                    return a >= 0 ? 1 : 0;
+                }
+            }
+            if (a >= 0) {
+                w->actors[a].mentions++;
+                return add_mention(w, i, i + 1, a) ? 1 : 0;
+            }
+        }
+        return 0;
+    }
+    size_t e = i + n;
+    int reason = 0;
+    if (e + 1 < w->n_toks && !strcmp(w->toks[e].low, ",") && (w->toks[e + 1].flags & SX_TF_WORD) &&
+        (!cap(&w->toks[e + 1]) || !strcmp(w->toks[e + 1].low, "the")))
+        reason = 1; /* appositive: "James Clapper, director of ..." */
+    sx__match mm[SX__MAXM];
+    int nm;
+    if (e < w->n_toks && sx__phrase_match(w, e, SX_PH_MASK(SX_PH_TRIGGER), mm, SX__MAXM, &nm) &&
+        !strcmp(sx__lex()->triggers[mm[0].id].type, "statement"))
+        reason = 1;
+    if (i >= 2 && !strcmp(w->toks[i - 2].low, "according") && !strcmp(w->toks[i - 1].low, "to")) reason = 1;
+    if (!reason) return 0;
+    char *name = tokens_text(w, i, e);
+    if (!name) return 0;
+    int32_t a = actor_get(w, SX_ACTOR_PERSON, name, NULL, NULL, NULL, t->cp_start, w->toks[e - 1].cp_end);
+    free(name);
+    if (a < 0 || !add_mention(w, i, e, a)) return 0;
+    return n;
+}
+
+static size_t try_pronoun(sx__work *w, size_t i)
+{
+    const char *l = w->toks[i].low;
+    if (strcmp(l, "he") && strcmp(l, "she")) return 0;
+    if (!add_mention(w, i, i + 1, -1)) return 0;
+    w->ams[w->n_ams - 1].pronoun = 1;
+    return 1;
+}
+
+/* "at the Istana", "in the Rose Garden": venues from the gazetteer are
+ * handled by try_gazetteer; nothing else is guessed. */
+
+sx_status sx__actors_run(sx__work *w)
+{
+    if (!sx__lex()) return SX_EICU;
+    for (size_t i = 0; i < w->n_toks;) {
+        const sx__tok *t = &w->toks[i];
+        if (w->in_timex[i] || (t->flags & (SX_TF_PUNCT | SX_TF_NUM) && !(t->lex & SX_LX_PHRASE))) {
+            i++;
+            continue;
+        }
+        size_t before = w->n_ams, pbefore = w->n_pms;
+        size_t n = try_group(w, i);
+        if (!n) n = try_titled(w, i);
+        if (!n) n = try_role_noun(w, i);
+        if (!n) n = try_gazetteer(w, i);
+        if (!n) n = try_unknown_person(w, i);
+        if (!n) n = try_pronoun(w, i);
+        if (!n && (w->n_ams != before || w->n_pms != pbefore)) return SX_ENOMEM;
+        i += n ? n : 1;
+    }
+    return SX_OK;
+}

@@ -1,0 +1,774 @@
+/*
+ * events.c -- events: triggers, participants, time, place, duration, status
+ * and the merging of every mention of one happening into one event.
+ *
+ * Exports sx__events_run (sx_int.h).  Input: tokens, timexes, actor and
+ * place mentions.  Steps:
+ *  1. Triggers from data/triggers.tsv ("met", "meeting", "said", "according
+ *     to", "agreed", "cease-fire"...), outside quotations only: what a
+ *     speaker says is content, not narrative.
+ *  2. Participants.  Verbs: the subject to the left (coordinated with
+ *     "and", skipping adverbs and an appositive or relative clause between
+ *     commas: "James Clapper, director of ..., said"; "The U.S. and Russia,
+ *     which ..., agreed") and objects to the right ("met with X", "hosted
+ *     X", "said Tillerson").  Nouns: a possessive before ("Trump's meeting")
+ *     and "with X" / "between X and Y" after.  "according to X" names a
+ *     speaker.  Pronoun speakers ("he said") are the latest speaker.
+ *  3. Time.  The nearest date or time of the trigger's own sentence (a
+ *     year or month that only modifies a noun, "the 2016 election", does
+ *     not count); else the narrative date (the last calendar day named
+ *     before it, so "told reporters afterward" stays on the meeting's day);
+ *     else undated.  Perfect aspect with no date of its own ("has
+ *     repeatedly denied") is undated: it reports no moment.
+ *  4. Place: a place mention of the sentence ("in Hamburg, Germany").
+ *     Duration: an adjectival duration on the trigger noun ("30-minute
+ *     meeting"; "planned"/"scheduled" before it makes it the planned
+ *     length), or "ran for / lasted (for) DURATION" in the sentence.
+ *  5. Status: negated ("did not meet", "refused to sign"), cancelled
+ *     ("cancelled", "called off"), planned (future cue or "to meet"),
+ *     else occurred.
+ *  6. Merge: a participantless meeting mention ("the meeting", "the more
+ *     than two-hour meeting") joins the latest meeting; then events of one
+ *     type with compatible dates and the same core participants merge.  A
+ *     more specific place, date or unmodified duration wins.
+ * The CAMEO codes come with the triggers; an agreement on a cease-fire
+ * takes 0871 and absorbs the cease-fire mention.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sx_int.h"
+
+#define SX__MAXP 8
+
+typedef struct sx__cand {
+    const sx__trigger *trig;
+    size_t t0, t1;        /* trigger tokens */
+    int32_t sent;
+    int32_t parts[SX__MAXP];
+    const char *roles[SX__MAXP];
+    int np;
+    int32_t date_timex;   /* -1 none */
+    int perfect;
+    char status[12];
+    int32_t place;        /* place mention or -1 */
+    char duration[SX_VALUE_MAX], duration_mod[16], planned[SX_VALUE_MAX];
+    int dropped;
+    int merged_into;      /* -1 or index of the candidate it joined */
+} sx__cand;
+
+typedef struct sx__ectx {
+    sx__work *w;
+    int32_t *am_end;   /* per token: mention ending at this token (last token), or -1 */
+    int32_t *am_start; /* per token: mention starting here, or -1 */
+    int32_t *tx_of;    /* per token: timex covering it, or -1 */
+    sx__cand *c;
+    size_t n, cap;
+} sx__ectx;
+
+static int eq(const sx__tok *t, const char *s) { return t && strcmp(t->low, s) == 0; }
+
+static const sx__tok *T(const sx__ectx *e, size_t i, int32_t sent)
+{
+    if (i >= e->w->n_toks || e->w->toks[i].sent != sent) return NULL;
+    return &e->w->toks[i];
+}
+
+static void add_part(sx__cand *c, int32_t actor, const char *role)
+{
+    if (actor < 0) return;
+    for (int i = 0; i < c->np; i++)
+        if (c->parts[i] == actor) return;
+    if (c->np < SX__MAXP) {
+        c->parts[c->np] = actor;
+        c->roles[c->np] = role;
+        c->np++;
+    }
+}
+
+/* Resolves a mention into actors (groups give several). */
+static int mention_actors(const sx__ectx *e, int32_t mi, int32_t *out, int max)
+{
+    const sx__amention *m = &e->w->ams[mi];
+    if (m->group) {
+        int n = 0;
+        for (int k = 0; k < m->n_group && n < max; k++) out[n++] = m->group_actors[k];
+        return n;
+    }
+    if (m->actor < 0) return 0;
+    out[0] = m->actor;
+    return 1;
+}
+
+static const char *const adverbs[] = {
+    "also", "later", "then", "has", "have", "had", "repeatedly", "publicly", "formally",
+    "jointly", "reportedly", "both", "all", "quickly", "previously", "already", "again",
+    "subsequently", "immediately", "only", "officially", "finally", "never", "not", "did",
+    "does", "do", "would", "will", "could", "may", "might", "should", "must", "privately",
+    "separately", "briefly", "recently", "once", "twice", "first", "initially", "n't", "yet",
+    "still", "even", "angrily", "openly", "flatly", "strongly", "firmly", "personally", "each",
+    "to", "want", "wants", "wanted", "plan", "plans", "planned", "agreed", "refused", "declined",
+    "failed", "is", "are", "was", "were", "be", "been", "expected", "scheduled", "set", "due",
+    "going", "hope", "hopes", "intend", "intends", NULL};
+
+static int is_adverb(const sx__tok *t)
+{
+    for (const char *const *p = adverbs; *p; p++)
+        if (!strcmp(t->low, *p)) return 1;
+    return 0;
+}
+
+/* Collects the subject(s) ending left of token k (exclusive). */
+static void collect_left(sx__ectx *e, sx__cand *c, size_t k, const char *role)
+{
+    const sx__work *w = e->w;
+    int32_t s = c->sent;
+    size_t lo = (size_t)w->sent_tok0[s];
+    /* skip adverbs and auxiliaries */
+    while (k > lo && is_adverb(&w->toks[k - 1]) && !(w->toks[k - 1].flags & SX_TF_INQUOTE)) k--;
+    /* skip a time expression right before the verb: "Trump on Friday said" */
+    while (k > lo && e->tx_of[k - 1] >= 0) k--;
+    if (k > lo && (eq(&w->toks[k - 1], "on") || eq(&w->toks[k - 1], "at"))) k--;
+    /* an appositive or relative clause: ", ... ," before the verb */
+    if (k > lo && (eq(&w->toks[k - 1], ",") || eq(&w->toks[k - 1], "—") || eq(&w->toks[k - 1], "–"))) {
+        size_t j = k - 1;
+        /* a closing quote before the comma means a quote, not an appositive:
+         * "“...,” Tillerson said" has the actor right before the verb anyway */
+        while (j > lo) {
+            j--;
+            const sx__tok *t = &w->toks[j];
+            if (t->flags & (SX_TF_QCLOSE | SX_TF_QOPEN)) { j = lo; break; }
+            if (eq(t, ",") || eq(t, "—") || eq(t, "–")) break;
+        }
+        if (j > lo && e->am_end[j - 1] >= 0) k = j;
+    }
+    int guard = 0;
+    while (k > lo && guard++ < 6) {
+        int32_t mi = e->am_end[k - 1];
+        if (mi < 0) break;
+        const sx__amention *m = &w->ams[mi];
+        if (m->locative) break;
+        int32_t acts[4];
+        int n = mention_actors(e, mi, acts, 4);
+        if (m->pronoun) {
+            /* resolved by the caller (speaker chain) */
+            c->parts[c->np < SX__MAXP ? c->np : SX__MAXP - 1] = -2;
+            if (c->np < SX__MAXP) c->roles[c->np++] = role;
+            break;
+        }
+        for (int i = 0; i < n; i++) add_part(c, acts[i], role);
+        k = (size_t)m->tok_start;
+        if (k > lo && (eq(&w->toks[k - 1], "and") || eq(&w->toks[k - 1], ","))) {
+            if (k - 1 > lo && e->am_end[k - 2] >= 0) {
+                k--;
+                continue;
+            }
+        }
+        break;
+    }
+}
+
+/* Collects objects from token k on: "X", "X and Y", "with X", "between X and Y". */
+static void collect_right(sx__ectx *e, sx__cand *c, size_t k, const char *role, int need_prep)
+{
+    const sx__work *w = e->w;
+    int32_t s = c->sent;
+    const sx__tok *t = T(e, k, s);
+    if (t && (eq(t, "by") || eq(t, "on")) && T(e, k + 1, s) &&
+        (eq(T(e, k + 1, s), "phone") || eq(T(e, k + 1, s), "telephone")))
+        k += 2, t = T(e, k, s);
+    int prep = 0;
+    if (t && (eq(t, "with") || eq(t, "between") || eq(t, "to"))) {
+        k++;
+        prep = 1;
+    }
+    if (need_prep && !prep) return;
+    int guard = 0;
+    while (guard++ < 6) {
+        t = T(e, k, s);
+        if (!t) break;
+        if (eq(t, "the") && T(e, k + 1, s) && e->am_start[k + 1] >= 0 && e->am_start[k] < 0) k++;
+        int32_t mi = e->am_start[k];
+        if (mi < 0 || w->ams[mi].pronoun || w->ams[mi].locative) break;
+        int32_t acts[4];
+        int n = mention_actors(e, mi, acts, 4);
+        for (int i = 0; i < n; i++) add_part(c, acts[i], role);
+        k = (size_t)w->ams[mi].tok_end;
+        t = T(e, k, s);
+        if (t && (eq(t, "and") || eq(t, ","))) {
+            k++;
+            continue;
+        }
+        break;
+    }
+}
+
+static int in_perfect(const sx__ectx *e, const sx__cand *c)
+{
+    const sx__work *w = e->w;
+    size_t lo = (size_t)w->sent_tok0[c->sent];
+    for (size_t k = c->t0, d = 0; k > lo && d < 4; k--, d++) {
+        const sx__tok *t = &w->toks[k - 1];
+        if (eq(t, "has") || eq(t, "have")) return 1;
+        if (!is_adverb(t)) break;
+    }
+    return 0;
+}
+
+static void set_status(const sx__ectx *e, sx__cand *c)
+{
+    const sx__work *w = e->w;
+    size_t lo = (size_t)w->sent_tok0[c->sent], hi = (size_t)w->sent_tok0[c->sent + 1];
+    sx__copy(c->status, sizeof c->status, "occurred");
+    for (size_t k = c->t0, d = 0; k > lo && d < 5; k--, d++) {
+        const sx__tok *t = &w->toks[k - 1];
+        if (eq(t, "not") || eq(t, "n't") || eq(t, "never") || eq(t, "refused") || eq(t, "declined") ||
+            eq(t, "failed") || eq(t, "no")) {
+            sx__copy(c->status, sizeof c->status, "negated");
+            return;
+        }
+        if (eq(t, "will") || eq(t, "'ll") || eq(t, "shall") || eq(t, "scheduled") || eq(t, "planned") ||
+            eq(t, "expected") || eq(t, "plans") || eq(t, "to") || eq(t, "upcoming") || eq(t, "would") ||
+            eq(t, "next")) {
+            if (eq(t, "to") && d > 0) continue;
+            sx__copy(c->status, sizeof c->status, "planned");
+        }
+    }
+    for (size_t k = c->t0 > lo + 6 ? c->t0 - 6 : lo; k < hi && k < c->t1 + 6; k++) {
+        const sx__tok *t = &w->toks[k];
+        if (eq(t, "cancelled") || eq(t, "canceled") || eq(t, "scrapped") || eq(t, "postponed") ||
+            (eq(t, "called") && k + 1 < hi && eq(&w->toks[k + 1], "off"))) {
+            sx__copy(c->status, sizeof c->status, "cancelled");
+            return;
+        }
+    }
+}
+
+/* The date of a trigger: nearest usable timex of its sentence. */
+static int32_t sentence_date(const sx__ectx *e, const sx__cand *c)
+{
+    const sx__work *w = e->w;
+    int32_t best = -1;
+    long bestd = 1L << 30;
+    int inq = (w->toks[c->t0].flags & SX_TF_INQUOTE) != 0;
+    for (size_t x = 0; x < w->n_timexes; x++) {
+        const sx_timex *tx = &w->timexes[x];
+        if (tx->sentence != c->sent) continue;
+        if (tx->type != SX_TIMEX_DATE && tx->type != SX_TIMEX_TIME) continue;
+        if (strstr(tx->value, "_REF")) continue;
+        size_t a = (size_t)w->timex_tok[2 * x], b = (size_t)w->timex_tok[2 * x + 1];
+        if (((w->toks[a].flags & SX_TF_INQUOTE) != 0) != inq) continue;
+        size_t vl = strlen(tx->value);
+        if (vl < 10) {
+            /* "the 2016 election": a coarse date modifying a noun */
+            const sx__tok *nx = b < w->n_toks && w->toks[b].sent == c->sent ? &w->toks[b] : NULL;
+            const sx__tok *pv = a > 0 && w->toks[a - 1].sent == c->sent ? &w->toks[a - 1] : NULL;
+            if (nx && (nx->flags & SX_TF_WORD) && pv &&
+                (eq(pv, "the") || eq(pv, "a") || eq(pv, "an") || (pv->flags & SX_TF_POSS)))
+                continue;
+        }
+        long d = a >= c->t1 ? (long)(a - c->t1) : (long)(c->t0 - b + 1);
+        if (d < 0) d = -d;
+        if (d < bestd) {
+            bestd = d;
+            best = (int32_t)x;
+        }
+    }
+    return best;
+}
+
+/* The narrative date before token k: the last full calendar date. */
+static int32_t narrative_date(const sx__ectx *e, size_t k)
+{
+    const sx__work *w = e->w;
+    int32_t best = -1;
+    for (size_t x = 0; x < w->n_timexes; x++) {
+        size_t a = (size_t)w->timex_tok[2 * x];
+        if (a >= k) break;
+        const sx_timex *tx = &w->timexes[x];
+        if ((tx->type == SX_TIMEX_DATE || tx->type == SX_TIMEX_TIME) && strlen(tx->value) >= 10 &&
+            tx->value[4] == '-' && tx->value[7] == '-' && !(w->toks[a].flags & SX_TF_INQUOTE))
+            best = (int32_t)x;
+    }
+    return best;
+}
+
+/* Durations of the sentence: adjectival on the trigger noun, or "for X". */
+static void attach_duration(const sx__ectx *e, sx__cand *c)
+{
+    const sx__work *w = e->w;
+    for (size_t x = 0; x < w->n_timexes; x++) {
+        const sx_timex *tx = &w->timexes[x];
+        if (tx->sentence != c->sent || tx->type != SX_TIMEX_DURATION) continue;
+        size_t a = (size_t)w->timex_tok[2 * x], b = (size_t)w->timex_tok[2 * x + 1];
+        if (w->toks[a].flags & SX_TF_INQUOTE) continue;
+        int adjectival = b == c->t0 || (b + 1 == c->t0 && (w->toks[b].flags & SX_TF_WORD));
+        int planned = 0;
+        if (adjectival) {
+            for (size_t k = a, d = 0; k > 0 && d < 3; k--, d++) {
+                const sx__tok *t = &w->toks[k - 1];
+                if (eq(t, "planned") || eq(t, "scheduled") || eq(t, "expected") || eq(t, "proposed")) planned = 1;
+            }
+        } else {
+            const sx__tok *p = a > 0 ? &w->toks[a - 1] : NULL;
+            const sx__tok *pp = a > 1 ? &w->toks[a - 2] : NULL;
+            int lasted = p && (eq(p, "lasted") || eq(p, "lasting") ||
+                               (eq(p, "for") && pp && (eq(pp, "ran") || eq(pp, "lasted") || eq(pp, "lasting") ||
+                                                       eq(pp, "met") || eq(pp, "talked") || eq(pp, "spoke") ||
+                                                       eq(pp, "went") || eq(pp, "continued"))));
+            if (!lasted || a < c->t1) continue;
+        }
+        if (planned) {
+            if (!c->planned[0]) sx__copy(c->planned, sizeof c->planned, tx->value);
+        } else if (!c->duration[0] || (c->duration_mod[0] && !tx->mod[0])) {
+            sx__copy(c->duration, sizeof c->duration, tx->value);
+            sx__copy(c->duration_mod, sizeof c->duration_mod, tx->mod);
+        }
+    }
+}
+
+/* Meetings, visits, calls and agreements take a place anywhere in their
+ * sentence; other events only one right after the trigger ("said in
+ * Moscow"), since "discussed the wars in Syria" names a topic. */
+static int32_t sentence_place(const sx__ectx *e, const sx__cand *c)
+{
+    const sx__work *w = e->w;
+    int32_t best = -1;
+    const char *ty = c->trig->type;
+    int anywhere = !strcmp(ty, "meeting") || !strcmp(ty, "visit") || !strcmp(ty, "call") ||
+                   !strcmp(ty, "agreement") || !strcmp(ty, "ceasefire");
+    for (size_t p = 0; p < w->n_pms; p++) {
+        const sx__pmention *pm = &w->pms[p];
+        if (w->toks[pm->tok_start].sent != c->sent || pm->prep < 0) continue;
+        if (w->toks[pm->tok_start].flags & SX_TF_INQUOTE) continue;
+        const char *prep = w->toks[pm->prep].low;
+        if (strcmp(prep, "in") && strcmp(prep, "at")) continue;
+        if (!anywhere && !((size_t)pm->prep >= c->t1 && (size_t)pm->prep <= c->t1 + 1)) continue;
+        /* prefer the most specific (a city over a country) */
+        if (best < 0 || (w->pms[best].is_country && !pm->is_country)) best = (int32_t)p;
+    }
+    return best;
+}
+
+static const char *role_for(const sx__trigger *t, int subject, const char *low)
+{
+    if (!strcmp(t->type, "statement") || !strcmp(t->type, "denial")) return "speaker";
+    if (!strcmp(t->type, "accusation")) return subject ? "source" : "target";
+    if (!strcmp(t->cameo, "043")) return subject ? "host" : "visitor";
+    if (!strcmp(t->type, "visit")) return subject ? "visitor" : "host";
+    if (!strcmp(t->type, "agreement") && !strncmp(low, "sign", 4)) return "signatory";
+    return "participant";
+}
+
+/* Speaker of a pronoun: the latest statement's speaker, else the latest person. */
+static int32_t resolve_pronoun(const sx__ectx *e, size_t upto)
+{
+    for (size_t i = e->n; i-- > 0;) {
+        const sx__cand *c = &e->c[i];
+        if (c->dropped || c->t0 >= upto) continue;
+        if (!strcmp(c->trig->type, "statement") && c->np > 0 && c->parts[0] >= 0) return c->parts[0];
+    }
+    for (size_t i = e->w->n_ams; i-- > 0;) {
+        const sx__amention *m = &e->w->ams[i];
+        if ((size_t)m->tok_start >= upto || m->actor < 0) continue;
+        if (e->w->actors[m->actor].kind == SX_ACTOR_PERSON) return m->actor;
+    }
+    return -1;
+}
+
+static int date_rank(const char *v) { return (int)strlen(v); }
+
+static int dates_compatible(const char *a, const char *b)
+{
+    if (!a[0] || !b[0]) return !a[0] && !b[0];
+    size_t la = strlen(a), lb = strlen(b), n = la < lb ? la : lb;
+    if (n > 10) n = 10;
+    return strncmp(a, b, n) == 0;
+}
+
+static int same_core(const sx_event *a, const sx_event *b)
+{
+    int na = 0, nb = 0, common = 0;
+    for (size_t i = 0; i < a->n_participants; i++) {
+        if (!sx_role_is_core(a->participants[i].role)) continue;
+        na++;
+        for (size_t j = 0; j < b->n_participants; j++)
+            if (sx_role_is_core(b->participants[j].role) && a->participants[i].actor == b->participants[j].actor) {
+                common++;
+                break;
+            }
+    }
+    for (size_t j = 0; j < b->n_participants; j++) nb += sx_role_is_core(b->participants[j].role);
+    return na == nb && common == na;
+}
+
+static sx_status append_mentions(sx_event *dst, const sx_event *src)
+{
+    sx_mention *m = realloc(dst->mentions, (dst->n_mentions + src->n_mentions) * sizeof *m);
+    if (!m) return SX_ENOMEM;
+    memcpy(m + dst->n_mentions, src->mentions, src->n_mentions * sizeof *m);
+    dst->mentions = m;
+    dst->n_mentions += src->n_mentions;
+    return SX_OK;
+}
+
+static sx_status add_participant(sx_event *ev, int32_t actor, const char *role)
+{
+    for (size_t i = 0; i < ev->n_participants; i++)
+        if (ev->participants[i].actor == actor) {
+            /* a core role beats an attendee */
+            if (!sx_role_is_core(ev->participants[i].role) && sx_role_is_core(role)) ev->participants[i].role = role;
+            return SX_OK;
+        }
+    sx_participant *p = realloc(ev->participants, (ev->n_participants + 1) * sizeof *p);
+    if (!p) return SX_ENOMEM;
+    ev->participants = p;
+    p[ev->n_participants].actor = actor;
+    p[ev->n_participants].role = role;
+    ev->n_participants++;
+    return SX_OK;
+}
+
+/* Folds src into dst; src is emptied. */
+static sx_status merge_into(sx__work *w, sx_event *dst, sx_event *src)
+{
+    sx_status st = append_mentions(dst, src);
+    if (st != SX_OK) return st;
+    for (size_t i = 0; i < src->n_participants && st == SX_OK; i++)
+        st = add_participant(dst, src->participants[i].actor, src->participants[i].role);
+    if (st != SX_OK) return st;
+    if (date_rank(src->date) > date_rank(dst->date)) {
+        sx__copy(dst->date, sizeof dst->date, src->date);
+        sx__copy(dst->begin, sizeof dst->begin, src->begin);
+        sx__copy(dst->end_iso, sizeof dst->end_iso, src->end_iso);
+        dst->date_timex = src->date_timex;
+    }
+    if (!dst->time[0]) sx__copy(dst->time, sizeof dst->time, src->time);
+    if (src->location && (!dst->location || (strchr(src->location, ',') && !strchr(dst->location, ',')))) {
+        free(dst->location);
+        dst->location = src->location;
+        src->location = NULL;
+    }
+    if (src->duration[0] && (!dst->duration[0] || (dst->duration_mod[0] && !src->duration_mod[0]))) {
+        sx__copy(dst->duration, sizeof dst->duration, src->duration);
+        sx__copy(dst->duration_mod, sizeof dst->duration_mod, src->duration_mod);
+    }
+    if (!dst->planned_duration[0]) sx__copy(dst->planned_duration, sizeof dst->planned_duration, src->planned_duration);
+    if (!strcmp(dst->status, "planned") && !strcmp(src->status, "occurred")) dst->status = src->status;
+    if (!strcmp(src->cameo, "0871")) dst->cameo = src->cameo;
+    (void)w;
+    return SX_OK;
+}
+
+static const char *static_status(const char *s)
+{
+    if (!strcmp(s, "negated")) return "negated";
+    if (!strcmp(s, "cancelled")) return "cancelled";
+    if (!strcmp(s, "planned")) return "planned";
+    return "occurred";
+}
+
+/* One line: the sentence of the mention, white space folded, clipped. */
+static char *make_summary(const sx__work *w, int32_t sent)
+{
+    char *s = sx__cp_substr(w, w->sents[sent].start, w->sents[sent].end);
+    if (!s) return NULL;
+    size_t o = 0;
+    int sp = 0;
+    for (size_t i = 0; s[i]; i++) {
+        char ch = s[i];
+        if (ch == '\n' || ch == '\r' || ch == '\t' || ch == ' ') {
+            if (!sp && o) s[o++] = ' ';
+            sp = 1;
+            continue;
+        }
+        sp = 0;
+        s[o++] = ch;
+    }
+    while (o && s[o - 1] == ' ') o--;
+    s[o] = '\0';
+    if (o > 240) {
+        size_t cut = 237;
+        while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80) cut--;
+        memcpy(s + cut, "...", 4);
+    }
+    return s;
+}
+
+sx_status sx__events_run(sx__work *w)
+{
+    const sx__lexicon *L = sx__lex();
+    if (!L) return SX_EICU;
+    sx__ectx e;
+    memset(&e, 0, sizeof e);
+    e.w = w;
+    size_t n = w->n_toks;
+    e.am_end = malloc((n + 1) * sizeof *e.am_end);
+    e.am_start = malloc((n + 1) * sizeof *e.am_start);
+    e.tx_of = malloc((n + 1) * sizeof *e.tx_of);
+    sx_status st = SX_OK;
+    if (!e.am_end || !e.am_start || !e.tx_of) st = SX_ENOMEM;
+    if (st == SX_OK) {
+        for (size_t i = 0; i < n; i++) e.am_end[i] = e.am_start[i] = e.tx_of[i] = -1;
+        for (size_t m = 0; m < w->n_ams; m++) {
+            e.am_start[w->ams[m].tok_start] = (int32_t)m;
+            e.am_end[w->ams[m].tok_end - 1] = (int32_t)m;
+        }
+        for (size_t x = 0; x < w->n_timexes; x++)
+            for (int32_t k = w->timex_tok[2 * x]; k < w->timex_tok[2 * x + 1]; k++) e.tx_of[k] = (int32_t)x;
+    }
+
+    /* ---- 1-5: candidates ---- */
+    for (size_t i = 0; i < n && st == SX_OK;) {
+        const sx__tok *t = &w->toks[i];
+        if (!(t->lex & SX_LX_PHRASE) || (t->flags & SX_TF_INQUOTE) || e.tx_of[i] >= 0 || e.am_start[i] >= 0) {
+            i++;
+            continue;
+        }
+        sx__match mm[4];
+        int nm;
+        int32_t tn = sx__phrase_match(w, i, SX_PH_MASK(SX_PH_TRIGGER), mm, 4, &nm);
+        if (!tn) {
+            i++;
+            continue;
+        }
+        int ok;
+        SX__GROW(e.c, e.n, e.cap, ok);
+        if (!ok) {
+            st = SX_ENOMEM;
+            break;
+        }
+        sx__cand *c = &e.c[e.n];
+        memset(c, 0, sizeof *c);
+        c->trig = &L->triggers[mm[0].id];
+        c->t0 = i;
+        c->t1 = i + (size_t)tn;
+        c->sent = t->sent;
+        c->date_timex = -1;
+        c->place = -1;
+        c->merged_into = -1;
+        const sx__trigger *tg = c->trig;
+        int noun = !strcmp(tg->form, "noun");
+        /* "summit" after "at the ..." with another meeting in the sentence is a setting */
+        if (noun && !strcmp(t->low, "summit")) {
+            size_t lo = (size_t)w->sent_tok0[c->sent];
+            int at = 0, other = 0;
+            for (size_t k = i, d = 0; k > lo && d < 6; k--, d++)
+                if (eq(&w->toks[k - 1], "at")) { at = 1; break; }
+            for (size_t k = 0; k < e.n; k++)
+                if (e.c[k].sent == c->sent && !strcmp(e.c[k].trig->type, "meeting")) other = 1;
+            if (at && other) {
+                i = c->t1;
+                continue;
+            }
+        }
+        /* "said" as an adjective ("the said agreement") */
+        if (!strcmp(tg->form, "prep")) {
+            collect_right(&e, c, c->t1, "speaker", 0);
+        } else if (noun) {
+            /* possessive owner: "Trump's meeting" */
+            if (i > 0 && e.am_end[i - 1] >= 0 && (w->toks[i - 1].flags & SX_TF_POSS)) {
+                int32_t acts[4];
+                int na = mention_actors(&e, e.am_end[i - 1], acts, 4);
+                for (int k = 0; k < na; k++) add_part(c, acts[k], role_for(tg, 1, t->low));
+            }
+            collect_right(&e, c, c->t1, role_for(tg, 0, t->low), 1);
+            if (!strcmp(tg->type, "ceasefire")) {
+                /* a cease-fire agreed in the same clause is the agreement's object */
+                int agreed = 0;
+                for (size_t k = 0; k < e.n; k++)
+                    if (e.c[k].sent == c->sent && !strcmp(e.c[k].trig->type, "agreement")) {
+                        agreed = 1;
+                        e.c[k].merged_into = -2; /* -2: an agreement on a cease-fire */
+                    }
+                if (agreed) {
+                    i = c->t1;
+                    continue;
+                }
+            }
+        } else {
+            collect_left(&e, c, i, role_for(tg, 1, t->low));
+            /* objects: "met X", "met with X", "hosted X", "visited X", "accused X", "said Tillerson" */
+            if (!strcmp(tg->type, "statement")) {
+                if (c->np == 0) collect_right(&e, c, c->t1, "speaker", 0);
+            } else if (!strcmp(tg->type, "meeting") || !strcmp(tg->type, "call") ||
+                       !strcmp(tg->type, "visit") || !strcmp(tg->type, "accusation")) {
+                collect_right(&e, c, c->t1, role_for(tg, 0, t->low), 0);
+            } else if (!strcmp(tg->type, "agreement") || !strcmp(tg->type, "discussion")) {
+                collect_right(&e, c, c->t1, role_for(tg, 0, t->low), 1);
+            }
+            c->perfect = in_perfect(&e, c);
+        }
+        /* pronoun speakers */
+        for (int k = 0; k < c->np; k++)
+            if (c->parts[k] == -2) {
+                int32_t a = resolve_pronoun(&e, i);
+                if (a >= 0) c->parts[k] = a;
+                else {
+                    c->parts[k] = c->parts[--c->np];
+                    c->roles[k] = c->roles[c->np];
+                    k--;
+                }
+            }
+        set_status(&e, c);
+        c->date_timex = sentence_date(&e, c);
+        if (c->date_timex < 0 && !c->perfect) c->date_timex = narrative_date(&e, i);
+        if (c->date_timex < 0 && !c->perfect && !strcmp(tg->form, "present") && w->dct) c->date_timex = -3;
+        c->place = sentence_place(&e, c);
+        attach_duration(&e, c);
+        /* "X has said ...", "X has repeatedly denied ..." with no date of
+         * their own report a standing position, not a speech act */
+        if (c->perfect && c->date_timex < 0 &&
+            (!strcmp(tg->type, "statement") || !strcmp(tg->type, "denial"))) {
+            i = c->t1;
+            continue;
+        }
+        e.n++;
+        i = c->t1;
+    }
+
+    /* ---- build events ---- */
+    for (size_t k = 0; k < e.n && st == SX_OK; k++) {
+        sx__cand *c = &e.c[k];
+        int ok;
+        SX__GROW(w->events, w->n_events, w->cap_events, ok);
+        if (!ok) {
+            st = SX_ENOMEM;
+            break;
+        }
+        sx_event *ev = &w->events[w->n_events];
+        memset(ev, 0, sizeof *ev);
+        ev->type = c->trig->type;
+        ev->cameo = c->merged_into == -2 ? "0871" : c->trig->cameo;
+        ev->status = static_status(c->status);
+        ev->date_timex = c->date_timex >= 0 ? c->date_timex : -1;
+        if (c->date_timex >= 0) {
+            const sx_timex *tx = &w->timexes[c->date_timex];
+            if (tx->type == SX_TIMEX_TIME && strlen(tx->value) > 10) {
+                snprintf(ev->date, sizeof ev->date, "%.10s", tx->value);
+                if (tx->value[11] >= '0' && tx->value[11] <= '9') sx__copy(ev->time, sizeof ev->time, tx->value);
+            } else sx__copy(ev->date, sizeof ev->date, tx->value);
+        } else if (c->date_timex == -3) {
+            sx_date_format(w->dct, ev->date, sizeof ev->date);
+            ev->date[10] = '\0';
+        }
+        sx__value_interval(ev->date, ev->begin, sizeof ev->begin, ev->end_iso, sizeof ev->end_iso);
+        if (c->place >= 0) ev->location = sx__strdup(w->pms[c->place].name);
+        sx__copy(ev->duration, sizeof ev->duration, c->duration);
+        sx__copy(ev->duration_mod, sizeof ev->duration_mod, c->duration_mod);
+        sx__copy(ev->planned_duration, sizeof ev->planned_duration, c->planned);
+        ev->mentions = malloc(sizeof *ev->mentions);
+        if (!ev->mentions) {
+            st = SX_ENOMEM;
+            break;
+        }
+        ev->mentions[0].start = w->toks[c->t0].cp_start;
+        ev->mentions[0].end = w->toks[c->t1 - 1].cp_end;
+        ev->mentions[0].sentence = c->sent;
+        ev->n_mentions = 1;
+        w->n_events++;
+        for (int p = 0; p < c->np && st == SX_OK; p++) st = add_participant(ev, c->parts[p], c->roles[p]);
+        ev->summary = make_summary(w, c->sent);
+        if (!ev->summary) st = SX_ENOMEM;
+    }
+
+    /* ---- 6: merge ---- */
+    int *gone = st == SX_OK ? calloc(w->n_events + 1, sizeof *gone) : NULL;
+    if (st == SX_OK && !gone) st = SX_ENOMEM;
+    /* participantless meeting mentions join the latest meeting before them;
+     * the first one, with none before, takes the persons of its sentence */
+    for (size_t k = 0; k < w->n_events && st == SX_OK; k++) {
+        sx_event *ev = &w->events[k];
+        if (strcmp(ev->type, "meeting") || ev->n_participants) continue;
+        int32_t target = -1;
+        for (size_t j = k; j-- > 0;)
+            if (!gone[j] && !strcmp(w->events[j].type, "meeting") && w->events[j].n_participants &&
+                (dates_compatible(w->events[j].date, ev->date) || !ev->date[0] || !w->events[j].date[0] ||
+                 strlen(ev->date) < 10)) {
+                target = (int32_t)j;
+                break;
+            }
+        if (target < 0) {
+            /* persons of the sentence outside quotes, but not sources
+             * ("according to X") */
+            int32_t s = ev->mentions[0].sentence;
+            for (size_t m = 0; m < w->n_ams && st == SX_OK; m++) {
+                const sx__amention *am = &w->ams[m];
+                if (am->actor < 0 || w->toks[am->tok_start].sent != s) continue;
+                if (w->toks[am->tok_start].flags & SX_TF_INQUOTE) continue;
+                if (w->actors[am->actor].kind != SX_ACTOR_PERSON) continue;
+                if (am->tok_start >= 2 && eq(&w->toks[am->tok_start - 1], "to") && eq(&w->toks[am->tok_start - 2], "according"))
+                    continue;
+                st = add_participant(ev, am->actor, "participant");
+            }
+            if (ev->n_participants < 2) {
+                free(ev->participants);
+                ev->participants = NULL;
+                ev->n_participants = 0;
+            }
+            continue;
+        }
+        st = merge_into(w, &w->events[target], ev);
+        gone[k] = 1;
+    }
+    /* same type, compatible date, same core participants */
+    for (size_t k = 0; k < w->n_events && st == SX_OK; k++) {
+        if (gone[k]) continue;
+        for (size_t j = 0; j < k; j++) {
+            if (gone[j]) continue;
+            sx_event *a = &w->events[j], *b = &w->events[k];
+            if (strcmp(a->type, b->type) || !same_core(a, b)) continue;
+            if (!dates_compatible(a->date, b->date)) continue;
+            st = merge_into(w, a, b);
+            gone[k] = 1;
+            break;
+        }
+    }
+    /* an event needs someone who did it */
+    for (size_t k = 0; k < w->n_events; k++) {
+        int core = 0;
+        for (size_t p = 0; p < w->events[k].n_participants; p++) core += sx_role_is_core(w->events[k].participants[p].role);
+        if (!core) gone[k] = 1;
+    }
+    /* attendees: "only Tillerson, Lavrov and two interpreters were present" */
+    for (size_t s = 0; s < w->n_sents && st == SX_OK; s++) {
+        int present = 0;
+        for (int32_t k = w->sent_tok0[s]; k < w->sent_tok0[s + 1]; k++)
+            if ((eq(&w->toks[k], "present") || eq(&w->toks[k], "attended")) && !(w->toks[k].flags & SX_TF_INQUOTE)) present = 1;
+        if (!present) continue;
+        int32_t target = -1;
+        for (size_t k = 0; k < w->n_events; k++)
+            if (!gone[k] && !strcmp(w->events[k].type, "meeting") && w->events[k].mentions[0].sentence <= (int32_t)s)
+                target = (int32_t)k;
+        if (target < 0) continue;
+        for (size_t m = 0; m < w->n_ams && st == SX_OK; m++) {
+            const sx__amention *am = &w->ams[m];
+            if (am->actor < 0 || w->toks[am->tok_start].sent != (int32_t)s) continue;
+            if (w->actors[am->actor].kind != SX_ACTOR_PERSON) continue;
+            st = add_participant(&w->events[target], am->actor, "attendee");
+        }
+    }
+    /* compact */
+    if (st == SX_OK) {
+        size_t o = 0;
+        for (size_t k = 0; k < w->n_events; k++) {
+            if (gone[k]) {
+                sx_event *ev = &w->events[k];
+                free(ev->location);
+                free(ev->summary);
+                free(ev->participants);
+                free(ev->mentions);
+                continue;
+            }
+            w->events[o++] = w->events[k];
+        }
+        w->n_events = o;
+    }
+    free(gone);
+    free(e.am_end);
+    free(e.am_start);
+    free(e.tx_of);
+    free(e.c);
+    return st;
+}

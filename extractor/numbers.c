@@ -1,0 +1,34 @@
+/*
+ * numbers.c -- spelled-out numbers ("forty-five", "twenty one", "a hundred")
+ * through ICU's RuleBasedNumberFormat spellout rules for English.
+ *
+ * Exports sx__spellout_parse (sx_int.h).  The formatter is opened once per
+ * process; parsing is a const operation on it, safe from many threads.
+ * The whole span must parse: "two hours" is not a number, "two" is.
+ */
+#include <pthread.h>
+#include <unicode/unum.h>
+
+#include "sx_int.h"
+
+static UNumberFormat *sx__rbnf;
+static pthread_once_t sx__rbnf_once = PTHREAD_ONCE_INIT;
+
+static void sx__rbnf_init(void)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    sx__rbnf = unum_open(UNUM_SPELLOUT, NULL, 0, "en", NULL, &e);
+    if (U_FAILURE(e)) sx__rbnf = NULL;
+    else unum_setAttribute(sx__rbnf, UNUM_LENIENT_PARSE, 1);
+}
+
+double sx__spellout_parse(const UChar *s, int32_t len)
+{
+    pthread_once(&sx__rbnf_once, sx__rbnf_init);
+    if (!sx__rbnf || len <= 0 || len > 200) return -1;
+    UErrorCode e = U_ZERO_ERROR;
+    int32_t pos = 0;
+    double v = unum_parseDouble(sx__rbnf, s, len, &pos, &e);
+    if (U_FAILURE(e) || pos != len) return -1;
+    return v;
+}

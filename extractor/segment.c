@@ -1,0 +1,352 @@
+/*
+ * segment.c -- sentences and tokens with ICU break iterators.
+ *
+ * Exports sx__segment (sx_int.h) and sx__phrase_tokens.
+ *
+ * Sentences come from ICU's sentence iterator with the "en@ss=standard"
+ * suppressions (so "Mr." and "U.S." do not end a sentence), plus one repair
+ * ICU cannot know: a break after an abbreviation from our list ("Jul.",
+ * "Gen.") is undone when the next sentence starts with a digit or a lower
+ * case letter on the same line.  Tokens come from ICU's word iterator; white
+ * space becomes flags on the next token, not tokens.  Each token gets its
+ * case-folded UTF-8 form (ICU u_strFoldCase; an ASCII fast path gives the
+ * same result for ASCII), with typographic apostrophes made plain and a
+ * possessive 's stripped into a flag.
+ *
+ * Template iterators are opened once per process and cloned per document,
+ * since opening one costs far more than a clone.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/ustring.h>
+
+#include "sx_int.h"
+
+static UBreakIterator *sx__sent_tmpl, *sx__word_tmpl;
+static pthread_once_t sx__brk_once = PTHREAD_ONCE_INIT;
+
+static void sx__brk_init(void)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    sx__sent_tmpl = ubrk_open(UBRK_SENTENCE, "en@ss=standard", NULL, 0, &e);
+    if (U_FAILURE(e)) sx__sent_tmpl = NULL;
+    e = U_ZERO_ERROR;
+    sx__word_tmpl = ubrk_open(UBRK_WORD, "en", NULL, 0, &e);
+    if (U_FAILURE(e)) sx__word_tmpl = NULL;
+}
+
+static UBreakIterator *sx__brk_clone(UBreakIterator *tmpl, const UChar *u, int32_t n)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    UBreakIterator *b = ubrk_clone(tmpl, &e);
+    if (U_FAILURE(e)) return NULL;
+    ubrk_setText(b, u, n, &e);
+    if (U_FAILURE(e)) {
+        ubrk_close(b);
+        return NULL;
+    }
+    return b;
+}
+
+static int sx__is_ws(UChar c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0xA0 || u_isWhitespace(c);
+}
+
+/* Abbreviations after which a sentence never ends before a digit or a
+ * lower-case word. */
+static const char *const sx__abbrevs[] = {
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "gen", "sen", "rep", "gov", "lt", "col", "st", "no", "dr", "mr", "mrs", "ms", "prof",
+    "maj", "capt", "adm", "sgt", "u.s", "u.n", "u.k", "e.u", "a.m", "p.m", "vs", "amb",
+    "pres", "sec", "rev", "hon", "jr", "sr", "inc", "co", "corp", "ltd", "approx", "est",
+    "fig", "vol", "dept", "gov't", NULL};
+
+static int sx__is_abbrev(const char *low)
+{
+    for (int i = 0; sx__abbrevs[i]; i++)
+        if (strcmp(low, sx__abbrevs[i]) == 0) return 1;
+    return 0;
+}
+
+static char *sx__arena_put(sx__work *w, const char *s, size_t n, sx_status *st)
+{
+    if (w->arena_len + n + 1 > w->arena_cap) {
+        /* The arena only grows by doubling before tokens point into it; see
+         * sx__segment, which sizes it up front. */
+        *st = SX_ENOMEM;
+        return NULL;
+    }
+    char *p = w->arena + w->arena_len;
+    memcpy(p, s, n);
+    p[n] = '\0';
+    w->arena_len += n + 1;
+    return p;
+}
+
+/* Case-folds u[0..n) into UTF-8 at out (cap bytes); returns length or -1. */
+static int32_t sx__fold(const UChar *u, int32_t n, char *out, int32_t cap)
+{
+    int ascii = 1;
+    for (int32_t i = 0; i < n; i++)
+        if (u[i] >= 0x80) {
+            ascii = 0;
+            break;
+        }
+    if (ascii) {
+        if (n >= cap) return -1;
+        for (int32_t i = 0; i < n; i++) {
+            UChar c = u[i];
+            out[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        }
+        out[n] = '\0';
+        return n;
+    }
+    UChar tmp[256];
+    UErrorCode e = U_ZERO_ERROR;
+    if (n > 120) return -1;
+    /* plain apostrophes and hyphens before folding */
+    UChar src[128];
+    for (int32_t i = 0; i < n; i++) {
+        UChar c = u[i];
+        if (c == 0x2019 || c == 0x2018 || c == 0x02BC) c = '\'';
+        else if (c == 0x2010 || c == 0x2011) c = '-';
+        src[i] = c;
+    }
+    int32_t fl = u_strFoldCase(tmp, 256, src, n, U_FOLD_CASE_DEFAULT, &e);
+    if (U_FAILURE(e)) return -1;
+    int32_t ol;
+    u_strToUTF8(out, cap, &ol, tmp, fl, &e);
+    if (U_FAILURE(e) || ol >= cap) return -1;
+    out[ol] = '\0';
+    return ol;
+}
+
+int sx__phrase_tokens(const char *utf8, char out[][48], int max)
+{
+    UChar u[256];
+    int32_t n;
+    UErrorCode e = U_ZERO_ERROR;
+    u_strFromUTF8(u, 256, &n, utf8, -1, &e);
+    if (U_FAILURE(e)) return 0;
+    pthread_once(&sx__brk_once, sx__brk_init);
+    if (!sx__word_tmpl) return 0;
+    UBreakIterator *b = sx__brk_clone(sx__word_tmpl, u, n);
+    if (!b) return 0;
+    int cnt = 0;
+    int32_t p = ubrk_first(b), q;
+    while ((q = ubrk_next(b)) != UBRK_DONE && cnt < max) {
+        if (!sx__is_ws(u[p])) {
+            int32_t l = sx__fold(u + p, q - p, out[cnt], 48);
+            if (l > 0) cnt++;
+        }
+        p = q;
+    }
+    ubrk_close(b);
+    /* a trailing "." of an abbreviation is not part of the key */
+    if (cnt > 1 && strcmp(out[cnt - 1], ".") == 0) cnt--;
+    return cnt;
+}
+
+static int sx__is_quote(UChar c, int *open, int *close)
+{
+    *open = *close = 0;
+    switch (c) {
+    case 0x201C: case 0x00AB: *open = 1; return 1;
+    case 0x201D: case 0x00BB: *close = 1; return 1;
+    case '"': return 1; /* direction decided by context */
+    default: return 0;
+    }
+}
+
+sx_status sx__segment(sx__work *w)
+{
+    pthread_once(&sx__brk_once, sx__brk_init);
+    if (!sx__sent_tmpl || !sx__word_tmpl) {
+        if (w->err) snprintf(w->err, w->errlen, "%s: cannot open ICU break iterators", w->path);
+        return SX_EICU;
+    }
+    sx_status st = SX_OK;
+    int ok;
+    /* ---- sentences ---- */
+    UBreakIterator *sb = sx__brk_clone(sx__sent_tmpl, w->u, w->ulen);
+    if (!sb) return SX_EICU;
+    int32_t *bounds = NULL;
+    size_t nb = 0, capb = 0;
+    int32_t p = ubrk_first(sb), q;
+    while ((q = ubrk_next(sb)) != UBRK_DONE) {
+        SX__GROW(bounds, nb, capb, ok);
+        if (!ok) {
+            ubrk_close(sb);
+            free(bounds);
+            return SX_ENOMEM;
+        }
+        bounds[nb++] = p;
+        p = q;
+    }
+    ubrk_close(sb);
+    SX__GROW(bounds, nb, capb, ok);
+    if (!ok) {
+        free(bounds);
+        return SX_ENOMEM;
+    }
+    bounds[nb] = w->ulen; /* sentence k = [bounds[k], bounds[k+1]) */
+
+    /* ---- tokens ---- */
+    w->arena_cap = (size_t)w->ulen * 3 + 64;
+    w->arena = malloc(w->arena_cap);
+    if (!w->arena) {
+        free(bounds);
+        return SX_ENOMEM;
+    }
+    UBreakIterator *wb = sx__brk_clone(sx__word_tmpl, w->u, w->ulen);
+    if (!wb) {
+        free(bounds);
+        return SX_EICU;
+    }
+    uint32_t pending = 0;
+    int in_quote = 0;
+    size_t sk = 0; /* raw ICU sentence of the current token */
+    p = ubrk_first(wb);
+    while ((q = ubrk_next(wb)) != UBRK_DONE && st == SX_OK) {
+        int32_t status = ubrk_getRuleStatus(wb);
+        int32_t a = p;
+        p = q;
+        if (sx__is_ws(w->u[a])) {
+            pending |= SX_TF_SPACE;
+            for (int32_t k = a; k < q; k++)
+                if (w->u[k] == '\n' || w->u[k] == '\r' || w->u[k] == 0x2029) pending |= SX_TF_NL;
+            continue;
+        }
+        SX__GROW(w->toks, w->n_toks, w->cap_toks, ok);
+        if (!ok) {
+            st = SX_ENOMEM;
+            break;
+        }
+        sx__tok *t = &w->toks[w->n_toks];
+        memset(t, 0, sizeof *t);
+        t->u_start = a;
+        t->u_end = q;
+        t->cp_start = w->cp_of_u[a];
+        t->cp_end = w->cp_of_u[q];
+        t->num = -1;
+        while (sk + 1 < nb && bounds[sk + 1] <= a) sk++;
+        t->sent = (int32_t)sk;
+        t->flags = pending;
+        pending = 0;
+        /* Quotes never run across a line break (a news paragraph that
+         * continues a quote opens it again). */
+        if (t->flags & SX_TF_NL) in_quote = 0;
+        if (status >= UBRK_WORD_NUMBER && status < UBRK_WORD_NUMBER_LIMIT) {
+            t->flags |= SX_TF_NUM;
+            int64_t v = 0;
+            int nd = 0, alldig = 1;
+            for (int32_t k = a; k < q; k++) {
+                UChar c = w->u[k];
+                if (c >= '0' && c <= '9') {
+                    if (nd < 15) v = v * 10 + (c - '0');
+                    nd++;
+                } else alldig = 0;
+            }
+            t->ndigits = nd;
+            t->num = alldig && nd <= 15 ? v : -1;
+        } else if (status >= UBRK_WORD_LETTER) {
+            t->flags |= SX_TF_WORD;
+            if (u_isupper(w->u[a]) || u_istitle(w->u[a])) t->flags |= SX_TF_CAP;
+            int letters = 0, upper = 0;
+            for (int32_t k = a; k < q; k++)
+                if (u_isalpha(w->u[k])) {
+                    letters++;
+                    if (u_isupper(w->u[k])) upper++;
+                }
+            if (letters >= 2 && upper == letters) t->flags |= SX_TF_ALLCAP;
+        } else {
+            t->flags |= SX_TF_PUNCT;
+            int op, cl;
+            if (q - a == 1 && sx__is_quote(w->u[a], &op, &cl)) {
+                if (!op && !cl) { /* straight quote: opening if no quote is open */
+                    op = !in_quote;
+                    cl = in_quote;
+                }
+                if (op) t->flags |= SX_TF_QOPEN, in_quote = 1;
+                if (cl) t->flags |= SX_TF_QCLOSE, in_quote = 0;
+            }
+        }
+        if (in_quote && !(t->flags & SX_TF_QOPEN)) t->flags |= SX_TF_INQUOTE;
+        char buf[512];
+        int32_t l = sx__fold(w->u + a, q - a, buf, (int32_t)sizeof buf);
+        if (l < 0) l = 0, buf[0] = '\0';
+        if (l > 2 && buf[l - 2] == '\'' && buf[l - 1] == 's' && (t->flags & SX_TF_WORD)) {
+            l -= 2;
+            buf[l] = '\0';
+            t->flags |= SX_TF_POSS;
+        }
+        t->low = sx__arena_put(w, buf, (size_t)l, &st);
+        t->low_len = l;
+        w->n_toks++;
+    }
+    ubrk_close(wb);
+    /* "." right after a word with no space marks an abbreviation candidate */
+    for (size_t i = 0; i + 1 < w->n_toks; i++)
+        if (!(w->toks[i + 1].flags & SX_TF_SPACE) && w->toks[i + 1].low_len == 1 &&
+            w->toks[i + 1].low[0] == '.' && (w->toks[i].flags & SX_TF_WORD))
+            w->toks[i].flags |= SX_TF_DOT;
+
+    /* ---- merge sentences split after a listed abbreviation ---- */
+    if (st == SX_OK) {
+        /* map raw sentence -> merged sentence */
+        int32_t *remap = malloc((nb + 1) * sizeof *remap);
+        if (!remap) st = SX_ENOMEM;
+        else {
+            int32_t cur = 0;
+            remap[0] = 0;
+            size_t ti = 0;
+            for (size_t s = 1; s < nb; s++) {
+                /* last token of raw sentence s-1 and first of s */
+                while (ti < w->n_toks && w->toks[ti].sent < (int32_t)s) ti++;
+                int merge = 0;
+                if (ti >= 2 && ti < w->n_toks) {
+                    const sx__tok *dot = &w->toks[ti - 1], *prev = &w->toks[ti - 2], *next = &w->toks[ti];
+                    if (dot->low_len == 1 && dot->low[0] == '.' && (prev->flags & SX_TF_DOT) &&
+                        sx__is_abbrev(prev->low) && !(next->flags & SX_TF_NL) &&
+                        ((next->flags & SX_TF_NUM) || ((next->flags & SX_TF_WORD) && !(next->flags & SX_TF_CAP))))
+                        merge = 1;
+                }
+                if (!merge) cur++;
+                remap[s] = cur;
+            }
+            for (size_t i = 0; i < w->n_toks; i++) w->toks[i].sent = remap[w->toks[i].sent];
+            free(remap);
+        }
+    }
+    free(bounds);
+    if (st != SX_OK) return st;
+
+    /* ---- sentence table from tokens (trimmed of white space) ---- */
+    int32_t prev_raw = -1;
+    for (size_t i = 0; i < w->n_toks; i++) {
+        sx__tok *t = &w->toks[i];
+        int32_t raw = t->sent;
+        if (w->n_sents == 0 || prev_raw != raw) {
+            /* a new sentence; renumber densely (empty raw sentences vanish) */
+            SX__GROW(w->sents, w->n_sents, w->cap_sents, ok);
+            if (!ok) return SX_ENOMEM;
+            w->sents[w->n_sents].start = t->cp_start;
+            w->sents[w->n_sents].end = t->cp_end;
+            w->n_sents++;
+            t->flags |= SX_TF_SENT0;
+        }
+        prev_raw = raw;
+        t->sent = (int32_t)w->n_sents - 1;
+        w->sents[w->n_sents - 1].end = t->cp_end;
+    }
+    w->sent_tok0 = malloc((w->n_sents + 1) * sizeof *w->sent_tok0);
+    if (!w->sent_tok0) return SX_ENOMEM;
+    for (size_t i = w->n_toks; i-- > 0;) w->sent_tok0[w->toks[i].sent] = (int32_t)i;
+    w->sent_tok0[w->n_sents] = (int32_t)w->n_toks;
+    return SX_OK;
+}

@@ -1,0 +1,230 @@
+/*
+ * sx_int.h -- internals shared by the extractor's files (prefix sx__).
+ *
+ * An article flows through these stages, one file each:
+ *   text.c      bytes -> validated UTF-8 -> UTF-16 work buffer (NFC, artifacts
+ *               blanked) with a map back to original code point offsets
+ *   segment.c   ICU sentence and word segmentation -> sx__tok array
+ *   lexicon.c   word classes (months, weekdays, units, triggers, titles...)
+ *   numbers.c   spelled-out numbers via ICU RuleBasedNumberFormat
+ *   timex.c     time expressions -> TIMEX3 values (uses dates.c for ucal math)
+ *   actors.c    persons, countries, organisations (gazetteers in data/)
+ *   events.c    event triggers, participants, time, place, duration, merging
+ *   extract.c   runs the stages and fills the public sx_doc
+ *
+ * Ownership: an sx__work owns everything it points to and is released by
+ * sx__work_free(); results are copied into the sx_doc before that.
+ */
+#ifndef SUMMIT_SX_INT_H
+#define SUMMIT_SX_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <unicode/utypes.h>
+
+#include "extractor.h"
+
+/* ---- small growable array ---- */
+#define SX__GROW(arr, n, cap, ok)                                                        \
+    do {                                                                                 \
+        (ok) = 1;                                                                        \
+        if ((n) >= (cap)) {                                                              \
+            size_t nc_ = (cap) ? (cap) * 2 : 16;                                         \
+            void *np_ = realloc((arr), nc_ * sizeof(*(arr)));                            \
+            if (!np_) (ok) = 0;                                                          \
+            else { (arr) = np_; (cap) = nc_; }                                           \
+        }                                                                                \
+    } while (0)
+
+char *sx__strdup(const char *s);
+char *sx__strndup(const char *s, size_t n);
+/* snprintf into a fixed buffer; truncation is silent but always terminated. */
+void sx__copy(char *dst, size_t cap, const char *src);
+
+/* ---- token flags ---- */
+enum {
+    SX_TF_WORD = 1u << 0,    /* letters (ICU word status LETTER/KANA/IDEO) */
+    SX_TF_NUM = 1u << 1,     /* digits (ICU word status NUMBER) */
+    SX_TF_PUNCT = 1u << 2,   /* anything else that is not space */
+    SX_TF_CAP = 1u << 3,     /* first letter upper case */
+    SX_TF_ALLCAP = 1u << 4,  /* every letter upper case, 2+ letters */
+    SX_TF_SENT0 = 1u << 5,   /* first token of its sentence */
+    SX_TF_SPACE = 1u << 6,   /* white space before the token */
+    SX_TF_NL = 1u << 7,      /* a line break before the token */
+    SX_TF_POSS = 1u << 8,    /* possessive 's stripped from low */
+    SX_TF_INQUOTE = 1u << 9, /* inside a quotation */
+    SX_TF_QOPEN = 1u << 10,  /* an opening quote mark */
+    SX_TF_QCLOSE = 1u << 11, /* a closing quote mark */
+    SX_TF_DOT = 1u << 12     /* a '.' follows with no space (abbreviation) */
+};
+
+typedef struct sx__tok {
+    int32_t u_start, u_end;   /* UTF-16 offsets in the work buffer */
+    int32_t cp_start, cp_end; /* original code point offsets */
+    int32_t sent;
+    uint32_t flags;
+    uint64_t lex;             /* lexicon class bits (lexicon.c) */
+    int32_t lexval;           /* class value: month 1..12, weekday 1..7 ... */
+    int64_t num;              /* value of a digit token, -1 if none/too big */
+    const char *low;          /* case-folded UTF-8, possessive stripped */
+    int32_t low_len;
+    int32_t ndigits;          /* digit count for NUM tokens */
+} sx__tok;
+
+/* A recognized actor mention (actors.c). */
+typedef struct sx__amention {
+    int32_t tok_start, tok_end; /* token range [start, end) */
+    int32_t actor;              /* index into work actors */
+    int32_t group;              /* >0: "the two leaders"-style group; actors in group list */
+    int32_t group_actors[4];
+    int32_t n_group;
+    int32_t pronoun;            /* 1 if a pronoun ("he", "she") */
+    int32_t locative;           /* 1 if a place use ("in Moscow"), not an actor */
+} sx__amention;
+
+/* A place mention (actors.c): "in Hamburg, Germany", "at the Istana". */
+typedef struct sx__pmention {
+    int32_t tok_start, tok_end;
+    int32_t prep;     /* token index of the locative preposition before it, or -1 */
+    int32_t country;  /* country index, or -1 */
+    int32_t is_country; /* the place is a whole country */
+    char name[96];    /* "Hamburg, Germany" */
+} sx__pmention;
+
+typedef struct sx__work {
+    const char *path;
+    /* text */
+    const char *bytes;
+    size_t len;
+    UChar *u;           /* normalized UTF-16 text */
+    int32_t ulen;
+    int32_t *cp_of_u;   /* ulen+1 entries: original code point offset */
+    int32_t *byte_of_cp;/* n_cp+1 entries: byte offset of each code point in bytes */
+    int32_t n_cp;
+    /* tokens */
+    sx__tok *toks;
+    size_t n_toks, cap_toks;
+    char *arena;        /* folded strings */
+    size_t arena_len, arena_cap;
+    sx_sentence *sents;
+    size_t n_sents, cap_sents;
+    int32_t *sent_tok0; /* first token index of each sentence (n_sents+1) */
+    /* results under construction */
+    sx_timex *timexes;
+    size_t n_timexes, cap_timexes;
+    int32_t *timex_tok; /* per timex: [tok_start, tok_end) pairs */
+    sx_actor *actors;
+    size_t n_actors, cap_actors;
+    const char **actor_cls;  /* per actor: office class ("head_of_state", "@diplomat"...) or NULL */
+    size_t cap_actor_cls;
+    sx__amention *ams;
+    size_t n_ams, cap_ams;
+    sx__pmention *pms;
+    size_t n_pms, cap_pms;
+    uint8_t *in_timex;       /* per token: 1 inside a time expression */
+    sx_event *events;
+    size_t n_events, cap_events;
+    char **warnings;
+    size_t n_warnings, cap_warnings;
+    /* reference date */
+    const sx_date *dct;
+    char *err;
+    size_t errlen;
+} sx__work;
+
+void sx__work_free(sx__work *w);
+sx_status sx__warn(sx__work *w, const char *msg);
+/* UTF-8 of the original text for code points [cp_start, cp_end). */
+char *sx__cp_substr(const sx__work *w, int32_t cp_start, int32_t cp_end);
+
+
+/* ---- lexicon.c: word classes, gazetteers and the phrase index ---------- */
+enum {
+    SX_LX_MONTH = 1u << 0,     /* lexval 1..12 (full name) */
+    SX_LX_MONTHABBR = 1u << 1, /* lexval 1..12 ("jul", "sept") */
+    SX_LX_WEEKDAY = 1u << 2,   /* lexval 1..7, Monday = 1 */
+    SX_LX_WDABBR = 1u << 3,
+    SX_LX_UNIT = 1u << 4,      /* lexval sx__unit */
+    SX_LX_NUMWORD = 1u << 5,   /* a word of a spelled-out number (ICU spellout) */
+    SX_LX_ORDWORD = 1u << 6,   /* lexval 1..31 ("first", "twenty-first") */
+    SX_LX_SEASON = 1u << 7,    /* lexval 1..4 spring, summer, fall/autumn, winter */
+    SX_LX_PARTDAY = 1u << 8,   /* lexval sx__partday */
+    SX_LX_PHRASE = 1u << 9     /* first token of a gazetteer/trigger phrase */
+};
+typedef enum { SX_U_NONE, SX_U_SEC, SX_U_MIN, SX_U_HOUR, SX_U_DAY, SX_U_WEEK, SX_U_FORTNIGHT,
+               SX_U_MONTH, SX_U_YEAR, SX_U_DECADE, SX_U_CENTURY } sx__unit;
+typedef enum { SX_PD_NONE, SX_PD_MORNING, SX_PD_AFTERNOON, SX_PD_EVENING, SX_PD_NIGHT,
+               SX_PD_TONIGHT, SX_PD_MIDDAY } sx__partday;
+
+/* Phrase kinds; lower numbers win ties of equal length. */
+enum { SX_PH_PERSON = 1, SX_PH_ORG, SX_PH_COUNTRY, SX_PH_METONYM, SX_PH_DEMONYM, SX_PH_PLACE,
+       SX_PH_TITLE, SX_PH_TRIGGER, SX_PH_KINDS };
+#define SX_PH_MASK(k) (1u << (k))
+
+typedef struct sx__person { const char *name, *surname, *country, *role; int32_t start, end; } sx__person;
+typedef struct sx__place { const char *name, *country, *kind; } sx__place;
+typedef struct sx__country { const char *alpha3, *name; } sx__country;
+typedef struct sx__org { const char *name, *shortname, *kind; } sx__org;
+typedef struct sx__title { const char *cls, *display; } sx__title;
+typedef struct sx__trigger { const char *type, *cameo, *form; } sx__trigger;
+
+typedef struct sx__lexicon {
+    sx__person *people; size_t n_people;
+    sx__place *places; size_t n_places;
+    sx__country *countries; size_t n_countries;
+    sx__org *orgs; size_t n_orgs;
+    sx__title *titles; size_t n_titles;
+    sx__trigger *triggers; size_t n_triggers;
+} sx__lexicon;
+
+/* The process-wide lexicon, built once on first use; NULL if that failed. */
+const sx__lexicon *sx__lex(void);
+/* Class bits of a folded word (0 if unknown), value in *val. */
+uint32_t sx__lex_word(const char *low, int32_t *val);
+
+typedef struct sx__match { int kind; int32_t id; int32_t ntok; } sx__match;
+/* Longest phrase of a kind in kinds_mask starting at token i; returns its
+ * token count (0 = none).  Up to max matches of that length go to out,
+ * best kind first; *n_out gets their count. */
+int32_t sx__phrase_match(const sx__work *w, size_t i, uint32_t kinds_mask, sx__match *out,
+                         int max, int *n_out);
+/* Index of the country with this alpha-3 code, or -1. */
+int32_t sx__country_by_code(const char *alpha3);
+/* Tokenizes a phrase as the text is tokenized (segment.c). */
+int sx__phrase_tokens(const char *utf8, char out[][48], int max);
+
+/* text.c */
+sx_status sx__text_load(sx__work *w);
+/* segment.c */
+sx_status sx__segment(sx__work *w);
+/* lexicon.c */
+sx_status sx__lexicon_apply(sx__work *w);
+/* numbers.c: value of the spelled-out number in the UTF-16 span, or -1.
+ * Accepts "two", "forty-five", "twenty one", "a hundred". */
+double sx__spellout_parse(const UChar *s, int32_t len);
+/* timex.c */
+sx_status sx__timex_run(sx__work *w);
+/* actors.c */
+sx_status sx__actors_run(sx__work *w);
+/* events.c */
+sx_status sx__events_run(sx__work *w);
+/* sha256.c */
+void sx__sha256_hex(const void *data, size_t len, char out[65]);
+
+/* ---- dates.c: calendar arithmetic on ICU's Gregorian calendar ----------
+ * All in UTC with an explicit zone; never the machine's. */
+typedef enum { SX_GRAN_NONE, SX_GRAN_YEAR, SX_GRAN_MONTH, SX_GRAN_WEEK, SX_GRAN_DAY } sx__gran;
+/* day of week, 1 = Monday .. 7 = Sunday */
+int sx__weekday(int y, int m, int d);
+int sx__days_in_month(int y, int m);
+/* Adds n units (UCAL_DATE, UCAL_MONTH, UCAL_YEAR, UCAL_WEEK_OF_YEAR) to y/m/d. */
+int sx__date_add(int *y, int *m, int *d, int field, int n);
+/* ISO 8601 week-numbering year and week of y/m/d. */
+int sx__iso_week(int y, int m, int d, int *wyear, int *week);
+/* Monday of ISO week (wyear, week). */
+int sx__iso_week_monday(int wyear, int week, int *y, int *m, int *d);
+/* Fills begin/end ("YYYY-MM-DD") of the interval a TIMEX3 DATE value covers,
+ * or leaves them "" for values with no interval. */
+void sx__value_interval(const char *value, char *begin, size_t bcap, char *end, size_t ecap);
+
+#endif

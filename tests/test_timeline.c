@@ -1,0 +1,1229 @@
+/*
+ * test_timeline.c -- Criterion tests of the timeline store (tl_*): ingest and
+ * replacement, the chronology's order and wording, CSV and JSON Lines
+ * exports, the extract JSON Lines contract, and refusal of databases that are
+ * not ours.
+ *
+ * Documents are built by hand (build_doc): every sx_doc field is filled
+ * directly with malloc'd strings and released with sx_doc_free, so these
+ * tests do not depend on what the extractor finds.  Output is captured with
+ * open_memstream; files live in a mkdtemp directory under /tmp.  The CSV
+ * export is read back with a small strict RFC 4180 reader (csv_parse) and the
+ * JSON with SQLite's own json_valid / json_extract.
+ */
+#include <criterion/criterion.h>
+
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "extractor.h"
+#include "timeline.h"
+
+/* ---- helpers: text ------------------------------------------------------------ */
+
+static char *dup_str(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    cr_assert(p);
+    memcpy(p, s, n);
+    return p;
+}
+
+static int32_t cp_len(const char *s, size_t n)
+{
+    int32_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return k;
+}
+
+/* Code point offset of the first occurrence of needle, or -1. */
+static int32_t cp_find(const char *text, const char *needle)
+{
+    const char *p = strstr(text, needle);
+    return p ? cp_len(text, (size_t)(p - text)) : -1;
+}
+
+/* Byte offset of code point cp, the slow and obvious way. */
+static size_t cp_to_byte(const char *s, int32_t cp)
+{
+    size_t b = 0;
+    int32_t k = 0;
+    while (s[b]) {
+        if (((unsigned char)s[b] & 0xC0) != 0x80) {
+            if (k == cp)
+                return b;
+            k++;
+        }
+        b++;
+    }
+    return b;
+}
+
+/* A stand-in content key: FNV-1a, hex, repeated to 64 digits. */
+static void fake_sha(const char *text, char out[65])
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    for (int i = 0; i < 4; i++)
+        snprintf(out + 16 * i, 17, "%016llx", (unsigned long long)h);
+}
+
+/* ---- helpers: documents -------------------------------------------------------- */
+
+static const struct {
+    sx_actor_kind kind;
+    const char *name, *country, *title;
+} ACTORS[] = {
+    {SX_ACTOR_PERSON, "Donald Trump", "USA", "President"},
+    {SX_ACTOR_PERSON, "Vladimir Putin", "RUS", "President"},
+    {SX_ACTOR_COUNTRY, "Russia", "RUS", NULL},
+};
+#define N_ACTORS 3
+
+typedef struct ev_spec {
+    const char *type, *status;
+    const char *date, *begin, *end, *time;
+    const char *duration, *duration_mod, *planned;
+    const char *location, *summary;
+    const char *trigger; /* mention text, found in the document */
+    int n_part;
+    int actor[3];
+    const char *role[3];
+} ev_spec;
+
+#define SET(field, s) snprintf((field), sizeof(field), "%s", (s) ? (s) : "")
+
+static const char BASE_TEXT[] =
+    "Donald Trump met Vladimir Putin in Hamburg on Friday. "
+    "Their talks, planned for 30 minutes, lasted 2 hours and 16 minutes. "
+    "On Thursday Trump spoke in Warsaw. "
+    "Putin\xE2\x80\x99s aide said a visit could come in July. "
+    "Lavrov described the meeting as \xE2\x80\x9C" "constructive\xE2\x80\x9D. "
+    "In 2016 Russia denied everything.";
+
+/* Fills doc by hand: sentences split at ". ", the three ACTORS, a timex for
+ * "Friday" and one for "2 hours and 16 minutes" when present, and the
+ * events of evs with one mention each. */
+static void build_doc(sx_doc *doc, const char *path, const char *text, const ev_spec *evs, size_t n_ev)
+{
+    sx_doc_init(doc);
+    doc->path = dup_str(path);
+    doc->text = dup_str(text);
+    doc->text_len = strlen(text);
+    doc->n_codepoints = cp_len(text, doc->text_len);
+    fake_sha(text, doc->sha256);
+    doc->dct = (sx_date){2017, 7, 8, 0, 0, 0};
+    doc->has_dct = 1;
+    doc->dct_source = "flag";
+
+    /* sentences */
+    size_t cap = 1;
+    for (const char *p = text; (p = strstr(p, ". ")); p += 2)
+        cap++;
+    doc->sentences = calloc(cap, sizeof *doc->sentences);
+    cr_assert(doc->sentences);
+    int32_t start = 0;
+    for (const char *p = text;; p += 2) {
+        const char *q = strstr(p, ". ");
+        int32_t end = q ? cp_len(text, (size_t)(q - text)) + 1 : doc->n_codepoints;
+        doc->sentences[doc->n_sentences++] = (sx_sentence){start, end};
+        if (!q)
+            break;
+        start = end + 1;
+        p = q;
+    }
+
+    /* actors */
+    doc->actors = calloc(N_ACTORS, sizeof *doc->actors);
+    cr_assert(doc->actors);
+    for (int i = 0; i < N_ACTORS; i++) {
+        sx_actor *a = &doc->actors[doc->n_actors++];
+        a->kind = ACTORS[i].kind;
+        a->name = dup_str(ACTORS[i].name);
+        a->country = dup_str(ACTORS[i].country);
+        a->title = dup_str(ACTORS[i].title);
+        int32_t at = cp_find(text, ACTORS[i].name);
+        a->first_start = at < 0 ? 0 : at;
+        a->first_end = at < 0 ? 0 : at + cp_len(ACTORS[i].name, strlen(ACTORS[i].name));
+        a->mentions = 1;
+    }
+
+    /* timexes */
+    doc->timexes = calloc(2, sizeof *doc->timexes);
+    cr_assert(doc->timexes);
+    int32_t at = cp_find(text, "Friday");
+    if (at >= 0) {
+        sx_timex *t = &doc->timexes[doc->n_timexes++];
+        *t = (sx_timex){.start = at, .end = at + 6, .type = SX_TIMEX_DATE, .anchor = -1};
+        SET(t->value, "2017-07-07");
+        SET(t->begin, "2017-07-07");
+        SET(t->end_iso, "2017-07-08");
+        t->text = dup_str("Friday");
+    }
+    at = cp_find(text, "2 hours and 16 minutes");
+    if (at >= 0) {
+        sx_timex *t = &doc->timexes[doc->n_timexes++];
+        *t = (sx_timex){.start = at, .end = at + 22, .type = SX_TIMEX_DURATION, .anchor = 0};
+        SET(t->value, "PT2H16M");
+        SET(t->mod, "");
+        t->text = NULL; /* the store takes the document's substring */
+    }
+    for (size_t i = 0; i < doc->n_timexes; i++) {
+        sx_timex *t = &doc->timexes[i];
+        for (size_t s = 0; s < doc->n_sentences; s++)
+            if (t->start >= doc->sentences[s].start && t->start < doc->sentences[s].end)
+                t->sentence = (int32_t)s;
+    }
+
+    /* events */
+    doc->events = calloc(n_ev ? n_ev : 1, sizeof *doc->events);
+    cr_assert(doc->events);
+    for (size_t i = 0; i < n_ev; i++) {
+        const ev_spec *v = &evs[i];
+        sx_event *e = &doc->events[doc->n_events++];
+        e->type = v->type;
+        e->cameo = "040";
+        e->status = v->status ? v->status : "occurred";
+        SET(e->date, v->date);
+        SET(e->begin, v->begin);
+        SET(e->end_iso, v->end);
+        SET(e->time, v->time);
+        SET(e->duration, v->duration);
+        SET(e->duration_mod, v->duration_mod);
+        SET(e->planned_duration, v->planned);
+        e->date_timex = -1;
+        e->location = dup_str(v->location);
+        e->summary = dup_str(v->summary ? v->summary : "");
+        e->participants = calloc(3, sizeof *e->participants);
+        cr_assert(e->participants);
+        for (int k = 0; k < v->n_part; k++)
+            e->participants[e->n_participants++] = (sx_participant){v->actor[k], v->role[k]};
+        e->mentions = calloc(1, sizeof *e->mentions);
+        cr_assert(e->mentions);
+        int32_t m = cp_find(text, v->trigger ? v->trigger : "met");
+        cr_assert_geq(m, 0, "trigger %s not in text", v->trigger);
+        int32_t mlen = cp_len(v->trigger ? v->trigger : "met", strlen(v->trigger ? v->trigger : "met"));
+        int32_t sent = 0;
+        for (size_t s = 0; s < doc->n_sentences; s++)
+            if (m >= doc->sentences[s].start && m < doc->sentences[s].end)
+                sent = (int32_t)s;
+        e->mentions[e->n_mentions++] = (sx_mention){m, m + mlen, sent};
+    }
+}
+
+static void add_warning(sx_doc *doc, const char *msg)
+{
+    char **w = realloc(doc->warnings, (doc->n_warnings + 1) * sizeof *w);
+    cr_assert(w);
+    doc->warnings = w;
+    doc->warnings[doc->n_warnings++] = dup_str(msg);
+}
+
+/* The events of BASE_TEXT: one of each date precision, and one undated. */
+static const ev_spec BASE_EVENTS[] = {
+    {.type = "meeting", .date = "2017-07-07", .begin = "2017-07-07", .end = "2017-07-08",
+     .duration = "PT2H16M", .planned = "PT30M", .location = "Hamburg, Germany",
+     .summary = "Trump and Putin met for the first time.", .trigger = "met", .n_part = 2,
+     .actor = {0, 1}, .role = {"participant", "participant"}},
+    {.type = "statement", .date = "2017-07-06", .begin = "2017-07-06", .end = "2017-07-07",
+     .time = "2017-07-06T10:30", .location = "Warsaw, Poland", .summary = "Trump spoke in Warsaw.",
+     .trigger = "spoke", .n_part = 1, .actor = {0}, .role = {"speaker"}},
+    {.type = "statement", .summary = "Lavrov called the meeting constructive.", .trigger = "described"},
+    {.type = "visit", .status = "planned", .date = "2017-07", .begin = "2017-07-01", .end = "2017-08-01",
+     .summary = "A visit could come in July.", .trigger = "visit", .n_part = 2, .actor = {1, 0},
+     .role = {"visitor", "host"}},
+    {.type = "denial", .date = "2016", .begin = "2016-01-01", .end = "2017-01-01",
+     .summary = "Russia denied everything.", .trigger = "denied", .n_part = 2, .actor = {2, 0},
+     .role = {"source", "target"}},
+};
+#define N_BASE (sizeof BASE_EVENTS / sizeof BASE_EVENTS[0])
+
+/* ---- helpers: database and output ---------------------------------------------- */
+
+static void open_mem(tl_db *db)
+{
+    tl_db_init(db);
+    cr_assert_eq(tl_db_open(db, ":memory:", TL_OPEN_CREATE), TL_OK, "%s", tl_db_errmsg(db));
+}
+
+static long long count(tl_db *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    cr_assert_eq(sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db->conn));
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    long long n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* One text value of a query with one optional text parameter (malloc'd). */
+static char *query_text(sqlite3 *conn, const char *sql, const char *arg)
+{
+    sqlite3_stmt *st = NULL;
+    cr_assert_eq(sqlite3_prepare_v2(conn, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(conn));
+    if (arg)
+        sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
+    char *out = NULL;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        out = dup_str((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return out;
+}
+
+typedef struct capture {
+    FILE *f;
+    char *buf;
+    size_t len;
+} capture;
+
+static void cap_open(capture *c)
+{
+    c->buf = NULL;
+    c->len = 0;
+    c->f = open_memstream(&c->buf, &c->len);
+    cr_assert(c->f);
+}
+
+static void cap_close(capture *c)
+{
+    fclose(c->f);
+    c->f = NULL;
+}
+
+static void ingest_ok(tl_db *db, const sx_doc *doc)
+{
+    int64_t id = -1;
+    cr_assert_eq(tl_ingest(db, doc, &id), TL_OK, "%s", tl_db_errmsg(db));
+    cr_assert_gt(id, 0);
+}
+
+static char tmpdir[64];
+
+static void make_tmpdir(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/summit-test-XXXXXX");
+    cr_assert(mkdtemp(tmpdir));
+}
+
+static void remove_tmpdir(void)
+{
+    static const char *const names[] = {"t.db", "t.db-wal", "t.db-shm", "random.db", "v99.db", "other.db"};
+    char p[128];
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(p, sizeof p, "%s/%s", tmpdir, names[i]);
+        unlink(p);
+    }
+    rmdir(tmpdir);
+}
+
+/* ---- ingest and replacement ------------------------------------------------------- */
+
+Test(ingest, stores_every_part_of_a_document)
+{
+    tl_db db;
+    sx_doc doc;
+    open_mem(&db);
+    build_doc(&doc, "news/g20.txt", BASE_TEXT, BASE_EVENTS, N_BASE);
+    add_warning(&doc, "no dateline");
+    ingest_ok(&db, &doc);
+
+    cr_expect_eq(count(&db, "SELECT count(*) FROM documents"), 1);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM sentences"), (long long)doc.n_sentences);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM timexes"), 2);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM actors"), 3);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM events"), (long long)N_BASE);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM event_participants"), 7);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM event_mentions"), (long long)N_BASE);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM warnings"), 1);
+    /* empty strings are NULL, dct is formatted, n_chars is code points */
+    cr_expect_eq(count(&db, "SELECT count(*) FROM events WHERE date IS NULL AND sort_begin IS NULL"), 1);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM events WHERE duration = ''"), 0);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM timexes WHERE mod IS NULL"), 2);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM documents WHERE dct = '2017-07-08' AND dct_source = 'flag'"), 1);
+    cr_expect_eq(count(&db, "SELECT n_chars FROM documents"), (long long)doc.n_codepoints);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM timexes WHERE text = '2 hours and 16 minutes'"), 1);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM timexes WHERE idx = 1 AND anchor_idx = 0"), 1);
+
+    sx_doc_free(&doc);
+    tl_db_close(&db);
+}
+
+Test(ingest, mention_and_sentence_text_is_the_code_point_substring)
+{
+    tl_db db;
+    sx_doc doc;
+    open_mem(&db);
+    build_doc(&doc, "news/g20.txt", BASE_TEXT, BASE_EVENTS, N_BASE);
+    ingest_ok(&db, &doc);
+    for (size_t i = 0; i < N_BASE; i++) {
+        char *got = query_text(db.conn,
+                               "SELECT m.text FROM event_mentions m JOIN events e ON e.id = m.event_id"
+                               " WHERE e.idx = CAST(?1 AS INTEGER)",
+                               (char[]){(char)('0' + i), 0});
+        cr_expect_str_eq(got, BASE_EVENTS[i].trigger, "event %zu", i);
+        free(got);
+    }
+    /* the sentence after the curly quotes starts where it should */
+    char *s = query_text(db.conn, "SELECT text FROM sentences WHERE idx = 5", NULL);
+    cr_expect_str_eq(s, "In 2016 Russia denied everything.");
+    free(s);
+    s = query_text(db.conn, "SELECT text FROM sentences WHERE idx = 4", NULL);
+    cr_expect_str_eq(s, "Lavrov described the meeting as \xE2\x80\x9C" "constructive\xE2\x80\x9D.");
+    free(s);
+    sx_doc_free(&doc);
+    tl_db_close(&db);
+}
+
+/* Mentions at stride boundaries of the code point index, over text mixing
+ * 1-, 2-, 3- and 4-byte characters. */
+Test(ingest, code_point_offsets_across_a_long_text)
+{
+    static const char *const chars[] = {"a", "\xC3\xA9", "\xE2\x80\x94", "\xF0\x9F\x98\x80"};
+    enum { N = 1000 };
+    char *text = malloc(N * 4 + 1);
+    cr_assert(text);
+    size_t len = 0;
+    for (int i = 0; i < N; i++) {
+        const char *c = chars[(i * 7 + i / 3) % 4];
+        memcpy(text + len, c, strlen(c));
+        len += strlen(c);
+    }
+    text[len] = '\0';
+
+    /* distinct starts: (event_id, start_cp) is the mentions' key */
+    static const int32_t spans[][2] = {{0, 1},     {1, 64},    {63, 65},   {64, 128},  {65, 65},    {127, 129},
+                                       {128, 130}, {500, 700}, {936, 1000}, {999, 1000}, {1000, 1000}};
+    const size_t n_spans = sizeof spans / sizeof spans[0];
+    sx_doc doc;
+    ev_spec one = {.type = "statement", .trigger = "a"};
+    build_doc(&doc, "long.txt", text, &one, 1);
+    sx_mention *m = realloc(doc.events[0].mentions, n_spans * sizeof *m);
+    cr_assert(m);
+    doc.events[0].mentions = m;
+    doc.events[0].n_mentions = n_spans;
+    for (size_t i = 0; i < n_spans; i++)
+        m[i] = (sx_mention){spans[i][0], spans[i][1], 0};
+
+    tl_db db;
+    open_mem(&db);
+    ingest_ok(&db, &doc);
+    for (size_t i = 0; i < n_spans; i++) {
+        size_t b0 = cp_to_byte(text, spans[i][0]), b1 = cp_to_byte(text, spans[i][1]);
+        char want[4 * N + 1];
+        snprintf(want, sizeof want, "%.*s", (int)(b1 - b0), text + b0);
+        char arg[16];
+        snprintf(arg, sizeof arg, "%d", (int)spans[i][0]);
+        char *got = query_text(db.conn, "SELECT text FROM event_mentions WHERE start_cp = CAST(?1 AS INTEGER)", arg);
+        cr_expect_str_eq(got, want, "span [%d, %d)", (int)spans[i][0], (int)spans[i][1]);
+        free(got);
+    }
+    sx_doc_free(&doc);
+    free(text);
+    tl_db_close(&db);
+}
+
+Test(ingest, same_document_twice_keeps_one_copy)
+{
+    tl_db db;
+    sx_doc doc;
+    open_mem(&db);
+    build_doc(&doc, "news/g20.txt", BASE_TEXT, BASE_EVENTS, N_BASE);
+    ingest_ok(&db, &doc);
+    long long parts = count(&db, "SELECT count(*) FROM event_participants");
+    ingest_ok(&db, &doc);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM documents"), 1);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM events"), (long long)N_BASE);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM event_participants"), parts);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM actors"), 3);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM sentences"), (long long)doc.n_sentences);
+    sx_doc_free(&doc);
+    tl_db_close(&db);
+}
+
+Test(ingest, changed_text_under_the_same_path_replaces_it)
+{
+    static const char text2[] = "Trump met Putin again. Nothing else happened.";
+    tl_db db;
+    sx_doc a, b;
+    open_mem(&db);
+    build_doc(&a, "news/g20.txt", BASE_TEXT, BASE_EVENTS, N_BASE);
+    build_doc(&b, "news/g20.txt", text2, BASE_EVENTS, 1);
+    ingest_ok(&db, &a);
+    ingest_ok(&db, &b);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM documents"), 1);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM events"), 1);
+    char *sha = query_text(db.conn, "SELECT sha256 FROM documents", NULL);
+    cr_expect_str_eq(sha, b.sha256);
+    free(sha);
+    char *body = query_text(db.conn, "SELECT body FROM documents", NULL);
+    cr_expect_str_eq(body, text2);
+    free(body);
+    sx_doc_free(&a);
+    sx_doc_free(&b);
+    tl_db_close(&db);
+}
+
+Test(ingest, same_text_under_a_new_path_moves_and_stdin_is_not_keyed_by_path)
+{
+    tl_db db;
+    sx_doc a, b, s1, s2;
+    open_mem(&db);
+    build_doc(&a, "old/g20.txt", BASE_TEXT, BASE_EVENTS, N_BASE);
+    build_doc(&b, "new/g20.txt", BASE_TEXT, BASE_EVENTS, N_BASE);
+    ingest_ok(&db, &a);
+    ingest_ok(&db, &b);
+    char *path = query_text(db.conn, "SELECT group_concat(path) FROM documents", NULL);
+    cr_expect_str_eq(path, "new/g20.txt");
+    free(path);
+
+    build_doc(&s1, "-", "Trump met Putin. One.", BASE_EVENTS, 1);
+    build_doc(&s2, "-", "Trump met Putin. Two.", BASE_EVENTS, 1);
+    ingest_ok(&db, &s1);
+    ingest_ok(&db, &s2);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM documents WHERE path = '-'"), 2);
+    sx_doc_free(&a);
+    sx_doc_free(&b);
+    sx_doc_free(&s1);
+    sx_doc_free(&s2);
+    tl_db_close(&db);
+}
+
+Test(ingest, a_failure_midway_leaves_the_previous_version)
+{
+    tl_db db;
+    sx_doc a, b;
+    open_mem(&db);
+    build_doc(&a, "news/g20.txt", BASE_TEXT, BASE_EVENTS, N_BASE);
+    build_doc(&b, "news/g20.txt", "Trump met Putin. Changed.", BASE_EVENTS, 1);
+    add_warning(&b, "this warning cannot be stored");
+    ingest_ok(&db, &a);
+    /* warnings are inserted last: make that insert fail */
+    cr_assert_eq(sqlite3_exec(db.conn,
+                              "CREATE TEMP TRIGGER no_warnings BEFORE INSERT ON warnings"
+                              " BEGIN SELECT RAISE(ABORT, 'boom'); END",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    int64_t id = 42;
+    cr_expect_eq(tl_ingest(&db, &b, &id), TL_ESQL);
+    cr_expect_eq(id, 0);
+    cr_expect(strstr(tl_db_errmsg(&db), "news/g20.txt"), "%s", tl_db_errmsg(&db));
+    cr_expect(strstr(tl_db_errmsg(&db), "boom"), "%s", tl_db_errmsg(&db));
+    cr_expect_eq(count(&db, "SELECT count(*) FROM documents"), 1);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM events"), (long long)N_BASE);
+    char *sha = query_text(db.conn, "SELECT sha256 FROM documents", NULL);
+    cr_expect_str_eq(sha, a.sha256);
+    free(sha);
+    /* and the connection is usable afterwards */
+    cr_assert_eq(sqlite3_exec(db.conn, "DROP TRIGGER no_warnings", NULL, NULL, NULL), SQLITE_OK);
+    ingest_ok(&db, &b);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM events"), 1);
+    sx_doc_free(&a);
+    sx_doc_free(&b);
+    tl_db_close(&db);
+}
+
+/* Each row breaks one consistency rule; the document must be refused with
+ * TL_EINVAL, a message naming it, and nothing written. */
+typedef void (*breaker)(sx_doc *);
+static void break_actor(sx_doc *d) { d->events[0].participants[0].actor = 7; }
+static void break_negative_actor(sx_doc *d) { d->events[0].participants[0].actor = -1; }
+static void break_mention(sx_doc *d) { d->events[0].mentions[0].end = d->n_codepoints + 1; }
+static void break_mention_order(sx_doc *d) { d->events[0].mentions[0].start = d->events[0].mentions[0].end + 1; }
+static void break_count(sx_doc *d) { d->n_codepoints += 1; }
+static void break_sentence(sx_doc *d) { d->timexes[0].sentence = 99; }
+static void break_anchor(sx_doc *d) { d->timexes[0].anchor = 5; }
+static void break_date_timex(sx_doc *d) { d->events[0].date_timex = 9; }
+static void break_type(sx_doc *d) { d->events[0].type = NULL; }
+static void break_sha(sx_doc *d) { d->sha256[0] = '\0'; }
+
+Test(ingest, inconsistent_documents_are_refused_before_writing)
+{
+    static const struct {
+        const char *name;
+        breaker fn;
+    } rows[] = {
+        {"participant names a missing actor", break_actor},
+        {"participant names actor -1", break_negative_actor},
+        {"mention ends past the text", break_mention},
+        {"mention starts after it ends", break_mention_order},
+        {"n_codepoints does not match the text", break_count},
+        {"timex names a missing sentence", break_sentence},
+        {"timex anchored to a missing timex", break_anchor},
+        {"event dated by a missing timex", break_date_timex},
+        {"event without a type", break_type},
+        {"document without sha256", break_sha},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        tl_db db;
+        sx_doc doc;
+        open_mem(&db);
+        build_doc(&doc, "bad/doc.txt", BASE_TEXT, BASE_EVENTS, N_BASE);
+        rows[i].fn(&doc);
+        cr_expect_eq(tl_ingest(&db, &doc, NULL), TL_EINVAL, "%s", rows[i].name);
+        cr_expect(strstr(tl_db_errmsg(&db), "bad/doc.txt"), "%s: %s", rows[i].name, tl_db_errmsg(&db));
+        cr_expect_eq(count(&db, "SELECT count(*) FROM documents"), 0, "%s", rows[i].name);
+        /* the JSON Lines writer checks the same way */
+        capture c;
+        cap_open(&c);
+        cr_expect_eq(tl_write_doc_jsonl(&db, &doc, c.f), TL_EINVAL, "%s", rows[i].name);
+        cap_close(&c);
+        free(c.buf);
+        sx_doc_free(&doc);
+        tl_db_close(&db);
+    }
+}
+
+/* ---- chronology ------------------------------------------------------------------- */
+
+static int starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static const char *find_after(const char *hay, const char *needle, const char *after)
+{
+    const char *p = strstr(after ? after : hay, needle);
+    cr_expect(p, "missing or out of order: \"%s\" in:\n%s", needle, hay);
+    return p ? p : hay;
+}
+
+Test(chronology, prints_dates_in_order_at_their_precision_undated_last)
+{
+    tl_db db;
+    sx_doc doc;
+    open_mem(&db);
+    build_doc(&doc, "news/g20.txt", BASE_TEXT, BASE_EVENTS, N_BASE);
+    ingest_ok(&db, &doc);
+    capture c;
+    cap_open(&c);
+    cr_assert_eq(tl_chronology(&db, c.f), TL_OK, "%s", tl_db_errmsg(&db));
+    cap_close(&c);
+    const char *s = c.buf;
+    cr_expect(starts_with(s, "summit timeline: 1 document, 5 events\n"), "%s", s);
+
+    /* headings in order: year, month, day, day, undated */
+    const char *p = find_after(s, "\n2016\n", NULL);
+    p = find_after(s, "\n2017-07 (July)\n", p);
+    p = find_after(s, "\n2017-07-06 (Thursday)\n", p);
+    p = find_after(s, "\n2017-07-07 (Friday)\n", p);
+    p = find_after(s, "\nUndated\n", p);
+
+    /* event lines */
+    find_after(s, "  denial: Russia (target: Donald Trump)\n", NULL);
+    find_after(s, "  visit (planned): Donald Trump and Vladimir Putin\n", NULL);
+    find_after(s, "  10:30  statement: Donald Trump in Warsaw, Poland\n", NULL);
+    find_after(s, "  meeting: Donald Trump and Vladimir Putin in Hamburg, Germany;"
+                  " lasted 2 h 16 min (planned 30 min)\n",
+               NULL);
+    find_after(s, "      Trump and Putin met for the first time.  [news/g20.txt]\n", NULL);
+    const char *undated = strstr(s, "\nUndated\n");
+    if (undated)
+        find_after(s, "  statement\n      Lavrov called the meeting constructive.  [news/g20.txt]\n", undated);
+    free(c.buf);
+    sx_doc_free(&doc);
+    tl_db_close(&db);
+}
+
+Test(chronology, orders_events_across_documents_and_groups_by_date)
+{
+    static const ev_spec later[] = {
+        {.type = "call", .date = "2017-07-06", .begin = "2017-07-06", .end = "2017-07-07",
+         .summary = "A call on Thursday.", .trigger = "met", .n_part = 3, .actor = {0, 1, 2},
+         .role = {"participant", "participant", "participant"}},
+    };
+    tl_db db;
+    sx_doc a, b;
+    open_mem(&db);
+    build_doc(&a, "a.txt", BASE_TEXT, BASE_EVENTS, N_BASE);
+    build_doc(&b, "b.txt", "Trump met Putin by phone.", later, 1);
+    ingest_ok(&db, &a);
+    ingest_ok(&db, &b);
+    capture c;
+    cap_open(&c);
+    cr_assert_eq(tl_chronology(&db, c.f), TL_OK);
+    cap_close(&c);
+    /* one Thursday heading holding both documents' events, untimed first */
+    const char *h = strstr(c.buf, "\n2017-07-06 (Thursday)\n");
+    cr_assert(h, "%s", c.buf);
+    cr_expect_null(strstr(h + 1, "\n2017-07-06 (Thursday)\n"), "%s", c.buf);
+    const char *call = strstr(h, "  call: Donald Trump, Vladimir Putin and Russia\n");
+    const char *stmt = strstr(h, "  10:30  statement");
+    cr_expect(call && stmt && call < stmt, "%s", c.buf);
+    cr_expect(starts_with(c.buf, "summit timeline: 2 documents, 6 events\n"), "%s", c.buf);
+    free(c.buf);
+    sx_doc_free(&a);
+    sx_doc_free(&b);
+    tl_db_close(&db);
+}
+
+Test(chronology, empty_timeline)
+{
+    tl_db db;
+    open_mem(&db);
+    capture c;
+    cap_open(&c);
+    cr_assert_eq(tl_chronology(&db, c.f), TL_OK);
+    cap_close(&c);
+    cr_expect_str_eq(c.buf, "summit timeline: 0 documents, 0 events\n\n(no events stored yet)\n");
+    free(c.buf);
+    tl_db_close(&db);
+}
+
+Test(format, dates_at_their_precision)
+{
+    static const struct {
+        const char *value, *want;
+        int understood;
+    } rows[] = {
+        {"2017-07-06", "2017-07-06 (Thursday)", 1},
+        {"2017-07-07", "2017-07-07 (Friday)", 1},
+        {"2017-07-07T15:40", "2017-07-07 (Friday)", 1},
+        {"2000-02-29", "2000-02-29 (Tuesday)", 1},
+        {"2024-12-31", "2024-12-31 (Tuesday)", 1},
+        {"1900-01-01", "1900-01-01 (Monday)", 1},
+        {"2017-07", "2017-07 (July)", 1},
+        {"2016", "2016", 1},
+        {"2017-W27", "2017-W27 (week 27)", 1},
+        {"2017-W27-WE", "2017-W27-WE (weekend of week 27)", 1},
+        {"2017-Q3", "2017-Q3 (third quarter)", 1},
+        {"2017-SU", "2017-SU (summer)", 1},
+        {"PRESENT_REF", "Present (at the time of the article)", 1},
+        {"", "Undated", 1},
+        {NULL, "Undated", 1},
+        /* not understood: shown as they are */
+        {"XXXX-WXX-5", "XXXX-WXX-5", 0},
+        {"2017-02-29", "2017-02-29", 0},
+        {"2017-13", "2017-13", 0},
+        {"201X", "201X", 0},
+        {"2017-07-07junk", "2017-07-07junk", 0},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char buf[64];
+        int ok = tl_format_date(rows[i].value, buf, sizeof buf);
+        cr_expect_str_eq(buf, rows[i].want, "value %s", rows[i].value ? rows[i].value : "(null)");
+        cr_expect_eq(ok, rows[i].understood, "value %s", rows[i].value ? rows[i].value : "(null)");
+    }
+    char tiny[8];
+    tl_format_date("2017-07-06", tiny, sizeof tiny);
+    cr_expect_str_eq(tiny, "2017-07");
+}
+
+Test(format, durations_in_words)
+{
+    static const struct {
+        const char *value, *mod, *want;
+        int understood;
+    } rows[] = {
+        {"PT2H16M", NULL, "2 h 16 min", 1},
+        {"PT30M", "", "30 min", 1},
+        {"PT2H", "MORE_THAN", "more than 2 h", 1},
+        {"PT45S", NULL, "45 s", 1},
+        {"P1D", NULL, "1 day", 1},
+        {"P3D", "APPROX", "about 3 days", 1},
+        {"P1Y2M", NULL, "1 year 2 months", 1},
+        {"P2W", "LESS_THAN", "less than 2 weeks", 1},
+        {"P1DT12H", NULL, "1 day 12 h", 1},
+        {"PT1.5H", NULL, "1.5 h", 1},
+        {"PT05M", NULL, "5 min", 1},
+        {"PXY", NULL, "years", 1},
+        {"PTXH", "EQUAL_OR_MORE", "at least hours", 1},
+        /* not understood: shown as they are */
+        {"P", NULL, "P", 0},
+        {"PT", NULL, "PT", 0},
+        {"P1DT", NULL, "P1DT", 0},
+        {"P2H", NULL, "P2H", 0},
+        {"PT2D", NULL, "PT2D", 0},
+        {"2 hours", NULL, "2 hours", 0},
+        {"P.5D", NULL, "P.5D", 0},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char buf[64];
+        int ok = tl_format_duration(rows[i].value, rows[i].mod, buf, sizeof buf);
+        cr_expect_str_eq(buf, rows[i].want, "value %s", rows[i].value);
+        cr_expect_eq(ok, rows[i].understood, "value %s", rows[i].value);
+    }
+}
+
+/* ---- CSV ---------------------------------------------------------------------------- */
+
+#define CSV_MAX_ROWS 8
+#define CSV_MAX_FIELDS 16
+typedef struct csv_table {
+    size_t n_rows;
+    size_t n_fields[CSV_MAX_ROWS];
+    char *field[CSV_MAX_ROWS][CSV_MAX_FIELDS];
+} csv_table;
+
+/* A strict RFC 4180 reader: every record ends in CRLF; unquoted fields hold
+ * no quote, CR or LF; in quoted fields "" is a quote.  Returns 0, or -1 on
+ * malformed input. */
+static int csv_parse(const char *s, size_t n, csv_table *t)
+{
+    memset(t, 0, sizeof *t);
+    size_t i = 0;
+    while (i < n) {
+        if (t->n_rows == CSV_MAX_ROWS)
+            return -1;
+        size_t r = t->n_rows++;
+        for (;;) {
+            if (t->n_fields[r] == CSV_MAX_FIELDS)
+                return -1;
+            char *f = malloc(n + 1);
+            size_t fl = 0;
+            cr_assert(f);
+            t->field[r][t->n_fields[r]++] = f;
+            if (i < n && s[i] == '"') {
+                for (i++;; i++) {
+                    if (i >= n)
+                        return -1;
+                    if (s[i] == '"') {
+                        if (i + 1 < n && s[i + 1] == '"') {
+                            f[fl++] = '"';
+                            i++;
+                        } else {
+                            i++;
+                            break;
+                        }
+                    } else {
+                        f[fl++] = s[i];
+                    }
+                }
+            } else {
+                while (i < n && s[i] != ',' && s[i] != '\r') {
+                    if (s[i] == '"' || s[i] == '\n')
+                        return -1;
+                    f[fl++] = s[i++];
+                }
+            }
+            f[fl] = '\0';
+            if (i < n && s[i] == ',') {
+                i++;
+                continue;
+            }
+            if (i + 1 < n && s[i] == '\r' && s[i + 1] == '\n') {
+                i += 2;
+                break;
+            }
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void csv_free(csv_table *t)
+{
+    for (size_t r = 0; r < CSV_MAX_ROWS; r++)
+        for (size_t k = 0; k < CSV_MAX_FIELDS; k++)
+            free(t->field[r][k]);
+}
+
+Test(export, csv_fields_survive_commas_quotes_newlines_and_utf8)
+{
+    static const char summary[] = "Trump said \"no, never\",\nthen left Z\xC3\xBCrich \xE2\x80\x94 caf\xC3\xA9\r\nfor good.";
+    ev_spec ev[2] = {BASE_EVENTS[0], BASE_EVENTS[2]};
+    ev[0].summary = summary;
+    tl_db db;
+    sx_doc doc;
+    open_mem(&db);
+    build_doc(&doc, "news/a \"b\", c.txt", BASE_TEXT, ev, 2);
+    ingest_ok(&db, &doc);
+    capture c;
+    cap_open(&c);
+    cr_assert_eq(tl_export(&db, TL_FORMAT_CSV, c.f), TL_OK, "%s", tl_db_errmsg(&db));
+    cap_close(&c);
+
+    csv_table t;
+    cr_assert_eq(csv_parse(c.buf, c.len, &t), 0, "malformed CSV:\n%s", c.buf);
+    cr_assert_eq(t.n_rows, 3);
+    static const char *const header[] = {"event_id", "date",     "time",     "type",     "cameo",
+                                         "status",   "participants", "location", "duration",
+                                         "planned_duration", "summary", "document", "doc_sha256"};
+    cr_assert_eq(t.n_fields[0], 13);
+    for (size_t k = 0; k < 13; k++)
+        cr_expect_str_eq(t.field[0][k], header[k]);
+    cr_assert_eq(t.n_fields[1], 13);
+    cr_assert_eq(t.n_fields[2], 13);
+    /* row 1 is the dated meeting, row 2 the undated statement */
+    cr_expect_str_eq(t.field[1][1], "2017-07-07");
+    cr_expect_str_eq(t.field[1][3], "meeting");
+    cr_expect_str_eq(t.field[1][4], "040");
+    cr_expect_str_eq(t.field[1][5], "occurred");
+    cr_expect_str_eq(t.field[1][6], "Donald Trump (participant); Vladimir Putin (participant)");
+    cr_expect_str_eq(t.field[1][7], "Hamburg, Germany");
+    cr_expect_str_eq(t.field[1][8], "PT2H16M");
+    cr_expect_str_eq(t.field[1][9], "PT30M");
+    cr_expect_str_eq(t.field[1][10], summary);
+    cr_expect_str_eq(t.field[1][11], "news/a \"b\", c.txt");
+    cr_expect_str_eq(t.field[1][12], doc.sha256);
+    cr_expect_str_eq(t.field[2][1], "");
+    cr_expect_str_eq(t.field[2][6], "");
+    cr_expect_str_eq(t.field[2][3], "statement");
+    /* no needless quoting */
+    cr_expect(strstr(c.buf, "\r\n1,2017-07-07,,meeting,040,occurred,") != NULL, "%s", c.buf);
+    csv_free(&t);
+    free(c.buf);
+    sx_doc_free(&doc);
+    tl_db_close(&db);
+}
+
+Test(export, jsonl_one_valid_object_per_event)
+{
+    tl_db db;
+    sx_doc doc;
+    open_mem(&db);
+    build_doc(&doc, "news/g20.txt", BASE_TEXT, BASE_EVENTS, N_BASE);
+    ingest_ok(&db, &doc);
+    capture c;
+    cap_open(&c);
+    cr_assert_eq(tl_export(&db, TL_FORMAT_JSONL, c.f), TL_OK, "%s", tl_db_errmsg(&db));
+    cap_close(&c);
+
+    size_t lines = 0;
+    char *save = c.buf;
+    for (char *nl; (nl = strchr(save, '\n')); save = nl + 1) {
+        *nl = '\0';
+        char *v = query_text(db.conn, "SELECT json_valid(?1)", save);
+        cr_expect_str_eq(v, "1", "%s", save);
+        free(v);
+        lines++;
+        if (lines == 1) { /* the 2016 denial comes first */
+            char *x = query_text(db.conn,
+                                 "SELECT json_extract(?1, '$.date') || '|' || json_extract(?1, '$.type') || '|'"
+                                 " || json_array_length(?1, '$.participants') || '|'"
+                                 " || json_extract(?1, '$.participants[0].name') || '|'"
+                                 " || json_extract(?1, '$.participants[0].kind') || '|'"
+                                 " || json_extract(?1, '$.participants[1].role') || '|'"
+                                 " || json_extract(?1, '$.participants[1].country') || '|'"
+                                 " || json_extract(?1, '$.document') || '|' || json_type(?1, '$.time')",
+                                 save);
+            cr_expect_str_eq(x, "2016|denial|2|Donald Trump|person|source|RUS|news/g20.txt|null");
+            free(x);
+        }
+        char *keys = query_text(db.conn, "SELECT group_concat(key, ',') FROM json_each(?1)", save);
+        cr_expect_str_eq(keys,
+                         "event_id,date,time,type,cameo,status,participants,location,duration,duration_mod,"
+                         "planned_duration,summary,document,doc_sha256");
+        free(keys);
+    }
+    cr_expect_eq(lines, N_BASE);
+    free(c.buf);
+    sx_doc_free(&doc);
+    tl_db_close(&db);
+}
+
+/* ---- the extract JSON Lines contract -------------------------------------------------- */
+
+Test(doc_jsonl, lines_are_valid_and_carry_the_contract_keys)
+{
+    tl_db db;
+    sx_doc doc;
+    open_mem(&db);
+    build_doc(&doc, "news/g20.txt", BASE_TEXT, BASE_EVENTS, N_BASE);
+    add_warning(&doc, "dateline \"HAMBURG\" not understood");
+    capture c;
+    cap_open(&c);
+    cr_assert_eq(tl_write_doc_jsonl(&db, &doc, c.f), TL_OK, "%s", tl_db_errmsg(&db));
+    cap_close(&c);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM documents"), 0); /* nothing stored */
+
+    static const char *const required[] = {
+        [0] = "document:kind,path,dct,dct_source,sha256,chars",
+        [1] = "timex:kind,id,start,end,text,type,value,mod,anchor,interval,sentence",
+        [2] = "actor:kind,id,type,name,country,title,mentions",
+        [3] = "event:kind,id,type,cameo,status,date,time,participants,location,duration,duration_mod,"
+              "planned_duration,summary,mentions",
+        [4] = "warning:kind,message",
+    };
+    size_t n_kind[5] = {0};
+    char *line = c.buf;
+    for (char *nl; (nl = strchr(line, '\n')); line = nl + 1) {
+        *nl = '\0';
+        char *v = query_text(db.conn, "SELECT json_valid(?1)", line);
+        cr_expect_str_eq(v, "1", "%s", line);
+        free(v);
+        char *kind = query_text(db.conn, "SELECT json_extract(?1, '$.kind')", line);
+        cr_assert(kind, "%s", line);
+        size_t k = 0;
+        while (k < 5 && strncmp(required[k], kind, strlen(kind)) != 0)
+            k++;
+        cr_assert_lt(k, 5, "unknown kind %s", kind);
+        n_kind[k]++;
+        /* every required key exists (json_type is 'null' for a null value) */
+        char keys[256];
+        snprintf(keys, sizeof keys, "%s", strchr(required[k], ':') + 1);
+        for (char *key = keys, *comma; key; key = comma ? comma + 1 : NULL) {
+            comma = strchr(key, ',');
+            if (comma)
+                *comma = '\0';
+            char path[sizeof keys + 2];
+            snprintf(path, sizeof path, "$.%s", key);
+            sqlite3_stmt *st = NULL;
+            cr_assert_eq(sqlite3_prepare_v2(db.conn, "SELECT json_type(?1, ?2)", -1, &st, NULL), SQLITE_OK);
+            sqlite3_bind_text(st, 1, line, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+            cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+            cr_expect_neq(sqlite3_column_type(st, 0), SQLITE_NULL, "%s lacks %s: %s", kind, key, line);
+            sqlite3_finalize(st);
+        }
+        free(kind);
+    }
+    cr_expect_eq(n_kind[0], 1);
+    cr_expect_eq(n_kind[1], 2);
+    cr_expect_eq(n_kind[2], 3);
+    cr_expect_eq(n_kind[3], N_BASE);
+    cr_expect_eq(n_kind[4], 1);
+    free(c.buf);
+
+    /* spot checks of values, one query per line kind */
+    cap_open(&c);
+    cr_assert_eq(tl_write_doc_jsonl(&db, &doc, c.f), TL_OK);
+    cap_close(&c);
+    char *first = c.buf, *nl = strchr(first, '\n');
+    cr_assert(nl);
+    *nl = '\0';
+    char *x = query_text(db.conn,
+                         "SELECT json_extract(?1, '$.path') || '|' || json_extract(?1, '$.dct') || '|'"
+                         " || json_extract(?1, '$.dct_source') || '|' || json_extract(?1, '$.chars')",
+                         first);
+    char want[128];
+    snprintf(want, sizeof want, "news/g20.txt|2017-07-08|flag|%d", (int)doc.n_codepoints);
+    cr_expect_str_eq(x, want);
+    free(x);
+    char *timex = nl + 1;
+    nl = strchr(timex, '\n');
+    *nl = '\0';
+    x = query_text(db.conn,
+                   "SELECT json_extract(?1, '$.id') || '|' || json_extract(?1, '$.text') || '|'"
+                   " || json_extract(?1, '$.value') || '|' || json_type(?1, '$.mod') || '|'"
+                   " || json_type(?1, '$.anchor') || '|' || json_extract(?1, '$.interval')",
+                   timex);
+    cr_expect_str_eq(x, "t1|Friday|2017-07-07|null|null|[\"2017-07-07\",\"2017-07-08\"]");
+    free(x);
+    char *timex2 = nl + 1;
+    nl = strchr(timex2, '\n');
+    *nl = '\0';
+    x = query_text(db.conn,
+                   "SELECT json_extract(?1, '$.text') || '|' || json_extract(?1, '$.anchor') || '|'"
+                   " || json_extract(?1, '$.type') || '|' || json_type(?1, '$.interval')",
+                   timex2);
+    cr_expect_str_eq(x, "2 hours and 16 minutes|t1|DURATION|null");
+    free(x);
+    /* skip the three actors, check the first event */
+    char *ev = nl + 1;
+    for (int i = 0; i < 3; i++)
+        ev = strchr(ev, '\n') + 1;
+    nl = strchr(ev, '\n');
+    *nl = '\0';
+    x = query_text(db.conn,
+                   "SELECT json_extract(?1, '$.id') || '|' || json_extract(?1, '$.participants[1].name') || '|'"
+                   " || json_extract(?1, '$.participants[1].role') || '|'"
+                   " || json_extract(?1, '$.participants[1].actor') || '|'"
+                   " || json_extract(?1, '$.mentions[0].text') || '|' || json_extract(?1, '$.location') || '|'"
+                   " || json_extract(?1, '$.duration') || '|' || json_type(?1, '$.duration_mod')",
+                   ev);
+    cr_expect_str_eq(x, "e1|Vladimir Putin|participant|a2|met|Hamburg, Germany|PT2H16M|null");
+    free(x);
+    free(c.buf);
+
+    /* without a DCT, dct is null */
+    doc.has_dct = 0;
+    cap_open(&c);
+    cr_assert_eq(tl_write_doc_jsonl(&db, &doc, c.f), TL_OK);
+    cap_close(&c);
+    nl = strchr(c.buf, '\n');
+    *nl = '\0';
+    x = query_text(db.conn, "SELECT json_type(?1, '$.dct')", c.buf);
+    cr_expect_str_eq(x, "null");
+    free(x);
+    free(c.buf);
+    sx_doc_free(&doc);
+    tl_db_close(&db);
+}
+
+/* ---- opening files ------------------------------------------------------------------------ */
+
+static void write_file(const char *path, const void *bytes, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    cr_assert(f);
+    cr_assert_eq(fwrite(bytes, 1, n, f), n);
+    fclose(f);
+}
+
+Test(open, a_newer_schema_version_is_refused, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/v99.db", tmpdir);
+    sqlite3 *raw = NULL;
+    cr_assert_eq(sqlite3_open(path, &raw), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(raw, "CREATE TABLE documents (id INTEGER PRIMARY KEY); PRAGMA user_version = 99;",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    sqlite3_close(raw);
+
+    static const int modes[] = {TL_OPEN_CREATE, 0, TL_OPEN_READONLY};
+    for (size_t i = 0; i < 3; i++) {
+        tl_db db;
+        tl_db_init(&db);
+        cr_expect_eq(tl_db_open(&db, path, modes[i]), TL_ESCHEMA, "mode %d", modes[i]);
+        cr_expect(strstr(tl_db_errmsg(&db), path), "%s", tl_db_errmsg(&db));
+        cr_expect(strstr(tl_db_errmsg(&db), "99"), "%s", tl_db_errmsg(&db));
+        cr_expect(strstr(tl_db_errmsg(&db), "upgrade summit"), "%s", tl_db_errmsg(&db));
+        cr_expect_null(db.conn);
+        tl_db_close(&db);
+    }
+}
+
+Test(open, random_bytes_are_refused_and_left_alone, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/random.db", tmpdir);
+    unsigned char bytes[4096];
+    uint32_t x = 2463534242u;
+    for (size_t i = 0; i < sizeof bytes; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        bytes[i] = (unsigned char)x;
+    }
+    write_file(path, bytes, sizeof bytes);
+
+    static const int modes[] = {TL_OPEN_CREATE, 0, TL_OPEN_READONLY};
+    for (size_t i = 0; i < 3; i++) {
+        tl_db db;
+        tl_db_init(&db);
+        cr_expect_eq(tl_db_open(&db, path, modes[i]), TL_EOPEN, "mode %d", modes[i]);
+        cr_expect(strstr(tl_db_errmsg(&db), path), "%s", tl_db_errmsg(&db));
+        cr_expect(strstr(tl_db_errmsg(&db), "is not a summit database"), "%s", tl_db_errmsg(&db));
+        tl_db_close(&db);
+    }
+    FILE *f = fopen(path, "rb");
+    cr_assert(f);
+    unsigned char back[sizeof bytes + 1];
+    cr_expect_eq(fread(back, 1, sizeof back, f), sizeof bytes);
+    fclose(f);
+    cr_expect_eq(memcmp(back, bytes, sizeof bytes), 0, "the file was changed");
+}
+
+Test(open, another_programs_database_is_refused, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/other.db", tmpdir);
+    sqlite3 *raw = NULL;
+    cr_assert_eq(sqlite3_open(path, &raw), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(raw, "CREATE TABLE notes (body TEXT)", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(raw);
+    tl_db db;
+    tl_db_init(&db);
+    cr_expect_eq(tl_db_open(&db, path, TL_OPEN_CREATE), TL_ESCHEMA);
+    cr_expect(strstr(tl_db_errmsg(&db), path), "%s", tl_db_errmsg(&db));
+    cr_expect(strstr(tl_db_errmsg(&db), "not a summit database"), "%s", tl_db_errmsg(&db));
+    tl_db_close(&db);
+}
+
+Test(open, missing_directory_and_missing_file, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/no/such/dir/t.db", tmpdir);
+    tl_db db;
+    tl_db_init(&db);
+    cr_expect_eq(tl_db_open(&db, path, TL_OPEN_CREATE), TL_EOPEN);
+    char want[256];
+    snprintf(want, sizeof want, "cannot open database '%s': unable to open database file", path);
+    cr_expect_str_eq(tl_db_errmsg(&db), want);
+
+    snprintf(path, sizeof path, "%s/t.db", tmpdir);
+    cr_expect_eq(tl_db_open(&db, path, TL_OPEN_READONLY), TL_EOPEN);
+    cr_expect(strstr(tl_db_errmsg(&db), path), "%s", tl_db_errmsg(&db));
+    cr_expect_eq(access(path, F_OK), -1, "read-only open created the file");
+    cr_expect_eq(tl_db_open(&db, NULL, TL_OPEN_CREATE), TL_EINVAL);
+    tl_db_close(&db);
+}
+
+Test(open, a_file_database_persists_and_reopens_read_only, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/t.db", tmpdir);
+    tl_db db;
+    sx_doc doc;
+    tl_db_init(&db);
+    cr_assert_eq(tl_db_open(&db, path, TL_OPEN_CREATE), TL_OK, "%s", tl_db_errmsg(&db));
+    cr_expect_eq(tl_db_open(&db, path, TL_OPEN_CREATE), TL_EINVAL); /* already open */
+    char *mode = query_text(db.conn, "PRAGMA journal_mode", NULL);
+    cr_expect_str_eq(mode, "wal");
+    free(mode);
+    cr_expect_eq(count(&db, "PRAGMA foreign_keys"), 1);
+    cr_expect_eq(count(&db, "PRAGMA user_version"), TL_SCHEMA_VERSION);
+    build_doc(&doc, "news/g20.txt", BASE_TEXT, BASE_EVENTS, N_BASE);
+    ingest_ok(&db, &doc);
+    tl_db_close(&db);
+    tl_db_close(&db); /* twice is fine */
+
+    cr_assert_eq(tl_db_open(&db, path, TL_OPEN_READONLY), TL_OK, "%s", tl_db_errmsg(&db));
+    cr_expect_eq(count(&db, "SELECT count(*) FROM events"), (long long)N_BASE);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM chronology"), (long long)N_BASE);
+    cr_expect_neq(tl_ingest(&db, &doc, NULL), TL_OK);
+    cr_expect(strstr(tl_db_errmsg(&db), "news/g20.txt"), "%s", tl_db_errmsg(&db));
+    capture c;
+    cap_open(&c);
+    cr_expect_eq(tl_chronology(&db, c.f), TL_OK);
+    cap_close(&c);
+    cr_expect(strstr(c.buf, "2017-07-07 (Friday)"));
+    free(c.buf);
+    tl_db_close(&db);
+
+    cr_assert_eq(tl_db_open(&db, path, 0), TL_OK, "%s", tl_db_errmsg(&db));
+    ingest_ok(&db, &doc);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM documents"), 1);
+    tl_db_close(&db);
+    sx_doc_free(&doc);
+}
+
+/* The chronology view and the C order agree. */
+Test(open, the_chronology_view_lists_events_in_the_same_order)
+{
+    tl_db db;
+    sx_doc doc;
+    open_mem(&db);
+    build_doc(&doc, "news/g20.txt", BASE_TEXT, BASE_EVENTS, N_BASE);
+    ingest_ok(&db, &doc);
+    char *v = query_text(db.conn, "SELECT group_concat(date, ',') FROM (SELECT date FROM chronology)", NULL);
+    cr_expect_str_eq(v, "2016,2017-07,2017-07-06,2017-07-07,undated");
+    free(v);
+    v = query_text(db.conn,
+                   "SELECT group_concat(name || ':' || role, ',') FROM event_actors WHERE event_id ="
+                   " (SELECT id FROM events WHERE type = 'visit')",
+                   NULL);
+    cr_expect(v && strstr(v, "Vladimir Putin:visitor") && strstr(v, "Donald Trump:host"), "%s", v);
+    free(v);
+    sx_doc_free(&doc);
+    tl_db_close(&db);
+}
+
+Test(status, every_code_has_a_message)
+{
+    for (int i = 0; i < TL_STATUS_COUNT; i++) {
+        const char *m = tl_status_str((tl_status)i);
+        cr_expect(m && *m, "status %d", i);
+    }
+    cr_expect_str_eq(tl_status_str(TL_OK), "ok");
+    cr_expect_str_eq(tl_status_str(TL_ESCHEMA), "database schema is not usable");
+    cr_expect_str_eq(tl_status_str((tl_status)TL_STATUS_COUNT), "unknown status");
+    cr_expect_str_eq(tl_status_str((tl_status)-1), "unknown status");
+    tl_db db;
+    tl_db_init(&db);
+    cr_expect_str_eq(tl_db_errmsg(&db), "");
+    cr_expect_eq(tl_ingest(&db, NULL, NULL), TL_EINVAL);
+    cr_expect_eq(tl_chronology(&db, stdout), TL_EINVAL);
+    cr_expect_eq(tl_export(&db, TL_FORMAT_CSV, stdout), TL_EINVAL);
+    tl_db_close(&db);
+}

@@ -1,0 +1,475 @@
+/*
+ * chronology.c -- prints the stored timeline for a person at a terminal.
+ *
+ * Exports tl_chronology, tl_format_date and tl_format_duration.
+ *
+ * Layout (plain text, no colours):
+ *
+ *   summit timeline: 2 documents, 3 events
+ *
+ *   2017-07-07 (Friday)
+ *     15:40  meeting: Donald Trump and Vladimir Putin in Hamburg, Germany; lasted 2 h 16 min (planned 30 min)
+ *         The two leaders met on the sidelines of the G20.  [news/g20.txt]
+ *
+ *   Undated
+ *     statement (negated): Sergey Lavrov
+ *         Lavrov did not comment.  [news/lavrov.txt]
+ *
+ * One heading per date at the precision the text gave ("2017-07-06
+ * (Thursday)", "2017-07 (July)", "2016", "2017-W27 (week 27)"), in the order
+ * of TL__EVENT_ORDER, undated events last.  Per event: time of day if known,
+ * type, status unless "occurred", core participants (sx_role_is_core) joined
+ * with ", " and " and ", other roles in parentheses, location, durations in
+ * words; then the summary and the source path.  Weekdays come from calendar
+ * arithmetic on the stored date, never from the clock or the locale.
+ */
+#include "timeline_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- small text helpers ---------------------------------------------------- */
+
+/* Appends to a fixed buffer, truncating safely. */
+typedef struct tl__out {
+    char *buf;
+    size_t cap, len;
+} tl__out;
+
+static void tl__outf(tl__out *o, const char *fmt, ...) TL__PRINTF(2, 3);
+static void tl__outf(tl__out *o, const char *fmt, ...)
+{
+    if (o->len + 1 >= o->cap)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    o->len += (size_t)n;
+    if (o->len >= o->cap)
+        o->len = o->cap - 1;
+}
+
+/* n ASCII digits at s -> *out; 0 if not all digits. */
+static int tl__digits(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+static int tl__leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int tl__days_in_month(int y, int m)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && tl__leap(y) ? 29 : days[m - 1];
+}
+
+/* Day of the week, 0 = Sunday, for a valid Gregorian date, year >= 1. */
+static int tl__weekday(int y, int m, int d)
+{
+    static const int t[12] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+    if (m < 3)
+        y -= 1;
+    return (y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7;
+}
+
+static const char *const tl__weekdays[7] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                            "Thursday", "Friday", "Saturday"};
+static const char *const tl__months[12] = {"January", "February", "March",     "April",
+                                           "May",     "June",     "July",      "August",
+                                           "September", "October", "November", "December"};
+
+/* ---- dates ------------------------------------------------------------------- */
+
+int tl_format_date(const char *value, char *buf, size_t buflen)
+{
+    static const struct {
+        const char *suffix, *words;
+    } parts[] = {
+        {"-Q1", "first quarter"},  {"-Q2", "second quarter"}, {"-Q3", "third quarter"},
+        {"-Q4", "fourth quarter"}, {"-H1", "first half"},     {"-H2", "second half"},
+        {"-SP", "spring"},         {"-SU", "summer"},         {"-FA", "autumn"},
+        {"-WI", "winter"},
+    };
+    static const struct {
+        const char *value, *words;
+    } refs[] = {
+        {"PRESENT_REF", "Present (at the time of the article)"},
+        {"PAST_REF", "Past (unspecified)"},
+        {"FUTURE_REF", "Future (unspecified)"},
+    };
+    if (!buf || buflen == 0)
+        return 0;
+    tl__out o = {buf, buflen, 0};
+    buf[0] = '\0';
+    if (!value || !*value) {
+        tl__outf(&o, "Undated");
+        return 1;
+    }
+    int y, m, d, w;
+    if (tl__digits(value, 4, &y) && y >= 1) {
+        const char *r = value + 4;
+        if (*r == '\0') {
+            tl__outf(&o, "%04d", y);
+            return 1;
+        }
+        if (r[0] == '-' && tl__digits(r + 1, 2, &m) && m >= 1 && m <= 12) {
+            const char *r2 = r + 3;
+            if (*r2 == '\0') {
+                tl__outf(&o, "%04d-%02d (%s)", y, m, tl__months[m - 1]);
+                return 1;
+            }
+            if (r2[0] == '-' && tl__digits(r2 + 1, 2, &d) && (r2[3] == '\0' || r2[3] == 'T') && d >= 1 &&
+                d <= tl__days_in_month(y, m)) {
+                tl__outf(&o, "%04d-%02d-%02d (%s)", y, m, d, tl__weekdays[tl__weekday(y, m, d)]);
+                return 1;
+            }
+        }
+        if (r[0] == '-' && r[1] == 'W' && tl__digits(r + 2, 2, &w) && w >= 1 && w <= 53) {
+            if (r[4] == '\0') {
+                tl__outf(&o, "%04d-W%02d (week %d)", y, w, w);
+                return 1;
+            }
+            if (strcmp(r + 4, "-WE") == 0) {
+                tl__outf(&o, "%04d-W%02d-WE (weekend of week %d)", y, w, w);
+                return 1;
+            }
+        }
+        for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+            if (strcmp(r, parts[i].suffix) == 0) {
+                tl__outf(&o, "%s (%s)", value, parts[i].words);
+                return 1;
+            }
+        }
+    }
+    for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
+        if (strcmp(value, refs[i].value) == 0) {
+            tl__outf(&o, "%s", refs[i].words);
+            return 1;
+        }
+    }
+    tl__outf(&o, "%s", value);
+    return 0;
+}
+
+/* The text after the 'T' of a time value ("T15:40", "2017-07-07T15:40",
+ * "XXXX-XX-XXTMO"), or NULL. */
+static const char *tl__time_part(const char *value)
+{
+    if (value[0] == 'T')
+        return value + 1;
+    if (strlen(value) > 10 && value[4] == '-' && value[7] == '-' && value[10] == 'T')
+        return value + 11;
+    return NULL;
+}
+
+/* Time of day from a TIMEX3 value ("T15:40", "2017-07-07T15:40:00",
+ * "2017-07-07TAF") into buf; "" when the value has no time part. */
+static void tl__time_of_day(const char *value, char *buf, size_t buflen)
+{
+    static const struct {
+        const char *code, *words;
+    } parts[] = {{"MO", "morning"}, {"MI", "midday"},  {"AF", "afternoon"},
+                 {"EV", "evening"}, {"NI", "night"},   {"DT", "daytime"}};
+    tl__out o = {buf, buflen, 0};
+    buf[0] = '\0';
+    if (!value || !*value)
+        return;
+    const char *t = tl__time_part(value);
+    if (!t) {
+        tl__outf(&o, "%s", value);
+        return;
+    }
+    int h, mi;
+    if (tl__digits(t, 2, &h) && t[2] == ':' && tl__digits(t + 3, 2, &mi)) {
+        tl__outf(&o, "%02d:%02d", h, mi);
+        return;
+    }
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        if (strcmp(t, parts[i].code) == 0) {
+            tl__outf(&o, "%s", parts[i].words);
+            return;
+        }
+    }
+    tl__outf(&o, "%s", t);
+}
+
+/* ---- durations ------------------------------------------------------------- */
+
+int tl_format_duration(const char *value, const char *mod, char *buf, size_t buflen)
+{
+    static const struct {
+        const char *mod, *words;
+    } mods[] = {
+        {"MORE_THAN", "more than "}, {"LESS_THAN", "less than "},  {"APPROX", "about "},
+        {"EQUAL_OR_MORE", "at least "}, {"EQUAL_OR_LESS", "at most "},
+    };
+    /* unit letter, singular, plural (also used alone for "X" amounts) */
+    static const struct {
+        char unit;
+        const char *one, *many, *vague;
+    } date_units[] = {{'Y', "year", "years", "years"},
+                      {'M', "month", "months", "months"},
+                      {'W', "week", "weeks", "weeks"},
+                      {'D', "day", "days", "days"}},
+      time_units[] = {{'H', "h", "h", "hours"}, {'M', "min", "min", "minutes"}, {'S', "s", "s", "seconds"}};
+
+    if (!buf || buflen == 0)
+        return 0;
+    tl__out o = {buf, buflen, 0};
+    buf[0] = '\0';
+    if (!value || value[0] != 'P' || value[1] == '\0') {
+        tl__outf(&o, "%s", value ? value : "");
+        return 0;
+    }
+    if (mod && *mod) {
+        for (size_t i = 0; i < sizeof mods / sizeof mods[0]; i++)
+            if (strcmp(mod, mods[i].mod) == 0)
+                tl__outf(&o, "%s", mods[i].words);
+    }
+    int in_time = 0, parts = 0;
+    for (const char *p = value + 1; *p;) {
+        if (*p == 'T' && !in_time) {
+            in_time = 1;
+            p++;
+            if (!*p)
+                goto verbatim;
+            continue;
+        }
+        /* amount: digits with an optional fraction, or X for "some" */
+        const char *num = p;
+        int vague = 0;
+        if (*p == 'X') {
+            vague = 1;
+            while (*p == 'X')
+                p++;
+        } else {
+            while (*p >= '0' && *p <= '9')
+                p++;
+            if (p == num)
+                goto verbatim;
+            if (*p == '.') {
+                p++;
+                if (*p < '0' || *p > '9')
+                    goto verbatim;
+                while (*p >= '0' && *p <= '9')
+                    p++;
+            }
+        }
+        size_t numlen = (size_t)(p - num);
+        char unit = *p++;
+        const char *one = NULL, *many = NULL, *vword = NULL;
+        const size_t n_units = in_time ? sizeof time_units / sizeof time_units[0]
+                                       : sizeof date_units / sizeof date_units[0];
+        for (size_t i = 0; i < n_units; i++) {
+            const char u = in_time ? time_units[i].unit : date_units[i].unit;
+            if (u == unit) {
+                one = in_time ? time_units[i].one : date_units[i].one;
+                many = in_time ? time_units[i].many : date_units[i].many;
+                vword = in_time ? time_units[i].vague : date_units[i].vague;
+            }
+        }
+        if (!one)
+            goto verbatim;
+        if (parts++)
+            tl__outf(&o, " ");
+        if (vague) {
+            tl__outf(&o, "%s", vword);
+        } else {
+            while (numlen > 1 && num[0] == '0' && num[1] != '.') { /* "05" -> "5" */
+                num++;
+                numlen--;
+            }
+            const int is_one = numlen == 1 && num[0] == '1';
+            tl__outf(&o, "%.*s %s", (int)numlen, num, is_one ? one : many);
+        }
+    }
+    if (parts > 0)
+        return 1;
+verbatim:
+    o.len = 0;
+    buf[0] = '\0';
+    tl__outf(&o, "%s", value);
+    return 0;
+}
+
+/* ---- the chronology ---------------------------------------------------------- */
+
+static const char tl__chron_sql[] =
+    "SELECT e.id, e.date, e.time, e.type, e.status, e.location, e.duration, e.duration_mod,"
+    " e.planned_duration, e.summary, d.path"
+    " FROM events e JOIN documents d ON d.id = e.doc_id" TL__EVENT_ORDER;
+
+static const char tl__chron_part_sql[] =
+    "SELECT a.name, p.role FROM event_participants p JOIN actors a ON a.id = p.actor_id"
+    " WHERE p.event_id = ?1 ORDER BY a.idx, p.role";
+
+static const char tl__chron_count_sql[] =
+    "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM events)";
+
+static const char *tl__col(sqlite3_stmt *st, int i)
+{
+    const unsigned char *s = sqlite3_column_text(st, i);
+    return s ? (const char *)s : "";
+}
+
+/* Prints ": A, B and C (target: D)" for one event, or nothing. */
+static tl_status tl__print_participants(tl_db *db, sqlite3_stmt *ps, int64_t event_id, FILE *out)
+{
+    tl__buf core = {0}, other = {0};
+    size_t n_core = 0, n_other = 0;
+    const char *last = NULL;
+    size_t last_off = 0;
+    tl_status st = TL_OK;
+    int rc;
+
+    sqlite3_bind_int64(ps, 1, event_id);
+    while ((rc = sqlite3_step(ps)) == SQLITE_ROW) {
+        const char *name = tl__col(ps, 0), *role = tl__col(ps, 1);
+        int err = 0;
+        if (sx_role_is_core(role)) {
+            last = core.s ? core.s + last_off : NULL;
+            if (last && strcmp(last, name) == 0)
+                continue; /* same actor in two core roles */
+            last_off = core.len;
+            err = tl__buf_add(&core, name, strlen(name) + 1); /* NUL-separated */
+            n_core++;
+        } else {
+            err = tl__buf_adds(&other, n_other++ ? "; " : "") || tl__buf_adds(&other, role) ||
+                  tl__buf_adds(&other, ": ") || tl__buf_adds(&other, name);
+        }
+        if (err) {
+            st = tl__fail(db, TL_ENOMEM, "cannot print the chronology: out of memory");
+            goto done;
+        }
+    }
+    if (rc != SQLITE_DONE) {
+        st = tl__sql_fail(db, "cannot read the participants of event %lld", (long long)event_id);
+        goto done;
+    }
+    if (n_core) {
+        fputs(": ", out);
+        const char *name = core.s;
+        for (size_t i = 0; i < n_core; i++) {
+            if (i)
+                fputs(i + 1 == n_core ? " and " : ", ", out);
+            fputs(name, out);
+            name += strlen(name) + 1;
+        }
+    }
+    if (n_other)
+        fprintf(out, " (%s)", other.s);
+done:
+    sqlite3_reset(ps);
+    tl__buf_free(&core);
+    tl__buf_free(&other);
+    return st;
+}
+
+/* Prints "; lasted 2 h 16 min (planned 30 min)" and variants, or nothing. */
+static void tl__print_durations(const char *status, const char *dur, const char *mod, const char *planned,
+                                FILE *out)
+{
+    char a[128], b[128];
+    if (*dur) {
+        tl_format_duration(dur, mod, a, sizeof a);
+        fprintf(out, "; %s %s", strcmp(status, "occurred") == 0 ? "lasted" : "duration", a);
+        if (*planned) {
+            tl_format_duration(planned, NULL, b, sizeof b);
+            fprintf(out, " (planned %s)", b);
+        }
+    } else if (*planned) {
+        tl_format_duration(planned, NULL, b, sizeof b);
+        fprintf(out, "; planned to last %s", b);
+    }
+}
+
+tl_status tl_chronology(tl_db *db, FILE *out)
+{
+    if (!db)
+        return TL_EINVAL;
+    if (!db->conn || !out)
+        return tl__fail(db, TL_EINVAL, "cannot print the chronology: %s",
+                        db->conn ? "no output stream" : "the database is not open");
+    sqlite3_stmt *main_st = NULL, *part_st = NULL, *count_st = NULL;
+    tl_status st = TL_OK;
+    int rc;
+    if (sqlite3_prepare_v2(db->conn, tl__chron_count_sql, -1, &count_st, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db->conn, tl__chron_sql, -1, &main_st, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db->conn, tl__chron_part_sql, -1, &part_st, NULL) != SQLITE_OK) {
+        st = tl__sql_fail(db, "cannot read the timeline");
+        goto done;
+    }
+    if (sqlite3_step(count_st) != SQLITE_ROW) {
+        st = tl__sql_fail(db, "cannot read the timeline");
+        goto done;
+    }
+    const long long n_docs = sqlite3_column_int64(count_st, 0), n_events = sqlite3_column_int64(count_st, 1);
+    fprintf(out, "summit timeline: %lld document%s, %lld event%s\n", n_docs, n_docs == 1 ? "" : "s", n_events,
+            n_events == 1 ? "" : "s");
+    if (n_events == 0)
+        fputs("\n(no events stored yet)\n", out);
+
+    char heading[128] = "", prev[128] = "";
+    int first = 1;
+    while ((rc = sqlite3_step(main_st)) == SQLITE_ROW) {
+        const int64_t id = sqlite3_column_int64(main_st, 0);
+        const char *date = tl__col(main_st, 1), *time = tl__col(main_st, 2), *type = tl__col(main_st, 3),
+                   *status = tl__col(main_st, 4), *loc = tl__col(main_st, 5), *dur = tl__col(main_st, 6),
+                   *dmod = tl__col(main_st, 7), *planned = tl__col(main_st, 8),
+                   *summary = tl__col(main_st, 9), *path = tl__col(main_st, 10);
+
+        if (!tl_format_date(date, heading, sizeof heading)) { /* "XXXX-WXX-5" */
+            size_t n = strlen(heading);
+            snprintf(heading + n, sizeof heading - n, " (not placed on the calendar)");
+        }
+        if (first || strcmp(heading, prev) != 0) {
+            fprintf(out, "\n%s\n", heading);
+            memcpy(prev, heading, sizeof prev);
+            first = 0;
+        }
+        char tod[64];
+        /* time of day: the event's own, else a time part of its date */
+        tl__time_of_day(*time ? time : (tl__time_part(date) ? date : ""), tod, sizeof tod);
+        fputs("  ", out);
+        if (*tod)
+            fprintf(out, "%s  ", tod);
+        fputs(type, out);
+        if (*status && strcmp(status, "occurred") != 0)
+            fprintf(out, " (%s)", status);
+        if ((st = tl__print_participants(db, part_st, id, out)) != TL_OK)
+            goto done;
+        if (*loc)
+            fprintf(out, " in %s", loc);
+        tl__print_durations(status, dur, dmod, planned, out);
+        fputc('\n', out);
+        if (*summary)
+            fprintf(out, "      %s  [%s]\n", summary, path);
+        else
+            fprintf(out, "      [%s]\n", path);
+    }
+    if (rc != SQLITE_DONE) {
+        st = tl__sql_fail(db, "cannot read the timeline");
+        goto done;
+    }
+    if (fflush(out) != 0 || ferror(out))
+        st = tl__fail(db, TL_EIO, "cannot write the chronology");
+done:
+    sqlite3_finalize(count_st);
+    sqlite3_finalize(main_st);
+    sqlite3_finalize(part_st);
+    return st;
+}

@@ -1,0 +1,100 @@
+/*
+ * timeline_int.h -- internals shared by the timeline's .c files (prefix tl__).
+ *
+ * Not installed and not part of the public API.  store.c defines everything
+ * declared here; chronology.c and export.c use it.
+ *
+ * Ownership: a tl__cpindex borrows the document text it indexes and owns its
+ * mark array (tl__cpindex_free).  A tl__buf owns its bytes (tl__buf_free).
+ */
+#ifndef SUMMIT_TIMELINE_INT_H
+#define SUMMIT_TIMELINE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "timeline.h"
+
+#if defined(__GNUC__)
+#define TL__PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define TL__PRINTF(f, a)
+#endif
+
+/* The schema, compiled in from schema/schema.sql by cmake/embed.cmake. */
+extern const char tl_schema_sql[];
+extern const unsigned long tl_schema_sql_len;
+
+/* Oldest SQLite with STRICT tables and built-in JSON functions. */
+#define TL__MIN_SQLITE 3038000
+
+/* Event order shared by tl_chronology, tl_export and the `chronology` view
+ * in schema/schema.sql (keep the three in step): by the start of the date's
+ * interval, coarser dates first when they start together, then resolved
+ * before unresolved values, undated last; within a date untimed events
+ * before timed ones; then document and event order.  Expects events as `e`
+ * and documents as `d`. */
+#define TL__EVENT_ORDER                                                        \
+    " ORDER BY e.sort_begin IS NULL, e.sort_begin, e.sort_end DESC,"           \
+    " e.date IS NULL, e.date, e.time IS NOT NULL, e.time, d.id, e.idx"
+
+/* Writes a printf-style message into db->errmsg and returns st. */
+tl_status tl__fail(tl_db *db, tl_status st, const char *fmt, ...) TL__PRINTF(3, 4);
+/* Like tl__fail, appending ": <sqlite3_errmsg>"; TL_ENOMEM or TL_ESQL by
+ * the connection's last error.  Call it right after the failing call. */
+tl_status tl__sql_fail(tl_db *db, const char *fmt, ...) TL__PRINTF(2, 3);
+
+/* Code point -> byte offset index over a document's text.  Records the byte
+ * offset of every TL__CP_STRIDE-th code point, so building is one linear
+ * pass and a lookup walks at most TL__CP_STRIDE - 1 code points. */
+#define TL__CP_STRIDE 64
+typedef struct tl__cpindex {
+    const char *text; /* borrowed */
+    size_t len;       /* bytes */
+    int32_t n_cp;     /* code points in text */
+    size_t *marks;    /* owned; n_cp / TL__CP_STRIDE + 1 entries */
+} tl__cpindex;
+
+/* Byte offset of code point cp, 0 <= cp <= ix->n_cp. */
+size_t tl__cpindex_byte(const tl__cpindex *ix, int32_t cp);
+void tl__cpindex_free(tl__cpindex *ix);
+
+/* Checks that doc is internally consistent (non-NULL strings where required,
+ * every offset inside the text, every index in range, n_codepoints matching
+ * the text) and builds ix over doc->text.  On failure returns TL_EINVAL or
+ * TL_ENOMEM with a message naming the document, and ix holds nothing. */
+tl_status tl__doc_check(tl_db *db, const sx_doc *doc, tl__cpindex *ix);
+
+/* Parameter binders; text is bound SQLITE_STATIC, so it must outlive the
+ * step.  Each returns an SQLite code.
+ *   tl__bind_opt   NULL or "" -> NULL
+ *   tl__bind_req   NULL -> "" (for NOT NULL columns)
+ *   tl__bind_arr   a fixed-size char array, possibly without NUL; "" -> NULL
+ *   tl__bind_span  the text of code points [start, end) through ix
+ *   tl__bind_idx   an index, -1 -> NULL */
+int tl__bind_opt(sqlite3_stmt *st, int i, const char *s);
+int tl__bind_req(sqlite3_stmt *st, int i, const char *s);
+int tl__bind_arr(sqlite3_stmt *st, int i, const char *arr, size_t cap);
+int tl__bind_span(sqlite3_stmt *st, int i, const tl__cpindex *ix, int32_t start, int32_t end);
+int tl__bind_idx(sqlite3_stmt *st, int i, int32_t idx);
+
+/* Growable byte buffer, always NUL-terminated once anything was added. */
+typedef struct tl__buf {
+    char *s;
+    size_t len, cap;
+} tl__buf;
+
+/* Appends n bytes of s; returns 0, or -1 when out of memory. */
+int tl__buf_add(tl__buf *b, const char *s, size_t n);
+/* Appends a NUL-terminated string. */
+int tl__buf_adds(tl__buf *b, const char *s);
+void tl__buf_free(tl__buf *b);
+
+/* Prepares, runs to completion and finalizes one constant SQL statement
+ * (no parameters).  Returns the SQLite result code (SQLITE_OK on success);
+ * sqlite3_errmsg(db->conn) holds the detail on failure. */
+int tl__exec(tl_db *db, const char *sql);
+
+#endif

@@ -90,6 +90,8 @@ typedef struct sx_timex {
     char mod[16];             /* TIMEX3 mod ("MORE_THAN", "END", ...) or "" */
     char begin[24], end_iso[24]; /* [begin, end) ISO interval for sorting, or "" */
     char quant[16], freq[16]; /* for SETs, or "" */
+    char tz[16];              /* a stated zone as a UTC offset ("-04:00", "Z"), or "";
+                                 kept beside the value, which stays local time */
     int32_t anchor;           /* index of the timex this one was resolved against, or -1 */
     char *text;               /* surface text */
 } sx_timex;

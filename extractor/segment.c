@@ -315,6 +315,10 @@ sx_status sx__segment(sx__work *w)
                         sx__is_abbrev(prev->low) && !(next->flags & SX_TF_NL) &&
                         ((next->flags & SX_TF_NUM) || ((next->flags & SX_TF_WORD) && !(next->flags & SX_TF_CAP))))
                         merge = 1;
+                    /* "3:32 P.M. EDT": a zone after a.m./p.m. */
+                    if (dot->low_len == 1 && dot->low[0] == '.' && (!strcmp(prev->low, "p.m") || !strcmp(prev->low, "a.m")) &&
+                        !(next->flags & SX_TF_NL) && (next->flags & SX_TF_ALLCAP) && next->low_len <= 4)
+                        merge = 1;
                 }
                 if (!merge) cur++;
                 remap[s] = cur;

@@ -63,6 +63,7 @@ typedef struct sx__tm {
     char value[SX_VALUE_MAX];
     char mod[16];
     char quant[16], freq[16];
+    char tz[16];
     int32_t anchor;    /* timex index resolved against, or -1 */
     int day;           /* 1: a full calendar day, becomes the new anchor */
 } sx__tm;
@@ -490,6 +491,8 @@ static int r_duration(sx__tctx *c, size_t i, sx__tm *m)
         }
         if (!u || !(u->lex & SX_LX_UNIT)) break;
         if (v == SX_VAGUE && hyph) break;
+        /* "a second round" is an ordinal, not one second */
+        if (u->lexval == SX_U_SEC && !(c->w->toks[k].flags & SX_TF_NUM) && !hyph) break;
         if (v != SX_VAGUE) v += half;
         /* an adjectival duration is singular: "30-minute", "two-hour" */
         if (hyph) adjectival = 1;
@@ -603,15 +606,16 @@ static int r_clock(sx__tctx *c, size_t i, sx__tm *m)
         } else if (j == i + 1 || h > 23) return 0; /* a bare number is no time */
     }
     if (h == 24) h = 24, mi = 0;
-    char zone[16] = "";
-    if (tk(c, j, s0) && zone_offset(c->w->toks[j].low, zone, sizeof zone)) j++;
-    else if (is(c, j, s0, "local") && is(c, j + 1, s0, "time")) j += 2;
+    /* A stated zone goes beside the value (m->tz), outside the span, as
+     * TimeML annotators mark it; "local time" belongs to the expression. */
+    if (is(c, j, s0, "local") && is(c, j + 1, s0, "time")) j += 2;
+    else if (j < c->w->n_toks) zone_offset(c->w->toks[j].low, m->tz, sizeof m->tz);
     char date[24];
     time_date_prefix(c, i, date, sizeof date);
     m->t0 = (int32_t)i;
     m->t1 = (int32_t)j;
     m->type = SX_TIMEX_TIME;
-    snprintf(m->value, sizeof m->value, "%sT%02d:%02d%s", date, h, mi, zone);
+    snprintf(m->value, sizeof m->value, "%sT%02d:%02d", date, h, mi);
     return 1;
 }
 
@@ -838,6 +842,10 @@ static int r_year(sx__tctx *c, size_t i, sx__tm *m)
         return 0;
     }
     if (is_any(c, i + 1, s0, count_nouns)) return 0;
+    /* "H.R. 1900", "No. 1984": a number after an abbreviation is a label */
+    if (i > 1 && is(c, i - 1, s0, ".") && (c->w->toks[i - 2].flags & SX_TF_DOT) &&
+        (c->w->toks[i - 2].flags & SX_TF_CAP))
+        return 0;
     if (is(c, i + 1, s0, "-") && glued(c, i + 1) && num_of(c, i + 2, s0) >= 0) return 0; /* ranges, codes */
     if (is(c, i + 1, s0, ":") || (is(c, i + 1, s0, ".") && glued(c, i + 1))) return 0;
     m->t0 = (int32_t)i;
@@ -1020,8 +1028,8 @@ static int r_relative_unit(sx__tctx *c, size_t i, sx__tm *m)
     if (!unit && !weekend && !mo) return 0;
     if (unit && u->low[u->low_len - 1] == 's') return 0; /* "last two weeks" is elsewhere */
     if (unit && unit != SX_U_WEEK && unit != SX_U_MONTH && unit != SX_U_YEAR) return 0;
-    if (is_the && !mod[0]) return 0; /* "the week", "the year" alone are too vague */
-    if (is_the && unit == 0) return 0;
+    if (is_the && !mod[0] && !weekend) return 0; /* "the week", "the year" alone are too vague */
+    if (is_the && unit == 0 && !weekend) return 0;
     if (!strcmp(c->w->toks[j].low, "past") && !mod[0]) {
         /* "the past week" is a duration */
         if (!(i > 0 && is(c, i - 1, s0, "the"))) return 0;
@@ -1203,9 +1211,14 @@ static int r_day_of_month(sx__tctx *c, size_t i, sx__tm *m)
     if (d < 1 || d > 31) return 0;
     if (is(c, i + 2, s0, "century") || is(c, i + 2, s0, "of") || is(c, i + 2, s0, "anniversary")) return 0;
     const sx__tok *nx = tk(c, i + 2, s0);
-    if (nx && (nx->flags & SX_TF_WORD) && !(nx->lex & SX_LX_PARTDAY) &&
-        !is_any(c, i + 2, s0, (const char *const[]){"and", "or", "when", "as", "to", "at", "in", "after", "before", NULL}))
-        return 0; /* "the 7th fleet", "the 21st summit" */
+    /* "the 7th Fleet", "the 21st summit", "the 5th anniversary" */
+    if (nx && (nx->flags & SX_TF_WORD) &&
+        ((nx->flags & SX_TF_CAP) ||
+         is_any(c, i + 2, s0, (const char *const[]){"anniversary", "time", "round", "floor", "amendment", "place",
+                                                     "birthday", "edition", "session", "summit", "congress", "division",
+                                                     "army", "parallel", "minute", "hour", "straight", "consecutive",
+                                                     "largest", "biggest", "meeting", "century", "most", NULL})))
+        return 0;
     m->t0 = (int32_t)i;
     m->t1 = (int32_t)i + 2;
     m->type = SX_TIMEX_DATE;
@@ -1353,7 +1366,7 @@ static void time_date_prefix(sx__tctx *c, size_t i, char *buf, size_t cap)
 /* Cheap test: can any rule start at this token? */
 static int may_start(const sx__tok *t)
 {
-    if (t->flags & SX_TF_NUM) return 1;
+    if ((t->flags & SX_TF_NUM) || (t->low[0] >= '0' && t->low[0] <= '9')) return 1;
     if (t->lex & (SX_LX_MONTH | SX_LX_MONTHABBR | SX_LX_WEEKDAY | SX_LX_WDABBR | SX_LX_UNIT |
                   SX_LX_NUMWORD | SX_LX_ORDWORD | SX_LX_SEASON | SX_LX_PARTDAY))
         return 1;
@@ -1423,6 +1436,7 @@ sx_status sx__timex_run(sx__work *w)
         sx__copy(x->mod, sizeof x->mod, m.mod);
         sx__copy(x->quant, sizeof x->quant, m.quant);
         sx__copy(x->freq, sizeof x->freq, m.freq);
+        sx__copy(x->tz, sizeof x->tz, m.tz);
         x->anchor = m.anchor;
         if (x->type == SX_TIMEX_DATE || x->type == SX_TIMEX_TIME)
             sx__value_interval(x->value, x->begin, sizeof x->begin, x->end_iso, sizeof x->end_iso);

@@ -1,0 +1,86 @@
+/*
+ * test_timex.c -- the time expression table (tests/data/timex_cases.tsv).
+ *
+ * Each row is a news sentence, a document date, and the expression it must
+ * yield with its TIMEX3 type, value and mod -- or "-" for sentences that must
+ * yield no time expression at all ("May I ask", "Resolution 2254").  The
+ * table is plain text so that anyone can add a case without touching C.
+ * Every failing row is printed; the test fails if any row fails.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extractor.h"
+
+static int split(char *line, char **f, int max)
+{
+    int n = 0;
+    f[n++] = line;
+    for (char *p = line; *p && n < max; p++)
+        if (*p == '\t') {
+            *p = '\0';
+            f[n++] = p + 1;
+        }
+    return n;
+}
+
+Test(timex, table)
+{
+    const char *dir = getenv("SUMMIT_TESTDATA");
+    cr_assert(dir, "SUMMIT_TESTDATA is not set (ctest sets it)");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/timex_cases.tsv", dir);
+    FILE *f = fopen(path, "r");
+    cr_assert(f, "cannot open %s", path);
+    char line[2048];
+    int rows = 0, rejections = 0, failed = 0, lineno = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        size_t l = strlen(line);
+        while (l && (line[l - 1] == '\n' || line[l - 1] == '\r')) line[--l] = '\0';
+        if (!l || line[0] == '#') continue;
+        char *fd[8];
+        int n = split(line, fd, 8);
+        cr_assert(n == 3 || n == 6, "%s:%d: expected 3 or 6 fields, got %d", path, lineno, n);
+        rows++;
+        sx_date dct;
+        int has_dct = strcmp(fd[1], "-") != 0;
+        if (has_dct) cr_assert_eq(sx_date_parse(fd[1], &dct, NULL, 0), SX_OK, "%s:%d: bad dct", path, lineno);
+        sx_doc doc;
+        sx_doc_init(&doc);
+        sx_options o = {has_dct ? &dct : NULL, 0};
+        cr_assert_eq(sx_extract(&doc, "case", fd[0], strlen(fd[0]), &o), SX_OK, "%s:%d", path, lineno);
+        if (!strcmp(fd[2], "-")) {
+            rejections++;
+            if (doc.n_timexes) {
+                failed++;
+                cr_expect(0, "%s:%d: \"%s\" must yield nothing, got \"%s\" %s", path, lineno, fd[0],
+                          doc.timexes[0].text, doc.timexes[0].value);
+            }
+        } else {
+            const sx_timex *hit = NULL;
+            for (size_t i = 0; i < doc.n_timexes && !hit; i++)
+                if (!strcmp(doc.timexes[i].text, fd[2])) hit = &doc.timexes[i];
+            const char *want_mod = strcmp(fd[5], "-") ? fd[5] : "";
+            if (!hit) {
+                failed++;
+                char got[512] = "";
+                size_t gl = 0;
+                for (size_t i = 0; i < doc.n_timexes && gl < sizeof got; i++)
+                    gl += (size_t)snprintf(got + gl, sizeof got - gl, " [%s]=%s", doc.timexes[i].text, doc.timexes[i].value);
+                cr_expect(0, "%s:%d: \"%s\": no expression \"%s\"; got%s", path, lineno, fd[0], fd[2], got);
+            } else if (strcmp(sx_timex_type_str(hit->type), fd[3]) || strcmp(hit->value, fd[4]) ||
+                       strcmp(hit->mod, want_mod)) {
+                failed++;
+                cr_expect(0, "%s:%d: \"%s\": want %s %s %s, got %s %s %s", path, lineno, fd[2], fd[3], fd[4],
+                          want_mod, sx_timex_type_str(hit->type), hit->value, hit->mod);
+            }
+        }
+        sx_doc_free(&doc);
+    }
+    fclose(f);
+    printf("timex table: %d cases (%d rejections), %d failed\n", rows, rejections, failed);
+    cr_assert_gt(rows, 100);
+}

@@ -91,71 +91,83 @@ static int add_mention(sx__work *w, size_t t0, size_t t1, int32_t actor)
     return 1;
 }
 
-/* Gazetteer row of a person by surname (and optional office class and
- * country), in office on the DCT or, without a DCT, unique. */
+/* Does the folded word low equal the first or the last word of name?
+ * ("Putin" -> Vladimir Putin; "Kim" -> Kim Jong Un, whose family name
+ * comes first; "Abdullah" -> Abdullah II of Jordan). ASCII case folding
+ * is enough here: low is already folded and names are compared as written. */
+static int name_word_match(const char *name, const char *low)
+{
+    size_t n = strlen(low);
+    const char *last = strrchr(name, ' ');
+    const char *cands[2] = {name, last ? last + 1 : NULL};
+    for (int c = 0; c < 2; c++) {
+        const char *w = cands[c];
+        if (!w) continue;
+        size_t k = 0;
+        for (; k < n && w[k] && w[k] != ' '; k++) {
+            char a = w[k];
+            if (a >= 'A' && a <= 'Z') a = (char)(a + 32);
+            if (a != low[k]) break;
+        }
+        if (k == n && (w[k] == '\0' || w[k] == ' ')) return 1;
+    }
+    return 0;
+}
+
+static int role_compatible(const char *role, const char *cls)
+{
+    if (!cls || cls[0] == '@' || !strcmp(cls, "other") || !strcmp(cls, "honorific")) return 1;
+    if (!strcmp(role, cls)) return 1;
+    int head_cls = !strcmp(cls, "head_of_state") || !strcmp(cls, "head_of_government");
+    int head_role = !strcmp(role, "head_of_state") || !strcmp(role, "head_of_government");
+    return head_cls && head_role;
+}
+
+/* Gazetteer row of the one person called low (first or last name), of an
+ * office class and country if given.  With a DCT: the one such person in
+ * office on that day, or (need_office == 0) the one who ever held such an
+ * office.  Without a DCT: the one such person.  -1 when none or several. */
 static int32_t person_by_surname(const sx__work *w, const char *low, const char *cls,
                                  const char *country, int need_office)
 {
     const sx__lexicon *L = sx__lex();
-    int32_t day = dct_ymd(w), best = -1, nbest = 0;
-    const char *best_name = NULL;
+    int32_t day = dct_ymd(w);
+    const char *names[16];
+    int32_t rows[16];
+    int in_office[16], n = 0;
     for (size_t i = 0; i < L->n_people; i++) {
         const sx__person *p = &L->people[i];
-        /* compare case-insensitively: surname is as written in the data */
-        if (strlen(p->surname) != strlen(low)) continue;
-        int same = 1;
-        for (size_t k = 0; low[k] && same; k++) {
-            char a = p->surname[k];
-            if (a >= 'A' && a <= 'Z') a = (char)(a + 32);
-            same = a == low[k];
-        }
-        if (!same) continue;
+        if (!name_word_match(p->name, low)) continue;
         if (country && *country && strcmp(p->country, country)) continue;
-        if (cls && cls[0] != '@' && strcmp(cls, "other") && strcmp(cls, "honorific")) {
-            int compat = !strcmp(p->role, cls) ||
-                         ((!strcmp(cls, "head_of_state") || !strcmp(cls, "head_of_government")) &&
-                          (!strcmp(p->role, "head_of_state") || !strcmp(p->role, "head_of_government")));
-            if (!compat) continue;
-        }
-        int in_office = day ? (p->start <= day && day < p->end) : 0;
-        /* a year of grace: "former President Obama" still needs a match */
-        if (day && !in_office && need_office) continue;
-        if (best_name && !strcmp(best_name, p->name)) {
-            if (in_office) best = (int32_t)i;
-            continue;
-        }
-        if (day && in_office) {
-            if (best >= 0 && nbest && L->people[best].start <= day && day < L->people[best].end) nbest++;
-            else nbest = 1;
-            best = (int32_t)i;
-            best_name = p->name;
-        } else if (best < 0 || !(day && L->people[best].start <= day && day < L->people[best].end)) {
-            if (best < 0) nbest = 1;
-            else if (!best_name || strcmp(best_name, p->name)) nbest++;
-            best = (int32_t)i;
-            best_name = p->name;
+        if (!role_compatible(p->role, cls)) continue;
+        int on = day && p->start <= day && day < p->end;
+        int k = 0;
+        while (k < n && strcmp(names[k], p->name)) k++;
+        if (k == n) {
+            if (n == 16) return -1;
+            names[n] = p->name, rows[n] = (int32_t)i, in_office[n] = on, n++;
+        } else if (on || (!in_office[k] && p->start > L->people[rows[k]].start)) {
+            rows[k] = (int32_t)i;
+            in_office[k] |= on;
         }
     }
-    return nbest == 1 ? best : -1;
+    int32_t pick = -1;
+    int count = 0;
+    if (day) {
+        for (int k = 0; k < n; k++)
+            if (in_office[k]) pick = rows[k], count++;
+        if (count == 1) return pick;
+        if (count > 1 || need_office) return -1;
+    }
+    return n == 1 ? rows[0] : -1;
 }
 
-/* An in-document person whose surname (last name token) is low. */
+/* An in-document person whose first or last name is low. */
 static int32_t known_surname(const sx__work *w, const char *low)
 {
     for (size_t i = w->n_actors; i-- > 0;) {
         const sx_actor *a = &w->actors[i];
-        if (a->kind != SX_ACTOR_PERSON) continue;
-        const char *sp = strrchr(a->name, ' ');
-        const char *sur = sp ? sp + 1 : a->name;
-        size_t n = strlen(low);
-        if (strlen(sur) != n) continue;
-        int same = 1;
-        for (size_t k = 0; k < n && same; k++) {
-            char c = sur[k];
-            if (c >= 'A' && c <= 'Z') c = (char)(c + 32);
-            same = c == low[k];
-        }
-        if (same) return (int32_t)i;
+        if (a->kind == SX_ACTOR_PERSON && strchr(a->name, ' ') && name_word_match(a->name, low)) return (int32_t)i;
     }
     return -1;
 }
@@ -185,7 +197,8 @@ static int blocks_name(const sx__work *w, size_t k)
     int nm;
     if (sx__phrase_match(w, k, SX_PH_MASK(SX_PH_COUNTRY) | SX_PH_MASK(SX_PH_METONYM) |
                                    SX_PH_MASK(SX_PH_DEMONYM) | SX_PH_MASK(SX_PH_ORG) |
-                                   SX_PH_MASK(SX_PH_PLACE) | SX_PH_MASK(SX_PH_TITLE),
+                                   SX_PH_MASK(SX_PH_PLACE) | SX_PH_MASK(SX_PH_TITLE) |
+                                   SX_PH_MASK(SX_PH_TRIGGER),
                          mm, SX__MAXM, &nm))
         return 1;
     return 0;
@@ -337,6 +350,8 @@ static size_t try_titled(sx__work *w, size_t i)
     const sx__title *title = &L->titles[mm[0].id];
     if (title->cls[0] == '@') return 0;
     size_t k = j + (size_t)tn;
+    /* "the President's meeting": a possessive title introduces no name */
+    if (w->toks[k - 1].flags & SX_TF_POSS) return 0;
     if (k < w->n_toks && !strcmp(w->toks[k].low, ".") && !(w->toks[k].flags & SX_TF_SPACE)) k++;
     if (k >= w->n_toks || w->toks[k].sent != w->toks[i].sent) return 0;
     /* full name from the gazetteer */
@@ -380,14 +395,36 @@ static size_t try_titled(sx__work *w, size_t i)
 }
 
 /* "the U.S. diplomat", "the Russian leader", "the president" */
+/* "of [the] COUNTRY" at k: returns tokens used and sets *country. */
+static size_t of_country(const sx__work *w, size_t k, int32_t sent, const char **country)
+{
+    sx__match mm[SX__MAXM];
+    int nm;
+    if (k + 1 >= w->n_toks || strcmp(w->toks[k].low, "of") || w->toks[k].sent != sent) return 0;
+    size_t j = k + 1;
+    if (!strcmp(w->toks[j].low, "the")) j++;
+    if (j >= w->n_toks || !cap(&w->toks[j])) return 0;
+    int32_t n = sx__phrase_match(w, j, SX_PH_MASK(SX_PH_COUNTRY), mm, SX__MAXM, &nm);
+    if (!n) return 0;
+    *country = sx__lex()->countries[mm[0].id].alpha3;
+    j += (size_t)n;
+    if (j < w->n_toks && (w->toks[j - 1].flags & SX_TF_DOT) && !strcmp(w->toks[j].low, ".")) j++;
+    return j - k;
+}
+
+/* "the U.S. diplomat", "the Russian leader", "the President of Brazil",
+ * "the President of the Republic of Korea Mr. Roh Moo-hyun" */
 static size_t try_role_noun(sx__work *w, size_t i)
 {
-    if (strcmp(w->toks[i].low, "the")) return 0;
-    size_t j = i + 1;
+    /* without "the" only as "Brazilian President" or "President of Brazil" */
+    int bare = strcmp(w->toks[i].low, "the") != 0;
+    if (bare && !cap(&w->toks[i])) return 0;
+    size_t j = bare ? i : i + 1;
     const char *country = NULL;
     sx__match mm[SX__MAXM];
     int nm;
     const sx__lexicon *L = sx__lex();
+    int32_t sent = w->toks[i].sent;
     if (j < w->n_toks && cap(&w->toks[j])) {
         int32_t n = sx__phrase_match(w, j, SX_PH_MASK(SX_PH_DEMONYM) | SX_PH_MASK(SX_PH_COUNTRY), mm, SX__MAXM, &nm);
         if (n) {
@@ -396,23 +433,67 @@ static size_t try_role_noun(sx__work *w, size_t i)
             if (j < w->n_toks && !strcmp(w->toks[j].low, ".")) j++;
         }
     }
-    if (j < w->n_toks && !strcmp(w->toks[j].low, "top")) {
-        /* "the top U.S. diplomat" */
-    }
+    if (j < w->n_toks && !strcmp(w->toks[j].low, "top")) j++; /* "the top U.S. diplomat" */
+    if (j >= w->n_toks || w->toks[j].sent != sent) return 0;
     int32_t tn = sx__phrase_match(w, j, SX_PH_MASK(SX_PH_TITLE), mm, SX__MAXM, &nm);
-    if (!tn || w->toks[j].sent != w->toks[i].sent) return 0;
+    if (!tn) return 0;
     const sx__title *title = &L->titles[mm[0].id];
     const char *cls = title->cls;
+    size_t end = j + (size_t)tn;
+    if (!strcmp(w->toks[end - 1].low, "leaders") || !strcmp(w->toks[end - 1].low, "diplomats")) return 0;
+    const char *of = NULL;
+    size_t ofn = country ? 0 : of_country(w, end, sent, &of);
+    if (ofn) {
+        country = of;
+        end += ofn;
+        /* a name may follow: "... of Korea Mr. Roh Moo-hyun" */
+        size_t k = end;
+        if (k + 1 < w->n_toks && cap(&w->toks[k]) &&
+            sx__phrase_match(w, k, SX_PH_MASK(SX_PH_TITLE), mm, SX__MAXM, &nm) == 1 &&
+            !strcmp(L->titles[mm[0].id].cls, "honorific")) {
+            k++;
+            if (k < w->n_toks && !strcmp(w->toks[k].low, ".")) k++;
+        }
+        if (k < w->n_toks && w->toks[k].sent == sent &&
+            sx__phrase_match(w, k, SX_PH_MASK(SX_PH_PERSON), mm, SX__MAXM, &nm)) {
+            const sx__person *p = &L->people[mm[0].id];
+            size_t e = k + (size_t)sx__phrase_match(w, k, SX_PH_MASK(SX_PH_PERSON), mm, SX__MAXM, &nm);
+            int32_t a = actor_get(w, SX_ACTOR_PERSON, p->name, p->country, title->display, p->role,
+                                  w->toks[i].cp_start, w->toks[e - 1].cp_end);
+            return a >= 0 && add_mention(w, i, e, a) ? e - i : 0;
+        }
+    }
+    if (bare && !ofn && !country) return 0;
+    if (bare && end < w->n_toks && w->toks[end].sent == sent && cap(&w->toks[end]) &&
+        (w->toks[end].flags & SX_TF_WORD))
+        return 0; /* a name follows: try_titled's business */
     if (!strcmp(cls, "head_of_state") || !strcmp(cls, "head_of_government")) cls = "@leader";
-    if (cls[0] != '@') return 0;
+    const char *office = title->cls;
+    if (cls[0] != '@') {
+        if (!ofn && !(bare && country)) return 0;
+    }
     if (!strcmp(cls, "@leader") && !country && strcmp(w->toks[j].low, "president")) return 0;
-    if (!strcmp(w->toks[j + (size_t)tn - 1].low, "leaders") || !strcmp(w->toks[j + (size_t)tn - 1].low, "diplomats"))
-        return 0;
-    int32_t a = latest_person(w, country, cls, -1);
+    int32_t a = latest_person(w, country, cls[0] == '@' ? cls : NULL, -1);
+    if (a < 0 && country && office[0] != '@') {
+        /* nobody of that country yet: the holder of the office on the DCT */
+        int32_t row = -1, found = 0;
+        int32_t day = dct_ymd(w);
+        for (size_t r = 0; day && r < L->n_people; r++) {
+            const sx__person *p = &L->people[r];
+            if (strcmp(p->country, country) || !role_compatible(p->role, office) || strcmp(office, p->role)) continue;
+            if (p->start <= day && day < p->end) row = (int32_t)r, found++;
+        }
+        if (found == 1) {
+            const sx__person *p = &L->people[row];
+            a = actor_get(w, SX_ACTOR_PERSON, p->name, p->country, title->display, p->role,
+                          w->toks[i].cp_start, w->toks[end - 1].cp_end);
+            if (a >= 0) w->actors[a].mentions--; /* counted again below */
+        }
+    }
     if (a < 0) return 0;
     w->actors[a].mentions++;
-    if (!add_mention(w, i, j + (size_t)tn, a)) return 0;
-    return j + (size_t)tn - i;
+    if (!add_mention(w, i, end, a)) return 0;
+    return end - i;
 }
 
 static size_t try_gazetteer(sx__work *w, size_t i)
@@ -495,6 +576,8 @@ static size_t try_unknown_person(sx__work *w, size_t i)
 {
     const sx__tok *t = &w->toks[i];
     if (!cap(t) || (t->flags & SX_TF_ALLCAP) || is_function_word(t->low)) return 0;
+    /* "the Middle East", "the Rose Garden": names of persons take no article */
+    if (i > 0 && w->toks[i - 1].sent == t->sent && !strcmp(w->toks[i - 1].low, "the")) return 0;
     size_t n = name_run(w, i);
     if (n < 2) {
         /* a known surname */
@@ -536,13 +619,61 @@ static size_t try_unknown_person(sx__work *w, size_t i)
     return n;
 }
 
+/* he/she (pronoun 1), they/both as a subject (pronoun 2); resolved below
+ * and, for plurals, by events.c from the events before them. */
 static size_t try_pronoun(sx__work *w, size_t i)
 {
     const char *l = w->toks[i].low;
-    if (strcmp(l, "he") && strcmp(l, "she")) return 0;
+    int kind = 0;
+    if (!strcmp(l, "he") || !strcmp(l, "she")) kind = 1;
+    else if (!strcmp(l, "they")) kind = 2;
+    else if (!strcmp(l, "both") && i + 1 < w->n_toks && (w->toks[i + 1].flags & SX_TF_WORD) &&
+             !(w->toks[i + 1].flags & SX_TF_CAP) && w->toks[i + 1].low_len > 2 &&
+             (!strcmp(w->toks[i + 1].low + w->toks[i + 1].low_len - 2, "ed") || !strcmp(w->toks[i + 1].low, "also")))
+        kind = 2; /* "both agreed", "both also said" */
+    if (!kind) return 0;
     if (!add_mention(w, i, i + 1, -1)) return 0;
-    w->ams[w->n_ams - 1].pronoun = 1;
+    w->ams[w->n_ams - 1].pronoun = kind;
     return 1;
+}
+
+/* The subject of sentence s: its first person mention outside quotations
+ * and not after a preposition, or -1. */
+static int32_t sentence_subject(const sx__work *w, int32_t s, size_t before_mention)
+{
+    for (size_t m = 0; m < before_mention; m++) {
+        const sx__amention *am = &w->ams[m];
+        if (w->toks[am->tok_start].sent != s || am->pronoun == 2) continue;
+        if (w->toks[am->tok_start].flags & SX_TF_INQUOTE) continue;
+        if (am->actor < 0 || w->actors[am->actor].kind != SX_ACTOR_PERSON) continue;
+        size_t t = (size_t)am->tok_start;
+        if (t > 0 && w->toks[t - 1].sent == s) {
+            const char *p = w->toks[t - 1].low;
+            if (!strcmp(p, "to") || !strcmp(p, "with") || !strcmp(p, "of") || !strcmp(p, "by") ||
+                !strcmp(p, "for") || !strcmp(p, "from") || !strcmp(p, "about") || !strcmp(p, "against"))
+                continue;
+        }
+        return am->actor;
+    }
+    return -1;
+}
+
+/* he/she: the subject of the clause before it in the same sentence, else
+ * the subject of one of the three sentences before. */
+static void resolve_pronouns(sx__work *w)
+{
+    for (size_t m = 0; m < w->n_ams; m++) {
+        sx__amention *am = &w->ams[m];
+        if (am->pronoun != 1) continue;
+        int32_t s = w->toks[am->tok_start].sent;
+        int32_t a = sentence_subject(w, s, m);
+        for (int32_t back = 1; a < 0 && back <= 3 && s - back >= 0; back++)
+            a = sentence_subject(w, s - back, w->n_ams);
+        if (a >= 0) {
+            am->actor = a;
+            w->actors[a].mentions++;
+        }
+    }
 }
 
 /* "at the Istana", "in the Rose Garden": venues from the gazetteer are
@@ -567,5 +698,6 @@ sx_status sx__actors_run(sx__work *w)
         if (!n && (w->n_ams != before || w->n_pms != pbefore)) return SX_ENOMEM;
         i += n ? n : 1;
     }
+    resolve_pronouns(w);
     return SX_OK;
 }

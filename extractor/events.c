@@ -49,7 +49,8 @@ typedef struct sx__cand {
     int32_t parts[SX__MAXP];
     const char *roles[SX__MAXP];
     int np;
-    int32_t date_timex;   /* -1 none */
+    int32_t date_timex;   /* -1 none, -3 the DCT (present tense report) */
+    const char *date_source;
     int perfect;
     char status[12];
     int32_t place;        /* place mention or -1 */
@@ -151,10 +152,13 @@ static void collect_left(sx__ectx *e, sx__cand *c, size_t k, const char *role)
         if (m->locative) break;
         int32_t acts[4];
         int n = mention_actors(e, mi, acts, 4);
-        if (m->pronoun) {
-            /* resolved by the caller (speaker chain) */
-            c->parts[c->np < SX__MAXP ? c->np : SX__MAXP - 1] = -2;
-            if (c->np < SX__MAXP) c->roles[c->np++] = role;
+        if (m->pronoun == 2 || (m->pronoun == 1 && m->actor < 0)) {
+            /* "they", "both": the parties of the event before (resolved by
+             * the caller); an unresolved "he": the latest speaker */
+            if (c->np < SX__MAXP) {
+                c->parts[c->np] = m->pronoun == 2 ? -3 : -2;
+                c->roles[c->np++] = role;
+            }
             break;
         }
         for (int i = 0; i < n; i++) add_part(c, acts[i], role);
@@ -185,22 +189,86 @@ static void collect_right(sx__ectx *e, sx__cand *c, size_t k, const char *role, 
     }
     if (need_prep && !prep) return;
     int guard = 0;
-    while (guard++ < 6) {
-        t = T(e, k, s);
-        if (!t) break;
-        if (eq(t, "the") && T(e, k + 1, s) && e->am_start[k + 1] >= 0 && e->am_start[k] < 0) k++;
+    while (guard++ < 8) {
+        /* reach the name over determiners and descriptions: "with his UK
+         * counterpart Gordon Brown", "with the Japanese ambassador to China
+         * Anami Koreshige"; stop at anything that ends a noun phrase */
+        size_t skip = 0;
+        while (skip < 6) {
+            t = T(e, k + skip, s);
+            if (!t || e->am_start[k + skip] >= 0) break;
+            if (!(t->flags & SX_TF_WORD) || e->tx_of[k + skip] >= 0) {
+                t = NULL;
+                break;
+            }
+            /* only determiners, capitalized modifiers ("UK", "Japanese")
+             * and role nouns ("counterpart", "ambassador to China") */
+            if (!(t->flags & SX_TF_CAP) && !(t->lex & SX_LX_PHRASE) && !eq(t, "the") && !eq(t, "a") &&
+                !eq(t, "an") && !eq(t, "his") && !eq(t, "her") && !eq(t, "their") && !eq(t, "its") &&
+                !eq(t, "counterpart") && !eq(t, "to") && !eq(t, "of") && !eq(t, "host") && !eq(t, "guest")) {
+                t = NULL;
+                break;
+            }
+            if (eq(t, "and") || eq(t, "in") || eq(t, "at") || eq(t, "on") || eq(t, "for") || eq(t, "that") ||
+                eq(t, "about") || eq(t, "over") || eq(t, "during") || eq(t, "after") || eq(t, "before") ||
+                eq(t, "who") || eq(t, "which") || eq(t, "as") || eq(t, "but")) {
+                t = NULL;
+                break;
+            }
+            skip++;
+        }
+        if (!t || skip == 6) break;
+        k += skip;
         int32_t mi = e->am_start[k];
-        if (mi < 0 || w->ams[mi].pronoun || w->ams[mi].locative) break;
+        if (mi < 0 || w->ams[mi].pronoun == 2 || w->ams[mi].locative) break;
         int32_t acts[4];
         int n = mention_actors(e, mi, acts, 4);
         for (int i = 0; i < n; i++) add_part(c, acts[i], role);
         k = (size_t)w->ams[mi].tok_end;
         t = T(e, k, s);
+        if (t && eq(t, ",") && T(e, k + 1, s) && eq(T(e, k + 1, s), "and")) k++, t = T(e, k, s);
         if (t && (eq(t, "and") || eq(t, ","))) {
             k++;
             continue;
         }
         break;
+    }
+}
+
+/* A verb whose subject is not next to it ("Bush started the speech by
+ * saying", "Wu met ... and offered an apology, stating"): the first actor
+ * of its clause that no preposition governs, outside quotations. */
+static void subject_fallback(sx__ectx *e, sx__cand *c, const char *role)
+{
+    const sx__work *w = e->w;
+    size_t lo = (size_t)w->sent_tok0[c->sent];
+    for (size_t k = c->t0; k > lo; k--)
+        if (eq(&w->toks[k - 1], ";")) {
+            lo = k;
+            break;
+        }
+    for (size_t m = 0; m < w->n_ams; m++) {
+        const sx__amention *am = &w->ams[m];
+        size_t t = (size_t)am->tok_start;
+        if (t < lo || t >= c->t0) continue;
+        if (w->toks[t].flags & SX_TF_INQUOTE) continue;
+        if (am->locative || (am->actor < 0 && am->pronoun != 2)) continue;
+        if (t > lo) {
+            const char *p = w->toks[t - 1].low;
+            if (!strcmp(p, "to") || !strcmp(p, "with") || !strcmp(p, "of") || !strcmp(p, "by") ||
+                !strcmp(p, "for") || !strcmp(p, "from") || !strcmp(p, "about") || !strcmp(p, "against") ||
+                !strcmp(p, "between") || !strcmp(p, "on") || !strcmp(p, "at") || !strcmp(p, "in"))
+                continue;
+        }
+        if (am->pronoun == 2) {
+            c->parts[c->np] = -3;
+            c->roles[c->np++] = role;
+            return;
+        }
+        int32_t acts[4];
+        int n = mention_actors(e, (int32_t)m, acts, 4);
+        for (int i = 0; i < n; i++) add_part(c, acts[i], role);
+        return;
     }
 }
 
@@ -245,6 +313,11 @@ static void set_status(const sx__ectx *e, sx__cand *c)
     }
 }
 
+static int is_report(const sx__trigger *t)
+{
+    return !strcmp(t->type, "statement") || !strcmp(t->type, "denial") || !strcmp(t->type, "accusation");
+}
+
 /* The date of a trigger: nearest usable timex of its sentence. */
 static int32_t sentence_date(const sx__ectx *e, const sx__cand *c)
 {
@@ -268,6 +341,15 @@ static int32_t sentence_date(const sx__ectx *e, const sx__cand *c)
                 (eq(pv, "the") || eq(pv, "a") || eq(pv, "an") || (pv->flags & SX_TF_POSS)))
                 continue;
         }
+        /* a report's own time comes before the verb or right after it
+         * ("said Friday", "said later that day"); a date further on
+         * belongs to what was said ("said ... business in 2004 will ...") */
+        if (is_report(c->trig) && a >= c->t1) {
+            int content = a > c->t1 + 3;
+            for (size_t k = c->t1; k < a && !content; k++)
+                if (eq(&w->toks[k], "that") || eq(&w->toks[k], ",")) content = 1;
+            if (content) continue;
+        }
         long d = a >= c->t1 ? (long)(a - c->t1) : (long)(c->t0 - b + 1);
         if (d < 0) d = -d;
         if (d < bestd) {
@@ -287,6 +369,7 @@ static int32_t narrative_date(const sx__ectx *e, size_t k)
         size_t a = (size_t)w->timex_tok[2 * x];
         if (a >= k) break;
         const sx_timex *tx = &w->timexes[x];
+        if (w->timex_header && w->timex_header[x]) continue; /* a dateline is the DCT, not narrative */
         if ((tx->type == SX_TIMEX_DATE || tx->type == SX_TIMEX_TIME) && strlen(tx->value) >= 10 &&
             tx->value[4] == '-' && tx->value[7] == '-' && !(w->toks[a].flags & SX_TF_INQUOTE))
             best = (int32_t)x;
@@ -403,6 +486,22 @@ static int same_core(const sx_event *a, const sx_event *b)
     return na == nb && common == na;
 }
 
+/* Are b's core participants a non-empty proper subset of a's? */
+static int core_subset(const sx_event *b, const sx_event *a)
+{
+    int nb = 0, na = 0;
+    for (size_t j = 0; j < a->n_participants; j++) na += sx_role_is_core(a->participants[j].role);
+    for (size_t i = 0; i < b->n_participants; i++) {
+        if (!sx_role_is_core(b->participants[i].role)) continue;
+        nb++;
+        int in = 0;
+        for (size_t j = 0; j < a->n_participants && !in; j++)
+            in = sx_role_is_core(a->participants[j].role) && a->participants[j].actor == b->participants[i].actor;
+        if (!in) return 0;
+    }
+    return nb > 0 && nb < na;
+}
+
 static sx_status append_mentions(sx_event *dst, const sx_event *src)
 {
     sx_mention *m = realloc(dst->mentions, (dst->n_mentions + src->n_mentions) * sizeof *m);
@@ -438,7 +537,10 @@ static sx_status merge_into(sx__work *w, sx_event *dst, sx_event *src)
     for (size_t i = 0; i < src->n_participants && st == SX_OK; i++)
         st = add_participant(dst, src->participants[i].actor, src->participants[i].role);
     if (st != SX_OK) return st;
-    if (date_rank(src->date) > date_rank(dst->date)) {
+    int src_text = src->date_source && !strcmp(src->date_source, "text");
+    int dst_text = dst->date_source && !strcmp(dst->date_source, "text");
+    if ((src_text && !dst_text && src->date[0]) || (src_text == dst_text && date_rank(src->date) > date_rank(dst->date))) {
+        dst->date_source = src->date_source;
         sx__copy(dst->date, sizeof dst->date, src->date);
         sx__copy(dst->begin, sizeof dst->begin, src->begin);
         sx__copy(dst->end_iso, sizeof dst->end_iso, src->end_iso);
@@ -589,6 +691,7 @@ sx_status sx__events_run(sx__work *w)
             }
         } else {
             collect_left(&e, c, i, role_for(tg, 1, t->low));
+            if (c->np == 0) subject_fallback(&e, c, role_for(tg, 1, t->low));
             /* objects: "met X", "met with X", "hosted X", "visited X", "accused X", "said Tillerson" */
             if (!strcmp(tg->type, "statement")) {
                 if (c->np == 0) collect_right(&e, c, c->t1, "speaker", 0);
@@ -600,6 +703,23 @@ sx_status sx__events_run(sx__work *w)
             }
             c->perfect = in_perfect(&e, c);
         }
+        /* plural pronouns: the core parties of the latest event with two or more */
+        for (int k = 0; k < c->np; k++)
+            if (c->parts[k] == -3) {
+                const char *role = c->roles[k];
+                c->parts[k] = c->parts[--c->np];
+                c->roles[k] = c->roles[c->np];
+                k--;
+                for (size_t q = e.n; q-- > 0;) {
+                    const sx__cand *pc = &e.c[q];
+                    int ncore = 0;
+                    for (int r = 0; r < pc->np; r++) ncore += pc->parts[r] >= 0 && sx_role_is_core(pc->roles[r]);
+                    if (ncore < 2) continue;
+                    for (int r = 0; r < pc->np; r++)
+                        if (pc->parts[r] >= 0 && sx_role_is_core(pc->roles[r])) add_part(c, pc->parts[r], role);
+                    break;
+                }
+            }
         /* pronoun speakers */
         for (int k = 0; k < c->np; k++)
             if (c->parts[k] == -2) {
@@ -613,8 +733,15 @@ sx_status sx__events_run(sx__work *w)
             }
         set_status(&e, c);
         c->date_timex = sentence_date(&e, c);
-        if (c->date_timex < 0 && !c->perfect) c->date_timex = narrative_date(&e, i);
-        if (c->date_timex < 0 && !c->perfect && !strcmp(tg->form, "present") && w->dct) c->date_timex = -3;
+        c->date_source = c->date_timex >= 0 ? "text" : NULL;
+        if (c->date_timex < 0 && !c->perfect) {
+            c->date_timex = narrative_date(&e, i);
+            if (c->date_timex >= 0) c->date_source = "narrative";
+        }
+        if (c->date_timex < 0 && !c->perfect && !strcmp(tg->form, "present") && w->dct) {
+            c->date_timex = -3;
+            c->date_source = "dct";
+        }
         c->place = sentence_place(&e, c);
         attach_duration(&e, c);
         /* "X has said ...", "X has repeatedly denied ..." with no date of
@@ -643,6 +770,7 @@ sx_status sx__events_run(sx__work *w)
         ev->cameo = c->merged_into == -2 ? "0871" : c->trig->cameo;
         ev->status = static_status(c->status);
         ev->date_timex = c->date_timex >= 0 ? c->date_timex : -1;
+        ev->date_source = c->date_source;
         if (c->date_timex >= 0) {
             const sx_timex *tx = &w->timexes[c->date_timex];
             if (tx->type == SX_TIMEX_TIME && strlen(tx->value) > 10) {
@@ -685,7 +813,8 @@ sx_status sx__events_run(sx__work *w)
         for (size_t j = k; j-- > 0;)
             if (!gone[j] && !strcmp(w->events[j].type, "meeting") && w->events[j].n_participants &&
                 (dates_compatible(w->events[j].date, ev->date) || !ev->date[0] || !w->events[j].date[0] ||
-                 strlen(ev->date) < 10)) {
+                 strlen(ev->date) < 10 || !ev->date_source || strcmp(ev->date_source, "text") ||
+                 !w->events[j].date_source || strcmp(w->events[j].date_source, "text"))) {
                 target = (int32_t)j;
                 break;
             }
@@ -725,6 +854,24 @@ sx_status sx__events_run(sx__work *w)
             break;
         }
     }
+    /* a mention that names fewer parties ("the meeting with King Abdullah"
+     * in a headline) joins the one fuller event of its type it fits */
+    for (size_t k = 0; k < w->n_events && st == SX_OK; k++) {
+        if (gone[k] || !strcmp(w->events[k].type, "statement") || !strcmp(w->events[k].type, "denial")) continue;
+        int32_t target = -1, found = 0;
+        for (size_t j = 0; j < w->n_events; j++) {
+            if (j == k || gone[j]) continue;
+            sx_event *a = &w->events[j], *b = &w->events[k];
+            if (strcmp(a->type, b->type) || !core_subset(b, a)) continue;
+            if (b->date[0] && !dates_compatible(a->date, b->date)) continue;
+            target = (int32_t)j;
+            found++;
+        }
+        if (found == 1) {
+            st = merge_into(w, &w->events[target], &w->events[k]);
+            gone[k] = 1;
+        }
+    }
     /* an event needs someone who did it */
     for (size_t k = 0; k < w->n_events; k++) {
         int core = 0;
@@ -747,6 +894,15 @@ sx_status sx__events_run(sx__work *w)
             if (am->actor < 0 || w->toks[am->tok_start].sent != (int32_t)s) continue;
             if (w->actors[am->actor].kind != SX_ACTOR_PERSON) continue;
             st = add_participant(&w->events[target], am->actor, "attendee");
+        }
+    }
+    /* a dated event after the document date has not happened yet */
+    if (w->dct) {
+        char dct[16];
+        snprintf(dct, sizeof dct, "%04d-%02d-%02d", w->dct->year, w->dct->month, w->dct->day);
+        for (size_t k = 0; k < w->n_events; k++) {
+            sx_event *ev = &w->events[k];
+            if (!strcmp(ev->status, "occurred") && ev->begin[0] && strcmp(ev->begin, dct) > 0) ev->status = "planned";
         }
     }
     /* compact */

@@ -132,6 +132,10 @@ typedef struct sx_event {
     char date[SX_VALUE_MAX];            /* TIMEX3 value or "" when undated */
     char begin[24], end_iso[24];        /* ISO interval of date for sorting, or "" */
     int32_t date_timex;                 /* timex the date came from, or -1 */
+    const char *date_source;            /* static: "text" (a time expression of its own
+                                           sentence), "narrative" (the last date named
+                                           before it), "dct" (present tense report), or
+                                           NULL when undated */
     char time[SX_VALUE_MAX];            /* time of day value, or "" */
     char duration[SX_VALUE_MAX];        /* actual duration value or "" */
     char duration_mod[16];

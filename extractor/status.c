@@ -116,6 +116,7 @@ void sx__work_free(sx__work *w)
     for (size_t i = 0; i < w->n_timexes; i++) free(w->timexes[i].text);
     free(w->timexes);
     free(w->timex_tok);
+    free(w->timex_header);
     for (size_t i = 0; i < w->n_actors; i++) {
         free(w->actors[i].name);
         free(w->actors[i].country);

@@ -113,6 +113,7 @@ typedef struct sx__work {
     sx_timex *timexes;
     size_t n_timexes, cap_timexes;
     int32_t *timex_tok; /* per timex: [tok_start, tok_end) pairs */
+    uint8_t *timex_header; /* per timex: 1 if part of a headline/dateline block */
     sx_actor *actors;
     size_t n_actors, cap_actors;
     const char **actor_cls;  /* per actor: office class ("head_of_state", "@diplomat"...) or NULL */

@@ -1456,6 +1456,23 @@ sx_status sx__timex_run(sx__work *w)
         w->n_timexes++;
         i = (size_t)m.t1;
     }
+    /* Header block: a date alone on one of the first lines ("November 16,
+     * 2004", "Saturday, December 9, 2006") or a dateline is the document's
+     * own date, not a moment of its story. */
+    w->timex_header = calloc(w->n_timexes + 1, 1);
+    if (!w->timex_header) return SX_ENOMEM;
+    for (size_t x = 0; x < w->n_timexes; x++) {
+        int32_t s = w->timexes[x].sentence;
+        if (s > 6) break;
+        int32_t words = 0, inside = 0;
+        for (int32_t k = w->sent_tok0[s]; k < w->sent_tok0[s + 1]; k++) {
+            if (w->toks[k].flags & SX_TF_PUNCT) continue;
+            words++;
+            if (k >= w->timex_tok[2 * x] && k < w->timex_tok[2 * x + 1]) inside++;
+        }
+        int line_start = w->toks[w->sent_tok0[s]].flags & (SX_TF_NL | SX_TF_SENT0);
+        if (line_start && words > 0 && words - inside <= 3) w->timex_header[x] = 1;
+    }
     if (c.used_dct)
         return sx__warn(w, "no document date was given or found: relative dates are left "
                            "underspecified (give --dct YYYY-MM-DD)");

@@ -178,6 +178,9 @@ static const offset_case offset_cases[] = {
     {"decomposed_e_acute_nfd", "Re\xCC\x81sume\xCC\x81 of talks: Macron met Putin on Friday."},
     {"several_combining_marks", "Zoe\xCC\x88\xCC\x81 and a\xCC\x8A met Putin on Friday."},
     {"mosads_marker_is_blanked", "Trump {mosads}met Putin in Hamburg on Friday."},
+    {"control_characters_become_spaces", "Trump\x01 met\x7F Putin\x0B in Hamburg on Friday."},
+    {"copyright_footer_is_blanked",
+     "Copyright 2017 Capitol Hill Publishing Corp. All rights reserved.\nTrump met Putin on Friday."},
     {"everything_at_once",
      "\xEF\xBB\xBF\xE2\x80\x9C" "Caf\xC3\xA9\xE2\x80\x9D {mosads} Re\xCC\x81sume\xCC\x81 "
      "\xF0\x9F\x98\x80 Trump met Putin in Hamburg on Friday."},

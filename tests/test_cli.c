@@ -1,0 +1,729 @@
+/*
+ * test_cli.c -- Criterion tests of the summit program as a user runs it:
+ * exit codes, messages, and what lands in the database and on stdout.
+ *
+ * Every case runs the real program (env SUMMIT_BIN) as a child process with
+ * fork/execv -- no shell -- inside a fresh mkdtemp directory under /tmp,
+ * with stdin from a file (or /dev/null) and stdout and stderr captured into
+ * files there.  The seed article comes from env SUMMIT_FIXTURES.
+ *
+ * Tables:
+ *   cli_cases  {argv, stdin, exit code, substrings of stderr and stdout,
+ *              optional SQL check on a database afterwards}: help, version,
+ *              usage errors, --dct dates, unreadable inputs, stdin, database
+ *              refusals, output errors, partial ingests, SQL-looking text.
+ *   bad_files  invalid bytes (each kind of bad UTF-8, NUL, UTF-16 BOM): the
+ *              message must say "FILE: invalid UTF-8 at byte N" where N is
+ *              the length of the valid text written before the bad bytes.
+ * Plus whole-pipeline tests on the seed article: extract --format jsonl
+ * (every line checked with SQLite's json_valid), and ingest, re-ingest,
+ * chronology and export.
+ *
+ * Every run also checks that the child was not killed by a signal and that
+ * stderr holds no sanitizer report (an ASan report exits with status 1,
+ * which would otherwise pass for "bad input").  Cases that need a non-root
+ * user (a chmod 000 file) or /dev/full are skipped where they cannot work.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "extractor.h"
+#include "timeline.h"
+
+#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+#define MAX_ARGS 12
+#define SEED_FILE "hill-2017-07-07-trump-putin.txt"
+#define CSV_HEADER                                                                                           \
+    "event_id,date,time,type,cameo,status,participants,location,duration,planned_duration,summary,document,"  \
+    "doc_sha256"
+
+/* ---- the temp directory and its input files --------------------------------------- */
+
+static char tmpdir[64];
+
+typedef struct input_file {
+    const char *name;
+    const char *bytes;
+    size_t len;
+} input_file;
+
+#define BYTES(s) s, sizeof(s) - 1
+
+/* Written into the temp directory before every test.  Bad bytes for the
+ * offset checks are in bad_files below. */
+static const input_file inputs[] = {
+    {"article.txt", BYTES("Trump met Putin in Hamburg on Friday. The meeting lasted two hours.\n")},
+    {"article2.txt", BYTES("Macron met Merkel in Berlin on Thursday.\n")},
+    {"empty.txt", "", 0},
+    {"blank.txt", BYTES("  \n\t\r\n   \n")},
+    {"unreadable.txt", BYTES("Trump met Putin on Friday.\n")},
+    {"sqlinj.txt", BYTES("Robert'); DROP TABLE documents;-- met Putin on Friday.\n")},
+    {"x'); DROP TABLE documents;--.txt", BYTES("Trump met Putin on Friday.\n")},
+};
+
+typedef struct bad_file {
+    const char *name;   /* file name, also the behaviour */
+    const char *prefix; /* valid text before the first bad byte */
+    const char *tail;   /* the bytes from the first bad one on */
+    size_t tail_len;
+    const char *what;   /* expected in the message after "NAME: " */
+    int at_byte;        /* message must say "at byte strlen(prefix)" */
+} bad_file;
+
+static const bad_file bad_files[] = {
+    {"overlong.txt", "Caf\xC3\xA9 ", BYTES("\xC0\xAF and more"), "invalid UTF-8", 1},
+    {"overlong3.txt", "Hi there ", BYTES("\xE0\x80\xAF"), "invalid UTF-8", 1},
+    {"surrogate.txt", "Hello, world ", BYTES("\xED\xA0\x80"), "invalid UTF-8", 1},
+    {"truncated-end.txt", "Price: 5 ", BYTES("\xE2\x82"), "invalid UTF-8", 1},
+    {"truncated-mid.txt", "abc", BYTES("\xE2\x82"
+                                       "Z and more"),
+     "invalid UTF-8", 1},
+    {"continuation.txt", "x \xE2\x82\xAC ", BYTES("\x80 y"), "invalid UTF-8", 1},
+    {"above-10ffff.txt", "abcd", BYTES("\xF4\x90\x80\x80"), "invalid UTF-8", 1},
+    {"byte-ff.txt", "Trump met Putin.", BYTES("\xFF"), "invalid UTF-8", 1},
+    {"nul.txt", "Hello", BYTES("\0world"), "NUL", 1},
+    {"utf16le.txt", "", BYTES("\xFF\xFEH\0i\0"), "UTF-16", 0},
+    {"utf16be.txt", "", BYTES("\xFE\xFF\0H\0i"), "UTF-16", 0},
+};
+
+static void path_in_tmp(char *buf, size_t cap, const char *name)
+{
+    int n = snprintf(buf, cap, "%s/%s", tmpdir, name);
+    cr_assert(n > 0 && (size_t)n < cap, "path too long: %s", name);
+}
+
+static void write_file(const char *name, const void *bytes, size_t n)
+{
+    char p[512];
+    path_in_tmp(p, sizeof p, name);
+    FILE *f = fopen(p, "wb");
+    cr_assert(f, "cannot create %s: %s", p, strerror(errno));
+    if (n) cr_assert_eq(fwrite(bytes, 1, n, f), n);
+    cr_assert_eq(fclose(f), 0);
+}
+
+/* Reads a whole file into a NUL-terminated malloc'd buffer (caller frees). */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert(f, "cannot open %s: %s", path, strerror(errno));
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap + 1);
+    cr_assert(buf);
+    for (;;) {
+        if (n == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap + 1);
+            cr_assert(buf);
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) break;
+    }
+    cr_assert(!ferror(f), "read error on %s", path);
+    fclose(f);
+    buf[n] = '\0';
+    if (len) *len = n;
+    return buf;
+}
+
+/* A database file of fixed pseudo-random bytes (an LCG, so every run sees
+ * the same file). */
+static void write_random_db(const char *name)
+{
+    unsigned char b[8192];
+    uint32_t x = 12345u;
+    for (size_t i = 0; i < sizeof b; i++) {
+        x = x * 1103515245u + 12345u;
+        b[i] = (unsigned char)(x >> 16);
+    }
+    write_file(name, b, sizeof b);
+}
+
+/* An SQLite file that claims a schema version from the future. */
+static void write_v99_db(const char *name)
+{
+    char p[512];
+    path_in_tmp(p, sizeof p, name);
+    sqlite3 *db = NULL;
+    cr_assert_eq(sqlite3_open(p, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, "CREATE TABLE documents (id INTEGER PRIMARY KEY); PRAGMA user_version = 99;",
+                              NULL, NULL, NULL),
+                 SQLITE_OK, "%s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+}
+
+/* A good database holding article.txt, built in-process with the library so
+ * read-side cases do not depend on an earlier child run. */
+static void write_good_db(const char *name)
+{
+    char p[512];
+    path_in_tmp(p, sizeof p, name);
+    static const sx_date dct = {2017, 7, 7, 0, 0, 0};
+    sx_options o = {&dct, 0};
+    sx_doc doc;
+    sx_doc_init(&doc);
+    cr_assert_eq(sx_extract(&doc, "article.txt", inputs[0].bytes, inputs[0].len, &o), SX_OK, "%s",
+                 sx_doc_errmsg(&doc));
+    tl_db db;
+    tl_db_init(&db);
+    cr_assert_eq(tl_db_open(&db, p, TL_OPEN_CREATE), TL_OK, "%s", tl_db_errmsg(&db));
+    cr_assert_eq(tl_ingest(&db, &doc, NULL), TL_OK, "%s", tl_db_errmsg(&db));
+    tl_db_close(&db);
+    sx_doc_free(&doc);
+}
+
+static void setup(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/summit-cli-XXXXXX");
+    cr_assert(mkdtemp(tmpdir), "mkdtemp: %s", strerror(errno));
+    for (size_t i = 0; i < N_ELEMS(inputs); i++)
+        write_file(inputs[i].name, inputs[i].bytes, inputs[i].len);
+    for (size_t i = 0; i < N_ELEMS(bad_files); i++) {
+        const bad_file *b = &bad_files[i];
+        size_t plen = strlen(b->prefix);
+        char buf[256];
+        cr_assert_leq(plen + b->tail_len, sizeof buf);
+        memcpy(buf, b->prefix, plen);
+        memcpy(buf + plen, b->tail, b->tail_len);
+        write_file(b->name, buf, plen + b->tail_len);
+    }
+    char p[512];
+    path_in_tmp(p, sizeof p, "unreadable.txt");
+    cr_assert_eq(chmod(p, 0), 0);
+    path_in_tmp(p, sizeof p, "adir");
+    cr_assert_eq(mkdir(p, 0755), 0);
+    write_random_db("random.db");
+    write_v99_db("v99.db");
+    write_good_db("good.db");
+}
+
+/* Removes dir and everything under it (no symlinks are followed). */
+static void remove_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        char p[1024];
+        int n = snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        if (n < 0 || (size_t)n >= sizeof p) continue;
+        struct stat st;
+        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) remove_tree(p);
+        else unlink(p);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+static void teardown(void)
+{
+    if (tmpdir[0]) remove_tree(tmpdir);
+    tmpdir[0] = '\0';
+}
+
+/* ---- running the program ----------------------------------------------------------- */
+
+typedef struct run_result {
+    int code;    /* exit status, or -1 when killed by a signal */
+    int signo;   /* the signal, or 0 */
+    char *out, *err;
+    size_t out_len, err_len;
+} run_result;
+
+static const char *env_or_fail(const char *name)
+{
+    const char *v = getenv(name);
+    cr_assert(v && *v, "%s is not set (run the tests through ctest)", name);
+    return v;
+}
+
+static char *seed_path(void)
+{
+    const char *dir = env_or_fail("SUMMIT_FIXTURES");
+    size_t n = strlen(dir) + sizeof "/" SEED_FILE;
+    char *p = malloc(n);
+    cr_assert(p);
+    snprintf(p, n, "%s/%s", dir, SEED_FILE);
+    return p;
+}
+
+/* SUMMIT_BIN as an absolute path (the child runs in the temp dir). */
+static char *absolute_bin(void)
+{
+    const char *b = env_or_fail("SUMMIT_BIN");
+    char cwd[4096] = "";
+    if (b[0] != '/') cr_assert(getcwd(cwd, sizeof cwd), "getcwd: %s", strerror(errno));
+    size_t n = strlen(cwd) + strlen(b) + 2;
+    char *p = malloc(n);
+    cr_assert(p);
+    snprintf(p, n, "%s%s%s", cwd, cwd[0] ? "/" : "", b);
+    return p;
+}
+
+/* Runs SUMMIT_BIN with args (NULL-terminated; "%F" stands for the seed
+ * article's path) in the temp directory, stdin from stdin_name there (NULL:
+ * /dev/null).  Fills r; release it with run_free. */
+static void run(run_result *r, const char *const *args, const char *stdin_name)
+{
+    char *bin = absolute_bin();
+    char *seed = seed_path();
+    char *argv[MAX_ARGS + 2];
+    size_t n = 0;
+    argv[n++] = bin;
+    for (size_t k = 0; k < MAX_ARGS && args[k]; k++)
+        argv[n++] = !strcmp(args[k], "%F") ? seed : (char *)args[k];
+    argv[n] = NULL;
+
+    char out_path[512], err_path[512], in_path[512];
+    path_in_tmp(out_path, sizeof out_path, ".stdout");
+    path_in_tmp(err_path, sizeof err_path, ".stderr");
+    if (stdin_name) path_in_tmp(in_path, sizeof in_path, stdin_name);
+    else snprintf(in_path, sizeof in_path, "/dev/null");
+
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert(pid >= 0, "fork: %s", strerror(errno));
+    if (pid == 0) {
+        /* Only async-signal-safe calls between fork and exec. */
+        int in = open(in_path, O_RDONLY);
+        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (in < 0 || out < 0 || err < 0 || chdir(tmpdir) != 0) _exit(126);
+        if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
+        close(in), close(out), close(err);
+        execv(bin, argv);
+        _exit(127);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        cr_assert_eq(errno, EINTR, "waitpid: %s", strerror(errno));
+    r->code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r->signo = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    r->out = slurp(out_path, &r->out_len);
+    r->err = slurp(err_path, &r->err_len);
+    free(seed);
+    free(bin);
+
+    cr_assert_eq(r->signo, 0, "%s: killed by signal %d; stderr:\n%s", args[0] ? args[0] : "(none)", r->signo,
+                 r->err);
+    cr_assert(r->code != 126 && r->code != 127, "could not start %s", env_or_fail("SUMMIT_BIN"));
+    cr_assert(!strstr(r->err, "Sanitizer") && !strstr(r->err, "runtime error:"), "sanitizer report:\n%s",
+              r->err);
+}
+
+static void run_free(run_result *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}
+
+/* Runs one SQL query returning one value on a database in the temp dir;
+ * returns it as malloc'd text ("" for NULL). */
+static char *query_db(const char *db_name, const char *sql)
+{
+    char p[512];
+    path_in_tmp(p, sizeof p, db_name);
+    sqlite3 *db = NULL;
+    cr_assert_eq(sqlite3_open_v2(p, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK, "cannot open %s", p);
+    sqlite3_stmt *st = NULL;
+    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s: no row", sql);
+    const unsigned char *t = sqlite3_column_text(st, 0);
+    size_t n = t ? strlen((const char *)t) : 0;
+    char *v = malloc(n + 1);
+    cr_assert(v);
+    if (n) memcpy(v, t, n);
+    v[n] = '\0';
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+static int exists_in_tmp(const char *name)
+{
+    char p[512];
+    path_in_tmp(p, sizeof p, name);
+    struct stat st;
+    return stat(p, &st) == 0;
+}
+
+/* 1 when line (of len bytes) is valid JSON by SQLite's json_valid. */
+static int json_ok(sqlite3 *db, const char *line, size_t len)
+{
+    sqlite3_stmt *st = NULL;
+    cr_assert_eq(sqlite3_prepare_v2(db, "SELECT json_valid(?1)", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, line, (int)len, SQLITE_TRANSIENT);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    int ok = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return ok;
+}
+
+/* json_extract(line, path) compared with want (text). */
+static int json_is(sqlite3 *db, const char *line, size_t len, const char *path, const char *want)
+{
+    sqlite3_stmt *st = NULL;
+    cr_assert_eq(sqlite3_prepare_v2(db, "SELECT json_extract(?1, ?2) = ?3", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, line, (int)len, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, want, -1, SQLITE_STATIC);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    int ok = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return ok;
+}
+
+/* ---- the table of command lines ----------------------------------------------------- */
+
+enum { NEEDS_NOTHING, NEEDS_NON_ROOT, NEEDS_DEV_FULL };
+
+typedef struct cli_case {
+    const char *name;           /* the behaviour */
+    const char *args[MAX_ARGS]; /* after the program name; "%F" = seed article */
+    const char *in;             /* stdin: a file in the temp dir, or NULL for /dev/null */
+    int code;                   /* expected exit status */
+    const char *err[3];         /* substrings expected on stderr */
+    const char *out[3];         /* substrings expected on stdout */
+    const char *db, *sql, *want; /* afterwards, the single value of sql on database db
+                                    (in the temp dir) must be the text want */
+    const char *absent;         /* a file in the temp dir that must not exist afterwards */
+    int needs;
+} cli_case;
+
+#define NOT_ISO "is not an ISO 8601 date"
+#define COUNT_DOCS "SELECT count(*) FROM documents"
+#define DOC_PATHS "SELECT group_concat(path, '|') FROM (SELECT path FROM documents ORDER BY path)"
+
+static const cli_case cli_cases[] = {
+    /* help and version: exit 0, on stdout */
+    {.name = "help_prints_usage_and_exit_status", .args = {"--help"}, .code = 0,
+     .out = {"usage: summit", "Exit status", "3  database"}},
+    {.name = "short_help", .args = {"-h"}, .code = 0, .out = {"usage: summit", "Exit status"}},
+    {.name = "help_after_a_command_runs_nothing", .args = {"ingest", "--db", "t.db", "--help"}, .code = 0,
+     .out = {"Exit status"}, .absent = "t.db"},
+    {.name = "version", .args = {"--version"}, .code = 0, .out = {"summit " SX_VERSION}},
+
+    /* usage errors: exit 2 */
+    {.name = "no_arguments_is_usage", .args = {NULL}, .code = 2, .err = {"usage:"}},
+    {.name = "unknown_command_is_named", .args = {"frobnicate"}, .code = 2,
+     .err = {"unknown command 'frobnicate'", "usage:"}},
+    {.name = "unknown_option_is_named", .args = {"extract", "--frob", "article.txt"}, .code = 2,
+     .err = {"unknown option '--frob'", "usage:"}},
+    {.name = "option_of_another_command_is_unknown", .args = {"extract", "--db", "t.db", "article.txt"}, .code = 2,
+     .err = {"unknown option '--db'"}, .absent = "t.db"},
+    {.name = "option_without_value", .args = {"extract", "article.txt", "--dct"}, .code = 2,
+     .err = {"option '--dct' needs a value"}},
+    {.name = "output_option_without_value", .args = {"export", "--db", "good.db", "-o"}, .code = 2,
+     .err = {"option '-o' needs a value"}},
+    {.name = "extract_without_file", .args = {"extract"}, .code = 2, .err = {"extract takes one FILE"}},
+    {.name = "extract_with_two_files", .args = {"extract", "article.txt", "article2.txt"}, .code = 2,
+     .err = {"extract takes one FILE"}},
+    {.name = "ingest_without_file", .args = {"ingest", "--db", "t.db"}, .code = 2,
+     .err = {"ingest needs at least one FILE"}, .absent = "t.db"},
+    {.name = "chronology_takes_no_file", .args = {"chronology", "--db", "good.db", "article.txt"}, .code = 2,
+     .err = {"unexpected argument 'article.txt'"}},
+    {.name = "extract_unknown_format", .args = {"extract", "--format", "xml", "article.txt"}, .code = 2,
+     .err = {"unknown --format 'xml'"}},
+    {.name = "export_unknown_format", .args = {"export", "--db", "good.db", "--format", "text"}, .code = 2,
+     .err = {"unknown --format 'text'"}},
+
+    /* --dct: exit 2 on a bad date, before any file or database is touched */
+    {.name = "dct_month_13_day_45", .args = {"extract", "--dct", "2017-13-45", "article.txt"}, .code = 2,
+     .err = {"'2017-13-45' " NOT_ISO}},
+    {.name = "dct_word", .args = {"extract", "--dct", "yesterday", "article.txt"}, .code = 2,
+     .err = {"'yesterday' " NOT_ISO}},
+    {.name = "dct_empty_string", .args = {"extract", "--dct", "", "article.txt"}, .code = 2,
+     .err = {"'' " NOT_ISO}},
+    {.name = "dct_not_a_leap_year", .args = {"extract", "--dct", "2017-02-29", "article.txt"}, .code = 2,
+     .err = {"'2017-02-29' " NOT_ISO}},
+    {.name = "dct_without_zero_padding", .args = {"extract", "--dct", "2017-7-7", "article.txt"}, .code = 2,
+     .err = {"'2017-7-7' " NOT_ISO}},
+    {.name = "dct_after_equals_sign", .args = {"extract", "--dct=2017-02-30", "article.txt"}, .code = 2,
+     .err = {"'2017-02-30' " NOT_ISO}},
+    {.name = "dct_bad_on_ingest_creates_no_database",
+     .args = {"ingest", "--db", "t.db", "--dct", "yesterday", "article.txt"}, .code = 2, .err = {NOT_ISO},
+     .absent = "t.db"},
+    {.name = "dct_checked_before_the_file", .args = {"extract", "--dct", "2017-13-45", "nosuch.txt"}, .code = 2,
+     .err = {NOT_ISO}},
+    {.name = "dct_with_time_is_accepted", .args = {"extract", "--dct", "2017-07-07T14:20", "article.txt"},
+     .code = 0, .out = {"2017-07-07 (Friday)", "meeting"}},
+    {.name = "dct_with_seconds_is_accepted", .args = {"extract", "--dct=2017-07-07T14:20:59", "article.txt"},
+     .code = 0, .out = {"2017-07-07"}},
+    {.name = "dct_leap_day_is_accepted", .args = {"extract", "--dct", "2016-02-29", "article.txt"}, .code = 0,
+     .out = {"summit timeline: 1 document"}},
+
+    /* inputs that cannot be read: exit 1, the message names the file */
+    {.name = "missing_file", .args = {"extract", "nosuch.txt"}, .code = 1,
+     .err = {"summit: nosuch.txt: ", "No such file"}},
+    {.name = "directory", .args = {"extract", "adir"}, .code = 1, .err = {"summit: adir: is a directory"}},
+    {.name = "empty_file", .args = {"extract", "empty.txt"}, .code = 1, .err = {"summit: empty.txt: is empty"}},
+    {.name = "white_space_only_file", .args = {"extract", "blank.txt"}, .code = 1,
+     .err = {"summit: blank.txt: has no text"}},
+    {.name = "unreadable_file", .args = {"extract", "unreadable.txt"}, .code = 1,
+     .err = {"summit: unreadable.txt: ", "Permission denied"}, .needs = NEEDS_NON_ROOT},
+
+    /* standard input, and the other output formats */
+    {.name = "extract_from_stdin", .args = {"extract", "--dct", "2017-07-07", "-"}, .in = "article.txt", .code = 0,
+     .out = {"2017-07-07 (Friday)", "meeting", "[-]"}},
+    {.name = "extract_jsonl_from_stdin", .args = {"extract", "--format", "jsonl", "--dct", "2017-07-07", "-"},
+     .in = "article.txt", .code = 0,
+     .out = {"{\"kind\":\"document\",\"path\":\"-\"", "\"kind\":\"timex\"", "\"value\":\"2017-07-07\""}},
+    {.name = "extract_empty_stdin", .args = {"extract", "-"}, .in = "empty.txt", .code = 1, .err = {"is empty"}},
+    {.name = "extract_bad_utf8_on_stdin", .args = {"extract", "-"}, .in = "overlong.txt", .code = 1,
+     .err = {"-: invalid UTF-8 at byte 6 "}},
+    {.name = "extract_without_dct_warns", .args = {"extract", "article.txt"}, .code = 0,
+     .err = {"warning", "--dct"}, .out = {"XXXX-WXX-5"}},
+    {.name = "extract_csv_starts_with_the_header",
+     .args = {"extract", "--format", "csv", "--dct", "2017-07-07", "article.txt"}, .code = 0,
+     .out = {CSV_HEADER "\r\n", ",meeting,"}},
+
+    /* databases that cannot be used: exit 3, the message names the path */
+    {.name = "ingest_into_missing_folder", .args = {"ingest", "--db", "nodir/t.db", "article.txt"}, .code = 3,
+     .err = {"'nodir/t.db'"}, .absent = "nodir"},
+    {.name = "chronology_on_missing_database", .args = {"chronology", "--db", "missing.db"}, .code = 3,
+     .err = {"missing.db: no such database"}, .absent = "missing.db"},
+    {.name = "export_on_missing_database", .args = {"export", "--db", "missing.db"}, .code = 3,
+     .err = {"missing.db"}, .absent = "missing.db"},
+    {.name = "chronology_on_random_bytes", .args = {"chronology", "--db", "random.db"}, .code = 3,
+     .err = {"'random.db' is not a summit database"}},
+    {.name = "export_on_random_bytes", .args = {"export", "--db", "random.db"}, .code = 3,
+     .err = {"'random.db' is not a summit database"}},
+    {.name = "ingest_into_random_bytes", .args = {"ingest", "--db", "random.db", "article.txt"}, .code = 3,
+     .err = {"'random.db' is not a summit database"}},
+    {.name = "chronology_on_newer_schema", .args = {"chronology", "--db", "v99.db"}, .code = 3,
+     .err = {"v99.db", "newer", "upgrade summit"}},
+    {.name = "export_on_newer_schema", .args = {"export", "--db", "v99.db"}, .code = 3, .err = {"v99.db", "newer"}},
+    {.name = "ingest_into_newer_schema_leaves_it_alone", .args = {"ingest", "--db", "v99.db", "article.txt"},
+     .code = 3, .err = {"v99.db", "newer"}, .db = "v99.db", .sql = "PRAGMA user_version", .want = "99"},
+
+    /* output that cannot be written: exit 4 */
+    {.name = "export_into_missing_folder", .args = {"export", "--db", "good.db", "-o", "nodir/out.csv"}, .code = 4,
+     .err = {"nodir/out.csv"}, .absent = "nodir"},
+    {.name = "export_to_a_full_device", .args = {"export", "--db", "good.db", "-o", "/dev/full"}, .code = 4,
+     .err = {"cannot write /dev/full"}, .needs = NEEDS_DEV_FULL},
+
+    /* reading a good database */
+    {.name = "chronology_of_a_good_database", .args = {"chronology", "--db", "good.db"}, .code = 0,
+     .out = {"1 document, 1 event", "2017-07-07 (Friday)", "meeting"}},
+    {.name = "export_csv_to_stdout", .args = {"export", "--db", "good.db"}, .code = 0,
+     .out = {CSV_HEADER "\r\n", "article.txt"}},
+    {.name = "export_jsonl_to_stdout", .args = {"export", "--db", "good.db", "--format", "jsonl"}, .code = 0,
+     .out = {"\"event_id\":", "\"type\":\"meeting\""}},
+
+    /* ingests: several files, partial failures, hostile text */
+    {.name = "ingest_two_files", .args = {"ingest", "--db", "t.db", "--dct", "2017-07-07", "article.txt", "article2.txt"},
+     .code = 0, .err = {"ingested 2 documents"}, .db = "t.db", .sql = DOC_PATHS, .want = "article.txt|article2.txt"},
+    {.name = "ingest_same_file_twice_keeps_one", .args = {"ingest", "--db", "t.db", "article.txt", "article.txt"},
+     .code = 0, .db = "t.db", .sql = COUNT_DOCS, .want = "1"},
+    {.name = "ingest_good_then_bad_keeps_the_good", .args = {"ingest", "--db", "t.db", "article.txt", "overlong.txt"},
+     .code = 1, .err = {"overlong.txt: invalid UTF-8 at byte 6 ", "1 failed"}, .db = "t.db", .sql = DOC_PATHS,
+     .want = "article.txt"},
+    {.name = "ingest_bad_then_good_keeps_the_good", .args = {"ingest", "--db", "t.db", "nul.txt", "article.txt"},
+     .code = 1, .err = {"nul.txt: contains a NUL byte", "ingested 1 document"}, .db = "t.db", .sql = DOC_PATHS,
+     .want = "article.txt"},
+    {.name = "ingest_missing_file_among_good_ones",
+     .args = {"ingest", "--db", "t.db", "article.txt", "nosuch.txt", "article2.txt"}, .code = 1,
+     .err = {"nosuch.txt", "1 failed"}, .db = "t.db", .sql = DOC_PATHS, .want = "article.txt|article2.txt"},
+    {.name = "ingest_sql_looking_text", .args = {"ingest", "--db", "t.db", "--dct", "2017-07-07", "sqlinj.txt"},
+     .code = 0, .db = "t.db", .sql = "SELECT count(*) FROM documents WHERE body LIKE '%DROP TABLE documents;--%'",
+     .want = "1"},
+    {.name = "ingest_sql_looking_path", .args = {"ingest", "--db", "t.db", "x'); DROP TABLE documents;--.txt"},
+     .code = 0, .db = "t.db", .sql = "SELECT path FROM documents", .want = "x'); DROP TABLE documents;--.txt"},
+    {.name = "ingest_from_stdin", .args = {"ingest", "--db", "t.db", "-"}, .in = "article.txt", .code = 0,
+     .db = "t.db", .sql = "SELECT path FROM documents", .want = "-"},
+};
+
+ParameterizedTestParameters(cli, exit_code_and_message)
+{
+    static size_t idx[N_ELEMS(cli_cases)];
+    for (size_t i = 0; i < N_ELEMS(idx); i++)
+        idx[i] = i;
+    return cr_make_param_array(size_t, idx, N_ELEMS(idx));
+}
+
+ParameterizedTest(size_t *i, cli, exit_code_and_message, .init = setup, .fini = teardown)
+{
+    const cli_case *c = &cli_cases[*i];
+    if (c->needs == NEEDS_NON_ROOT && geteuid() == 0) cr_skip_test("%s: root can read a chmod 000 file", c->name);
+    if (c->needs == NEEDS_DEV_FULL && access("/dev/full", W_OK) != 0) cr_skip_test("%s: no /dev/full", c->name);
+
+    run_result r;
+    run(&r, c->args, c->in);
+    cr_expect_eq(r.code, c->code, "%s: exit %d, expected %d; stderr:\n%s", c->name, r.code, c->code, r.err);
+    for (size_t k = 0; k < 3 && c->err[k]; k++)
+        cr_expect(strstr(r.err, c->err[k]), "%s: stderr lacks \"%s\":\n%s", c->name, c->err[k], r.err);
+    for (size_t k = 0; k < 3 && c->out[k]; k++)
+        cr_expect(strstr(r.out, c->out[k]), "%s: stdout lacks \"%s\":\n%s", c->name, c->out[k], r.out);
+    /* A failing run prints nothing on stdout. */
+    if (c->code != 0) cr_expect_eq(r.out_len, 0, "%s: stdout on failure:\n%s", c->name, r.out);
+    if (c->db) {
+        char *v = query_db(c->db, c->sql);
+        cr_expect_str_eq(v, c->want, "%s: %s gave '%s', expected '%s'", c->name, c->sql, v, c->want);
+        free(v);
+    }
+    if (c->absent) cr_expect(!exists_in_tmp(c->absent), "%s: %s was created", c->name, c->absent);
+    run_free(&r);
+}
+
+/* ---- bad bytes: the byte offset of the first bad byte -------------------------------- */
+
+ParameterizedTestParameters(cli, bad_bytes_are_reported_with_their_byte_offset)
+{
+    static size_t idx[N_ELEMS(bad_files)];
+    for (size_t i = 0; i < N_ELEMS(idx); i++)
+        idx[i] = i;
+    return cr_make_param_array(size_t, idx, N_ELEMS(idx));
+}
+
+ParameterizedTest(size_t *i, cli, bad_bytes_are_reported_with_their_byte_offset, .init = setup, .fini = teardown)
+{
+    const bad_file *b = &bad_files[*i];
+    const char *args[] = {"extract", "--dct", "2017-07-07", b->name, NULL};
+    run_result r;
+    run(&r, args, NULL);
+    cr_expect_eq(r.code, 1, "%s: exit %d, expected 1; stderr:\n%s", b->name, r.code, r.err);
+    char want[256];
+    if (b->at_byte && !strcmp(b->what, "invalid UTF-8"))
+        snprintf(want, sizeof want, "summit: %s: invalid UTF-8 at byte %zu (", b->name, strlen(b->prefix));
+    else snprintf(want, sizeof want, "summit: %s: ", b->name);
+    cr_expect(strstr(r.err, want), "%s: stderr lacks \"%s\":\n%s", b->name, want, r.err);
+    cr_expect(strstr(r.err, b->what), "%s: stderr lacks \"%s\":\n%s", b->name, b->what, r.err);
+    if (b->at_byte) {
+        snprintf(want, sizeof want, "at byte %zu ", strlen(b->prefix));
+        cr_expect(strstr(r.err, want), "%s: stderr lacks \"%s\":\n%s", b->name, want, r.err);
+    }
+    cr_expect_eq(r.out_len, 0, "%s: stdout on failure:\n%s", b->name, r.out);
+    run_free(&r);
+}
+
+/* ---- the seed article through the whole program -------------------------------------- */
+
+/* Splits buf into lines in place; returns how many (a last line without a
+ * newline counts). */
+static size_t split_lines(char *buf, char **lines, size_t max)
+{
+    size_t n = 0;
+    char *p = buf;
+    while (*p && n < max) {
+        lines[n++] = p;
+        char *nl = strchr(p, '\n');
+        if (!nl) break;
+        *nl = '\0';
+        p = nl + 1;
+    }
+    return n;
+}
+
+static int starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+Test(seed, extract_jsonl_lines_are_valid_and_carry_the_expected_values, .init = setup, .fini = teardown)
+{
+    const char *args[] = {"extract", "--format", "jsonl", "--dct", "2017-07-07", "%F", NULL};
+    run_result r;
+    run(&r, args, NULL);
+    cr_assert_eq(r.code, 0, "exit %d; stderr:\n%s", r.code, r.err);
+    cr_assert_gt(r.out_len, 0);
+    cr_expect_eq(r.out[r.out_len - 1], '\n', "output does not end with a newline");
+
+    static char *lines[4096];
+    size_t n = split_lines(r.out, lines, N_ELEMS(lines));
+    cr_assert_gt(n, 2);
+    sqlite3 *db = NULL;
+    cr_assert_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
+
+    cr_expect(starts_with(lines[0], "{\"kind\":\"document\""), "first line: %s", lines[0]);
+    cr_expect(strstr(lines[0], "\"dct\":\"2017-07-07\""), "first line: %s", lines[0]);
+    cr_expect(strstr(lines[0], "\"dct_source\":\"flag\""), "first line: %s", lines[0]);
+    int friday = 0, meeting = 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t len = strlen(lines[k]);
+        cr_expect(json_ok(db, lines[k], len), "line %zu is not valid JSON: %s", k + 1, lines[k]);
+        if (strstr(lines[k], "\"kind\":\"timex\"") && strstr(lines[k], "\"start\":193,\"end\":199") &&
+            strstr(lines[k], "\"value\":\"2017-07-07\""))
+            friday = 1;
+        if (json_is(db, lines[k], len, "$.kind", "event") && json_is(db, lines[k], len, "$.type", "meeting") &&
+            json_is(db, lines[k], len, "$.duration", "PT2H16M"))
+            meeting = 1;
+    }
+    cr_expect(friday, "no timex line with \"start\":193,\"end\":199 and value 2017-07-07");
+    cr_expect(meeting, "no meeting event line with duration PT2H16M");
+    sqlite3_close(db);
+    run_free(&r);
+}
+
+Test(seed, ingest_twice_then_chronology_and_exports, .init = setup, .fini = teardown)
+{
+    const char *ingest[] = {"ingest", "--db", "t.db", "--dct", "2017-07-07", "%F", NULL};
+    run_result r;
+    for (int round = 0; round < 2; round++) {
+        run(&r, ingest, NULL);
+        cr_assert_eq(r.code, 0, "ingest %d: exit %d; stderr:\n%s", round + 1, r.code, r.err);
+        cr_expect(strstr(r.err, "ingested 1 document"), "ingest %d: %s", round + 1, r.err);
+        cr_expect_eq(r.out_len, 0, "ingest prints on stdout: %s", r.out);
+        run_free(&r);
+    }
+    char *docs = query_db("t.db", "SELECT count(*) FROM documents");
+    cr_expect_str_eq(docs, "1", "same file ingested twice: %s documents", docs);
+    free(docs);
+
+    const char *chron[] = {"chronology", "--db", "t.db", NULL};
+    run(&r, chron, NULL);
+    cr_expect_eq(r.code, 0, "chronology: exit %d; stderr:\n%s", r.code, r.err);
+    cr_expect(strstr(r.out, "2017-07-07"), "chronology:\n%s", r.out);
+    cr_expect(strstr(r.out, "meeting"), "chronology:\n%s", r.out);
+    run_free(&r);
+
+    const char *csv[] = {"export", "--db", "t.db", "-o", "out.csv", NULL};
+    run(&r, csv, NULL);
+    cr_expect_eq(r.code, 0, "export -o: exit %d; stderr:\n%s", r.code, r.err);
+    cr_expect_eq(r.out_len, 0, "export -o also wrote to stdout: %s", r.out);
+    run_free(&r);
+    char p[512];
+    path_in_tmp(p, sizeof p, "out.csv");
+    char *text = slurp(p, NULL);
+    cr_expect(starts_with(text, CSV_HEADER "\r\n"), "CSV does not start with the header line:\n%.300s", text);
+    free(text);
+
+    const char *jsonl[] = {"export", "--db", "t.db", "--format", "jsonl", NULL};
+    run(&r, jsonl, NULL);
+    cr_expect_eq(r.code, 0, "export jsonl: exit %d; stderr:\n%s", r.code, r.err);
+    static char *lines[4096];
+    size_t n = split_lines(r.out, lines, N_ELEMS(lines));
+    char *events = query_db("t.db", "SELECT count(*) FROM events");
+    char want[32];
+    snprintf(want, sizeof want, "%zu", n);
+    cr_expect_str_eq(want, events, "export jsonl: %zu lines for %s events", n, events);
+    free(events);
+    sqlite3 *db = NULL;
+    cr_assert_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
+    int meeting = 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t len = strlen(lines[k]);
+        cr_expect(json_ok(db, lines[k], len), "export line %zu is not valid JSON: %s", k + 1, lines[k]);
+        cr_expect(strstr(lines[k], "\"event_id\":"), "export line %zu: %s", k + 1, lines[k]);
+        if (json_is(db, lines[k], len, "$.type", "meeting") && json_is(db, lines[k], len, "$.date", "2017-07-07"))
+            meeting = 1;
+    }
+    cr_expect(meeting, "export jsonl has no meeting on 2017-07-07");
+    sqlite3_close(db);
+    run_free(&r);
+}

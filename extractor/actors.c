@@ -190,7 +190,10 @@ static int is_function_word(const char *low)
 static int blocks_name(const sx__work *w, size_t k)
 {
     const sx__tok *t = &w->toks[k];
-    if (!(t->flags & SX_TF_WORD) || !cap(t) || (t->flags & SX_TF_ALLCAP)) return 1;
+    /* all-caps words are names only in transcripts' speaker labels
+     * ("SECRETARY POMPEO:"), where the title is all caps too */
+    if (!(t->flags & SX_TF_WORD) || !cap(t)) return 1;
+    if ((t->flags & SX_TF_ALLCAP) && !(k > 0 && (w->toks[k - 1].flags & SX_TF_ALLCAP))) return 1;
     if (w->in_timex[k]) return 1;
     if (t->lex & (SX_LX_MONTH | SX_LX_WEEKDAY)) return 1;
     sx__match mm[SX__MAXM];
@@ -265,7 +268,27 @@ static int add_place(sx__work *w, size_t t0, size_t t1, int32_t prep, int32_t co
 }
 
 /* The latest person mention matching a country and office class. */
-static int32_t latest_person(const sx__work *w, const char *country, const char *cls, int32_t skip)
+static int32_t latest_person_any(const sx__work *w, const char *country, const char *cls, int32_t skip);
+
+/* The latest person mentioned with this title ("the President" -> the
+ * latest one introduced as President), else the latest of the office
+ * class. */
+static int32_t latest_person(const sx__work *w, const char *country, const char *cls, int32_t skip,
+                             const char *title)
+{
+    if (title && *title)
+        for (size_t i = w->n_ams; i-- > 0;) {
+            const sx__amention *m = &w->ams[i];
+            if (m->actor < 0 || m->actor == skip) continue;
+            const sx_actor *a = &w->actors[m->actor];
+            if (a->kind != SX_ACTOR_PERSON || !a->title || strcmp(a->title, title)) continue;
+            if (country && (!a->country || strcmp(a->country, country))) continue;
+            return m->actor;
+        }
+    return latest_person_any(w, country, cls, skip);
+}
+
+static int32_t latest_person_any(const sx__work *w, const char *country, const char *cls, int32_t skip)
 {
     for (size_t i = w->n_ams; i-- > 0;) {
         const sx__amention *m = &w->ams[i];
@@ -298,9 +321,14 @@ static size_t try_group(sx__work *w, size_t i)
     int persons;
     if (!strcmp(n, "leaders") || !strcmp(n, "presidents") || !strcmp(n, "men") || !strcmp(n, "heads"))
         persons = 1;
-    else if (!strcmp(n, "countries") || !strcmp(n, "nations") || !strcmp(n, "governments") ||
-             !strcmp(n, "sides"))
+    else if (!strcmp(n, "countries") || !strcmp(n, "nations") || !strcmp(n, "governments"))
         persons = 0;
+    else if (!strcmp(n, "sides") || !strcmp(n, "parties")) {
+        /* whoever the last event's parties were: resolved by events.c */
+        if (!add_mention(w, i, j + 1, -1)) return 0;
+        w->ams[w->n_ams - 1].pronoun = 2;
+        return j + 1 - i;
+    }
     else return 0;
     int32_t got[2];
     int ng = 0;
@@ -473,7 +501,7 @@ static size_t try_role_noun(sx__work *w, size_t i)
         if (!ofn && !(bare && country)) return 0;
     }
     if (!strcmp(cls, "@leader") && !country && strcmp(w->toks[j].low, "president")) return 0;
-    int32_t a = latest_person(w, country, cls[0] == '@' ? cls : NULL, -1);
+    int32_t a = latest_person(w, country, cls[0] == '@' ? cls : NULL, -1, title->display);
     if (a < 0 && country && office[0] != '@') {
         /* nobody of that country yet: the holder of the office on the DCT */
         int32_t row = -1, found = 0;

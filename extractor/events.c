@@ -144,7 +144,7 @@ static void collect_left(sx__ectx *e, sx__cand *c, size_t k, const char *role)
         }
         if (j > lo && e->am_end[j - 1] >= 0) k = j;
     }
-    int guard = 0;
+    int guard = 0, saw_and = 0;
     while (k > lo && guard++ < 6) {
         int32_t mi = e->am_end[k - 1];
         if (mi < 0) break;
@@ -163,8 +163,11 @@ static void collect_left(sx__ectx *e, sx__cand *c, size_t k, const char *role)
         }
         for (int i = 0; i < n; i++) add_part(c, acts[i], role);
         k = (size_t)m->tok_start;
-        if (k > lo && (eq(&w->toks[k - 1], "and") || eq(&w->toks[k - 1], ","))) {
+        /* "A and B", "A, B and C"; a comma alone ("During ... with Paul
+         * Martin, Bush said") ends the subject */
+        if (k > lo && (eq(&w->toks[k - 1], "and") || (saw_and && eq(&w->toks[k - 1], ",")))) {
             if (k - 1 > lo && e->am_end[k - 2] >= 0) {
+                saw_and |= eq(&w->toks[k - 1], "and");
                 k--;
                 continue;
             }
@@ -329,7 +332,7 @@ static int32_t sentence_date(const sx__ectx *e, const sx__cand *c)
         const sx_timex *tx = &w->timexes[x];
         if (tx->sentence != c->sent) continue;
         if (tx->type != SX_TIMEX_DATE && tx->type != SX_TIMEX_TIME) continue;
-        if (strstr(tx->value, "_REF")) continue;
+        if (strstr(tx->value, "_REF") || strlen(tx->value) < 4 || strchr(tx->value, 'X')) continue; /* centuries, decades */
         size_t a = (size_t)w->timex_tok[2 * x], b = (size_t)w->timex_tok[2 * x + 1];
         if (((w->toks[a].flags & SX_TF_INQUOTE) != 0) != inq) continue;
         size_t vl = strlen(tx->value);
@@ -370,6 +373,12 @@ static int32_t narrative_date(const sx__ectx *e, size_t k)
         if (a >= k) break;
         const sx_timex *tx = &w->timexes[x];
         if (w->timex_header && w->timex_header[x]) continue; /* a dateline is the DCT, not narrative */
+        if (w->dct && tx->begin[0]) {
+            /* a date still to come is a plan, not where the story stands */
+            char dct[16];
+            snprintf(dct, sizeof dct, "%04d-%02d-%02d", w->dct->year, w->dct->month, w->dct->day);
+            if (strcmp(tx->begin, dct) > 0) continue;
+        }
         if ((tx->type == SX_TIMEX_DATE || tx->type == SX_TIMEX_TIME) && strlen(tx->value) >= 10 &&
             tx->value[4] == '-' && tx->value[7] == '-' && !(w->toks[a].flags & SX_TF_INQUOTE))
             best = (int32_t)x;
@@ -675,6 +684,10 @@ sx_status sx__events_run(sx__work *w)
                 int na = mention_actors(&e, e.am_end[i - 1], acts, 4);
                 for (int k = 0; k < na; k++) add_part(c, acts[k], role_for(tg, 1, t->low));
             }
+            /* "the G8 summit", "a NATO meeting": the organisation meets */
+            if (!strcmp(tg->type, "meeting") && i > 0 && e.am_end[i - 1] >= 0 &&
+                w->ams[e.am_end[i - 1]].actor >= 0 && w->actors[w->ams[e.am_end[i - 1]].actor].kind == SX_ACTOR_ORG)
+                add_part(c, w->ams[e.am_end[i - 1]].actor, "participant");
             collect_right(&e, c, c->t1, role_for(tg, 0, t->low), 1);
             if (!strcmp(tg->type, "ceasefire")) {
                 /* a cease-fire agreed in the same clause is the agreement's object */
@@ -755,6 +768,41 @@ sx_status sx__events_run(sx__work *w)
         i = c->t1;
     }
 
+    /* ---- transcripts: a speaker label opening a line ("SECRETARY POMPEO:",
+     * "Chairman Kim." followed by the words on the same line) is a
+     * statement by that speaker on the document's date ---- */
+    const sx__trigger *say = NULL;
+    for (size_t k = 0; k < L->n_triggers && !say; k++)
+        if (!strcmp(L->triggers[k].type, "statement") && !strcmp(L->triggers[k].form, "past")) say = &L->triggers[k];
+    for (size_t m = 0; m < w->n_ams && st == SX_OK && say; m++) {
+        const sx__amention *am = &w->ams[m];
+        size_t a = (size_t)am->tok_start, b = (size_t)am->tok_end;
+        if (am->actor < 0 || w->actors[am->actor].kind != SX_ACTOR_PERSON) continue;
+        if (!(w->toks[a].flags & (SX_TF_NL | SX_TF_SENT0)) || a != (size_t)w->sent_tok0[w->toks[a].sent]) continue;
+        if (a > 0 && !(w->toks[a].flags & SX_TF_NL)) continue;
+        if (b >= n || (!eq(&w->toks[b], ":") && !eq(&w->toks[b], "."))) continue;
+        if (b + 1 >= n || (w->toks[b + 1].flags & SX_TF_NL)) continue; /* words must follow on the line */
+        if (eq(&w->toks[b], ".") && w->toks[b + 1].sent == w->toks[b].sent) continue;
+        int ok;
+        SX__GROW(e.c, e.n, e.cap, ok);
+        if (!ok) {
+            st = SX_ENOMEM;
+            break;
+        }
+        sx__cand *c = &e.c[e.n++];
+        memset(c, 0, sizeof *c);
+        c->trig = say;
+        c->t0 = a;
+        c->t1 = b;
+        c->sent = w->toks[b + 1].sent;
+        c->place = -1;
+        c->merged_into = -1;
+        add_part(c, am->actor, "speaker");
+        sx__copy(c->status, sizeof c->status, "occurred");
+        c->date_timex = w->dct ? -3 : -1;
+        c->date_source = w->dct ? "dct" : NULL;
+    }
+
     /* ---- build events ---- */
     for (size_t k = 0; k < e.n && st == SX_OK; k++) {
         sx__cand *c = &e.c[k];
@@ -808,16 +856,19 @@ sx_status sx__events_run(sx__work *w)
      * the first one, with none before, takes the persons of its sentence */
     for (size_t k = 0; k < w->n_events && st == SX_OK; k++) {
         sx_event *ev = &w->events[k];
-        if (strcmp(ev->type, "meeting") || ev->n_participants) continue;
+        if (ev->n_participants || !strcmp(ev->type, "statement") || !strcmp(ev->type, "denial") ||
+            !strcmp(ev->type, "accusation"))
+            continue;
         int32_t target = -1;
         for (size_t j = k; j-- > 0;)
-            if (!gone[j] && !strcmp(w->events[j].type, "meeting") && w->events[j].n_participants &&
+            if (!gone[j] && !strcmp(w->events[j].type, ev->type) && w->events[j].n_participants &&
                 (dates_compatible(w->events[j].date, ev->date) || !ev->date[0] || !w->events[j].date[0] ||
                  strlen(ev->date) < 10 || !ev->date_source || strcmp(ev->date_source, "text") ||
                  !w->events[j].date_source || strcmp(w->events[j].date_source, "text"))) {
                 target = (int32_t)j;
                 break;
             }
+        if (target < 0 && strcmp(ev->type, "meeting")) continue;
         if (target < 0) {
             /* persons of the sentence outside quotes, but not sources
              * ("according to X") */
@@ -841,19 +892,27 @@ sx_status sx__events_run(sx__work *w)
         st = merge_into(w, &w->events[target], ev);
         gone[k] = 1;
     }
-    /* same type, compatible date, same core participants */
-    for (size_t k = 0; k < w->n_events && st == SX_OK; k++) {
-        if (gone[k]) continue;
-        for (size_t j = 0; j < k; j++) {
-            if (gone[j]) continue;
-            sx_event *a = &w->events[j], *b = &w->events[k];
-            if (strcmp(a->type, b->type) || !same_core(a, b)) continue;
-            if (!dates_compatible(a->date, b->date)) continue;
-            st = merge_into(w, a, b);
-            gone[k] = 1;
-            break;
+    /* same type, compatible date, same core participants; then an undated
+     * mention ("Secretary Pompeo's Meeting With ... Blok" in a headline)
+     * joins the one dated event with the same parties */
+    for (int pass = 0; pass < 2 && st == SX_OK; pass++)
+        for (size_t k = 0; k < w->n_events && st == SX_OK; k++) {
+            if (gone[k] || (pass == 1 && w->events[k].date[0])) continue;
+            int32_t target = -1, found = 0;
+            for (size_t j = 0; j < w->n_events; j++) {
+                if (j == k || gone[j] || (pass == 0 && j > k)) continue;
+                sx_event *a = &w->events[j], *b = &w->events[k];
+                if (strcmp(a->type, b->type) || !same_core(a, b)) continue;
+                if (pass == 0 && !dates_compatible(a->date, b->date)) continue;
+                if (pass == 1 && !a->date[0]) continue;
+                if (target < 0) target = (int32_t)j;
+                found++;
+            }
+            if (target >= 0 && (pass == 0 || found == 1)) {
+                st = merge_into(w, &w->events[target], &w->events[k]);
+                gone[k] = 1;
+            }
         }
-    }
     /* a mention that names fewer parties ("the meeting with King Abdullah"
      * in a headline) joins the one fuller event of its type it fits */
     for (size_t k = 0; k < w->n_events && st == SX_OK; k++) {

@@ -315,6 +315,12 @@ sx_status sx__segment(sx__work *w)
                         sx__is_abbrev(prev->low) && !(next->flags & SX_TF_NL) &&
                         ((next->flags & SX_TF_NUM) || ((next->flags & SX_TF_WORD) && !(next->flags & SX_TF_CAP))))
                         merge = 1;
+                    /* "George W. Bush": a middle initial ends no sentence */
+                    if (dot->low_len == 1 && dot->low[0] == '.' && (prev->flags & SX_TF_DOT) &&
+                        prev->low_len == 1 && (prev->flags & SX_TF_CAP) && !(next->flags & SX_TF_NL) &&
+                        (next->flags & SX_TF_CAP) && ti >= 3 && (w->toks[ti - 3].flags & SX_TF_CAP) &&
+                        (w->toks[ti - 3].flags & SX_TF_WORD))
+                        merge = 1;
                     /* "3:32 P.M. EDT": a zone after a.m./p.m. */
                     if (dot->low_len == 1 && dot->low[0] == '.' && (!strcmp(prev->low, "p.m") || !strcmp(prev->low, "a.m")) &&
                         !(next->flags & SX_TF_NL) && (next->flags & SX_TF_ALLCAP) && next->low_len <= 4)

@@ -560,8 +560,15 @@ ParameterizedTestParameters(cli, exit_code_and_message)
 ParameterizedTest(size_t *i, cli, exit_code_and_message, .init = setup, .fini = teardown)
 {
     const cli_case *c = &cli_cases[*i];
-    if (c->needs == NEEDS_NON_ROOT && geteuid() == 0) cr_skip_test("%s: root can read a chmod 000 file", c->name);
-    if (c->needs == NEEDS_DEV_FULL && access("/dev/full", W_OK) != 0) cr_skip_test("%s: no /dev/full", c->name);
+    /* A skipped test does not run .fini, so clean up first. */
+    if (c->needs == NEEDS_NON_ROOT && geteuid() == 0) {
+        teardown();
+        cr_skip_test("%s: root can read a chmod 000 file", c->name);
+    }
+    if (c->needs == NEEDS_DEV_FULL && access("/dev/full", W_OK) != 0) {
+        teardown();
+        cr_skip_test("%s: no /dev/full", c->name);
+    }
 
     run_result r;
     run(&r, c->args, c->in);

@@ -665,6 +665,42 @@ Test(chronology, orders_events_across_documents_and_groups_by_date)
     tl_db_close(&db);
 }
 
+Test(chronology, participants_are_joined_and_other_roles_grouped)
+{
+    static const struct {
+        int actor[3];
+        const char *role[3];
+        const char *want;
+    } rows[] = {
+        {{0, 1, 2}, {"participant", "participant", "participant"}, "  call: Donald Trump, Vladimir Putin and Russia\n"},
+        {{0, 1, 2}, {"speaker", "audience", "audience"}, "  call: Donald Trump (audience: Vladimir Putin and Russia)\n"},
+        {{0, 1, 2}, {"host", "attendee", "target"}, "  call: Donald Trump (attendee: Vladimir Putin; target: Russia)\n"},
+        {{0, 1, 2}, {"target", "attendee", "target"}, "  call (targets: Donald Trump and Russia; attendee: Vladimir Putin)\n"},
+        {{0, 0, 1}, {"participant", "speaker", "participant"}, "  call: Donald Trump and Vladimir Putin\n"},
+        {{2, 1, 0}, {"visitor", "host", "participant"}, "  call: Donald Trump, Vladimir Putin and Russia\n"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        ev_spec ev = {.type = "call", .summary = "A call.", .trigger = "met", .n_part = 3};
+        for (int k = 0; k < 3; k++) {
+            ev.actor[k] = rows[i].actor[k];
+            ev.role[k] = rows[i].role[k];
+        }
+        tl_db db;
+        sx_doc doc;
+        open_mem(&db);
+        build_doc(&doc, "call.txt", "Trump met Putin by phone.", &ev, 1);
+        ingest_ok(&db, &doc);
+        capture c;
+        cap_open(&c);
+        cr_assert_eq(tl_chronology(&db, c.f), TL_OK);
+        cap_close(&c);
+        cr_expect(strstr(c.buf, rows[i].want), "row %zu: want \"%s\" in:\n%s", i, rows[i].want, c.buf);
+        free(c.buf);
+        sx_doc_free(&doc);
+        tl_db_close(&db);
+    }
+}
+
 Test(chronology, empty_timeline)
 {
     tl_db db;

@@ -326,13 +326,24 @@ static const char *tl__col(sqlite3_stmt *st, int i)
     return s ? (const char *)s : "";
 }
 
-/* Prints ": A, B and C (target: D)" for one event, or nothing. */
+/* Prints n NUL-separated names joined with ", " and a final " and ". */
+static void tl__print_names(FILE *out, const char *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            fputs(i + 1 == n ? " and " : ", ", out);
+        fputs(names, out);
+        names += strlen(names) + 1;
+    }
+}
+
+/* Prints ": A, B and C (targets: D and E; audience: F)" for one event, or
+ * nothing: core participants in order of first mention, then the other
+ * roles grouped by role in order of first appearance. */
 static tl_status tl__print_participants(tl_db *db, sqlite3_stmt *ps, int64_t event_id, FILE *out)
 {
-    tl__buf core = {0}, other = {0};
-    size_t n_core = 0, n_other = 0;
-    const char *last = NULL;
-    size_t last_off = 0;
+    tl__buf core = {0}, other = {0}; /* "name\0..." and "role\0name\0..." */
+    size_t n_core = 0, n_other = 0, last_off = 0;
     tl_status st = TL_OK;
     int rc;
 
@@ -341,15 +352,14 @@ static tl_status tl__print_participants(tl_db *db, sqlite3_stmt *ps, int64_t eve
         const char *name = tl__col(ps, 0), *role = tl__col(ps, 1);
         int err = 0;
         if (sx_role_is_core(role)) {
-            last = core.s ? core.s + last_off : NULL;
-            if (last && strcmp(last, name) == 0)
-                continue; /* same actor in two core roles */
+            if (n_core && strcmp(core.s + last_off, name) == 0)
+                continue; /* the same actor in two core roles */
             last_off = core.len;
-            err = tl__buf_add(&core, name, strlen(name) + 1); /* NUL-separated */
+            err = tl__buf_add(&core, name, strlen(name) + 1);
             n_core++;
         } else {
-            err = tl__buf_adds(&other, n_other++ ? "; " : "") || tl__buf_adds(&other, role) ||
-                  tl__buf_adds(&other, ": ") || tl__buf_adds(&other, name);
+            err = tl__buf_add(&other, role, strlen(role) + 1) || tl__buf_add(&other, name, strlen(name) + 1);
+            n_other++;
         }
         if (err) {
             st = tl__fail(db, TL_ENOMEM, "cannot print the chronology: out of memory");
@@ -362,16 +372,42 @@ static tl_status tl__print_participants(tl_db *db, sqlite3_stmt *ps, int64_t eve
     }
     if (n_core) {
         fputs(": ", out);
-        const char *name = core.s;
-        for (size_t i = 0; i < n_core; i++) {
-            if (i)
-                fputs(i + 1 == n_core ? " and " : ", ", out);
-            fputs(name, out);
-            name += strlen(name) + 1;
-        }
+        tl__print_names(out, core.s, n_core);
     }
-    if (n_other)
-        fprintf(out, " (%s)", other.s);
+    if (n_other) {
+        fputs(" (", out);
+        const char *role = other.s;
+        int first = 1;
+        for (size_t i = 0; i < n_other; i++, role += strlen(role) + 1, role += strlen(role) + 1) {
+            /* skip roles already printed */
+            const char *r = other.s;
+            size_t j = 0;
+            for (; j < i && strcmp(r, role) != 0; j++, r += strlen(r) + 1, r += strlen(r) + 1) {
+            }
+            if (j < i)
+                continue;
+            /* gather this role's names */
+            tl__buf names = {0};
+            size_t n = 0;
+            r = role;
+            for (size_t k = i; k < n_other; k++, r += strlen(r) + 1, r += strlen(r) + 1) {
+                if (strcmp(r, role) != 0)
+                    continue;
+                const char *name = r + strlen(r) + 1;
+                if (tl__buf_add(&names, name, strlen(name) + 1)) {
+                    tl__buf_free(&names);
+                    st = tl__fail(db, TL_ENOMEM, "cannot print the chronology: out of memory");
+                    goto done;
+                }
+                n++;
+            }
+            fprintf(out, "%s%s%s: ", first ? "" : "; ", role, n > 1 && strcmp(role, "audience") != 0 ? "s" : "");
+            tl__print_names(out, names.s, n);
+            tl__buf_free(&names);
+            first = 0;
+        }
+        fputc(')', out);
+    }
 done:
     sqlite3_reset(ps);
     tl__buf_free(&core);

@@ -116,7 +116,8 @@ static int name_word_match(const char *name, const char *low)
 
 static int role_compatible(const char *role, const char *cls)
 {
-    if (!cls || cls[0] == '@' || !strcmp(cls, "other") || !strcmp(cls, "honorific")) return 1;
+    if (!cls || cls[0] == '@' || !strcmp(cls, "other") || !strcmp(cls, "honorific") || !strcmp(cls, "spokesperson"))
+        return 1;
     if (!strcmp(role, cls)) return 1;
     int head_cls = !strcmp(cls, "head_of_state") || !strcmp(cls, "head_of_government");
     int head_role = !strcmp(role, "head_of_state") || !strcmp(role, "head_of_government");
@@ -299,6 +300,8 @@ static int32_t latest_person_any(const sx__work *w, const char *country, const c
         const char *ac = w->actor_cls[m->actor];
         if (cls && !strcmp(cls, "@leader")) {
             if (!ac || (strcmp(ac, "head_of_state") && strcmp(ac, "head_of_government"))) continue;
+        } else if (cls && !strcmp(cls, "spokesperson")) {
+            if (!ac || strcmp(ac, "spokesperson")) continue;
         } else if (cls && !strcmp(cls, "@diplomat")) {
             if (!ac || (strcmp(ac, "foreign_minister") && strcmp(ac, "deputy_foreign_minister") &&
                         strcmp(ac, "other")))
@@ -365,7 +368,8 @@ static size_t try_titled(sx__work *w, size_t i)
     const sx__lexicon *L = sx__lex();
     if (!strcmp(w->toks[j].low, "former")) j++;
     if (j < w->n_toks && cap(&w->toks[j])) {
-        int32_t n = sx__phrase_match(w, j, SX_PH_MASK(SX_PH_DEMONYM) | SX_PH_MASK(SX_PH_COUNTRY), mm, SX__MAXM, &nm);
+        int32_t n = sx__phrase_match(w, j, SX_PH_MASK(SX_PH_DEMONYM) | SX_PH_MASK(SX_PH_COUNTRY) |
+                                               SX_PH_MASK(SX_PH_METONYM), mm, SX__MAXM, &nm);
         if (n && j + (size_t)n < w->n_toks) {
             country = L->countries[mm[0].id].alpha3;
             j += (size_t)n;
@@ -454,7 +458,8 @@ static size_t try_role_noun(sx__work *w, size_t i)
     const sx__lexicon *L = sx__lex();
     int32_t sent = w->toks[i].sent;
     if (j < w->n_toks && cap(&w->toks[j])) {
-        int32_t n = sx__phrase_match(w, j, SX_PH_MASK(SX_PH_DEMONYM) | SX_PH_MASK(SX_PH_COUNTRY), mm, SX__MAXM, &nm);
+        int32_t n = sx__phrase_match(w, j, SX_PH_MASK(SX_PH_DEMONYM) | SX_PH_MASK(SX_PH_COUNTRY) |
+                                               SX_PH_MASK(SX_PH_METONYM), mm, SX__MAXM, &nm);
         if (n) {
             country = L->countries[mm[0].id].alpha3;
             j += (size_t)n;
@@ -497,11 +502,12 @@ static size_t try_role_noun(sx__work *w, size_t i)
         return 0; /* a name follows: try_titled's business */
     if (!strcmp(cls, "head_of_state") || !strcmp(cls, "head_of_government")) cls = "@leader";
     const char *office = title->cls;
-    if (cls[0] != '@') {
+    if (cls[0] != '@' && strcmp(cls, "spokesperson")) {
         if (!ofn && !(bare && country)) return 0;
     }
     if (!strcmp(cls, "@leader") && !country && strcmp(w->toks[j].low, "president")) return 0;
-    int32_t a = latest_person(w, country, cls[0] == '@' ? cls : NULL, -1, title->display);
+    int32_t a = latest_person(w, country, cls[0] == '@' || !strcmp(cls, "spokesperson") ? cls : NULL, -1,
+                              title->display);
     if (a < 0 && country && office[0] != '@') {
         /* nobody of that country yet: the holder of the office on the DCT */
         int32_t row = -1, found = 0;

@@ -102,6 +102,14 @@ static int mention_actors(const sx__ectx *e, int32_t mi, int32_t *out, int max)
     return 1;
 }
 
+static int is_trigger_word(const sx__tok *t)
+{
+    const char *const verbs[] = {"said", "met", "agreed", "signed", "told", "denied", "discussed", NULL};
+    for (int i = 0; verbs[i]; i++)
+        if (!strcmp(t->low, verbs[i])) return 1;
+    return 0;
+}
+
 static const char *const adverbs[] = {
     "also", "later", "then", "has", "have", "had", "repeatedly", "publicly", "formally",
     "jointly", "reportedly", "both", "all", "quickly", "previously", "already", "again",
@@ -165,6 +173,13 @@ static void collect_left(sx__ectx *e, sx__cand *c, size_t k, const char *role)
         k = (size_t)m->tok_start;
         /* "A and B", "A, B and C"; a comma alone ("During ... with Paul
          * Martin, Bush said") ends the subject */
+        /* "Kiir and rebel commander Riek Machar": up to three lower-case
+         * words of description between "and" and the name */
+        size_t d = k;
+        while (d > lo && k - d < 3 && (w->toks[d - 1].flags & SX_TF_WORD) && !(w->toks[d - 1].flags & SX_TF_CAP) &&
+               !eq(&w->toks[d - 1], "and") && !(w->toks[d - 1].lex & SX_LX_PHRASE && is_trigger_word(&w->toks[d - 1])))
+            d--;
+        if (d < k && d > lo && eq(&w->toks[d - 1], "and") && d - 1 > lo && e->am_end[d - 2] >= 0) k = d;
         if (k > lo && (eq(&w->toks[k - 1], "and") || (saw_and && eq(&w->toks[k - 1], ",")))) {
             if (k - 1 > lo && e->am_end[k - 2] >= 0) {
                 saw_and |= eq(&w->toks[k - 1], "and");
@@ -200,6 +215,10 @@ static void collect_right(sx__ectx *e, sx__cand *c, size_t k, const char *role, 
         while (skip < 6) {
             t = T(e, k + skip, s);
             if (!t || e->am_start[k + skip] >= 0) break;
+            if (eq(t, ".") && skip > 0 && (w->toks[k + skip - 1].flags & SX_TF_DOT)) {
+                skip++; /* "U.S." */
+                continue;
+            }
             if (!(t->flags & SX_TF_WORD) || e->tx_of[k + skip] >= 0) {
                 t = NULL;
                 break;
@@ -306,6 +325,18 @@ static void set_status(const sx__ectx *e, sx__cand *c)
             sx__copy(c->status, sizeof c->status, "planned");
         }
     }
+    /* "It's not true that X and Y have agreed", "denied that they met" */
+    for (size_t k = lo; k + 1 < c->t0; k++) {
+        const sx__tok *t = &w->toks[k];
+        if ((eq(t, "true") && k > lo && eq(&w->toks[k - 1], "not")) || eq(t, "untrue") || eq(t, "denied") ||
+            eq(t, "denies") || eq(t, "deny")) {
+            for (size_t j = k + 1; j < c->t0 && j <= k + 2; j++)
+                if (eq(&w->toks[j], "that")) {
+                    sx__copy(c->status, sizeof c->status, "negated");
+                    return;
+                }
+        }
+    }
     for (size_t k = c->t0 > lo + 6 ? c->t0 - 6 : lo; k < hi && k < c->t1 + 6; k++) {
         const sx__tok *t = &w->toks[k];
         if (eq(t, "cancelled") || eq(t, "canceled") || eq(t, "scrapped") || eq(t, "postponed") ||
@@ -314,6 +345,39 @@ static void set_status(const sx__ectx *e, sx__cand *c)
             return;
         }
     }
+}
+
+static int base_is_event(const sx__work *w, size_t i)
+{
+    static const char *const modals[] = {"will", "would", "'ll", "shall", "could", "may", "might",
+                                         "can", "must", "should", "did", "does", "do", "not", "n't",
+                                         "never", NULL};
+    static const char *const control[] = {"agreed", "agree", "agrees", "plan", "plans", "planned",
+                                          "planning", "expected", "set", "scheduled", "due", "going",
+                                          "hope", "hopes", "want", "wants", "wanted", "intend",
+                                          "intends", "decided", "decide", "likely", "able", "continue",
+                                          "refused", "declined", "failed", "sought", "seeks", "wishes",
+                                          "invited", "asked", "promised", "pledged", "vowed", "is",
+                                          "are", "was", "were", "ready", "prepared", "sought", NULL};
+    int32_t s = w->toks[i].sent;
+    for (size_t d = 1; d <= 3 && d <= i; d++) {
+        const sx__tok *t = &w->toks[i - d];
+        if (t->sent != s) break;
+        for (int k = 0; modals[k]; k++)
+            if (!strcmp(t->low, modals[k])) return 1;
+        if (!strcmp(t->low, "to")) {
+            for (size_t e = d + 1; e <= d + 3 && e <= i; e++) {
+                const sx__tok *u = &w->toks[i - e];
+                if (u->sent != s) break;
+                for (int k = 0; control[k]; k++)
+                    if (!strcmp(u->low, control[k])) return 1;
+                if (!(u->flags & SX_TF_WORD) || !is_adverb(u)) break;
+            }
+            return 0;
+        }
+        if (!(t->flags & SX_TF_WORD) || !is_adverb(t)) break;
+    }
+    return 0;
 }
 
 static int is_report(const sx__trigger *t)
@@ -630,6 +694,25 @@ sx_status sx__events_run(sx__work *w)
             for (int32_t k = w->timex_tok[2 * x]; k < w->timex_tok[2 * x + 1]; k++) e.tx_of[k] = (int32_t)x;
     }
 
+    /* A release headed "Statement by NSC Spokesman Tommy Vietor" speaks in
+     * that person's voice: its unattributed reports are theirs. */
+    int32_t doc_speaker = -1;
+    if (w->n_sents > 0) {
+        int32_t h1 = w->sent_tok0[1 < w->n_sents ? 1 : 0];
+        if (w->n_sents == 1) h1 = (int32_t)n;
+        int by = 0;
+        for (int32_t k = 0; k < h1 && k < 24; k++) {
+            if (eq(&w->toks[k], "by") || eq(&w->toks[k], "from")) by = 1;
+            else if (by && e.am_start[k] >= 0 && w->ams[e.am_start[k]].actor >= 0 &&
+                     w->actors[w->ams[e.am_start[k]].actor].kind == SX_ACTOR_PERSON) {
+                doc_speaker = w->ams[e.am_start[k]].actor;
+                break;
+            }
+        }
+        if (!(eq(&w->toks[0], "statement") || eq(&w->toks[0], "remarks") || eq(&w->toks[0], "readout") ||
+              eq(&w->toks[0], "press"))) doc_speaker = -1;
+    }
+
     /* ---- 1-5: candidates ---- */
     for (size_t i = 0; i < n && st == SX_OK;) {
         const sx__tok *t = &w->toks[i];
@@ -661,6 +744,13 @@ sx_status sx__events_run(sx__work *w)
         c->merged_into = -1;
         const sx__trigger *tg = c->trig;
         int noun = !strcmp(tg->form, "noun");
+        /* A bare infinitive is an event only under a modal or a verb of
+         * plan or agreement ("will meet", "agreed to meet"); "a chance to
+         * ... discuss" is a purpose, not a happening. */
+        if (!strcmp(tg->form, "base") && !base_is_event(w, i)) {
+            i = c->t1;
+            continue;
+        }
         /* "summit" after "at the ..." with another meeting in the sentence is a setting */
         if (noun && !strcmp(t->low, "summit")) {
             size_t lo = (size_t)w->sent_tok0[c->sent];
@@ -705,6 +795,7 @@ sx_status sx__events_run(sx__work *w)
         } else {
             collect_left(&e, c, i, role_for(tg, 1, t->low));
             if (c->np == 0) subject_fallback(&e, c, role_for(tg, 1, t->low));
+            if (c->np == 0 && doc_speaker >= 0 && is_report(tg)) add_part(c, doc_speaker, "speaker");
             /* objects: "met X", "met with X", "hosted X", "visited X", "accused X", "said Tillerson" */
             if (!strcmp(tg->type, "statement")) {
                 if (c->np == 0) collect_right(&e, c, c->t1, "speaker", 0);
@@ -870,6 +961,19 @@ sx_status sx__events_run(sx__work *w)
             }
         if (target < 0 && strcmp(ev->type, "meeting")) continue;
         if (target < 0) {
+            /* "signed Monday at talks in Addis Ababa": talks held by the
+             * parties of the other event of the sentence */
+            int32_t s0 = ev->mentions[0].sentence;
+            for (size_t j = 0; j < w->n_events && st == SX_OK && !ev->n_participants; j++) {
+                const sx_event *o = &w->events[j];
+                if (j == k || gone[j] || o->mentions[0].sentence != s0) continue;
+                int core = 0;
+                for (size_t p = 0; p < o->n_participants; p++) core += sx_role_is_core(o->participants[p].role);
+                if (core < 2) continue;
+                for (size_t p = 0; p < o->n_participants && st == SX_OK; p++)
+                    if (sx_role_is_core(o->participants[p].role)) st = add_participant(ev, o->participants[p].actor, "participant");
+            }
+            if (ev->n_participants) continue;
             /* persons of the sentence outside quotes, but not sources
              * ("according to X") */
             int32_t s = ev->mentions[0].sentence;

@@ -639,6 +639,18 @@ static int day_token(const sx__tctx *c, size_t j, size_t s0)
     return -1;
 }
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+ * days_from_civil), for distances between dates without a calendar object. */
+static long days_of(int y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
 /* Finish a date with day precision: y may be 0 (no year in text). */
 static void finish_mdy(sx__tctx *c, sx__tm *m, int y, int mo, int d, size_t i, size_t e)
 {
@@ -649,6 +661,13 @@ static void finish_mdy(sx__tctx *c, sx__tm *m, int y, int mo, int d, size_t i, s
             return;
         }
         y = year_for(c, mo, d, tense_at(c, i, e));
+        /* A tense cue can belong to another clause ("the election on
+         * November 4 have been informed"): a day half a year away loses to
+         * one within two months on the other side of the DCT. */
+        long dct = days_of(c->dy, c->dm, c->dd);
+        long got = labs(days_of(y, mo, d) - dct);
+        int alt = y + (days_of(y, mo, d) < dct ? 1 : -1);
+        if (got > 180 && labs(days_of(alt, mo, d) - dct) <= 60) y = alt;
     }
     if (d > sx__days_in_month(y, mo)) d = sx__days_in_month(y, mo);
     set_day(m, y, mo, d);

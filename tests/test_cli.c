@@ -47,7 +47,7 @@
 #define MAX_ARGS 12
 #define SEED_FILE "hill-2017-07-07-trump-putin.txt"
 #define CSV_HEADER                                                                                           \
-    "event_id,date,time,type,cameo,status,participants,location,duration,planned_duration,summary,document,"  \
+    "event_id,date,time,type,cameo,status,participants,location,duration,planned_duration,summary,document," \
     "doc_sha256"
 
 /* ---- the temp directory and its input files --------------------------------------- */
@@ -72,6 +72,8 @@ static const input_file inputs[] = {
     {"unreadable.txt", BYTES("Trump met Putin on Friday.\n")},
     {"sqlinj.txt", BYTES("Robert'); DROP TABLE documents;-- met Putin on Friday.\n")},
     {"x'); DROP TABLE documents;--.txt", BYTES("Trump met Putin on Friday.\n")},
+    {"-dash.txt", BYTES("Trump met Putin on Friday.\n")},
+    {"zero.db", "", 0},
 };
 
 typedef struct bad_file {
@@ -79,8 +81,8 @@ typedef struct bad_file {
     const char *prefix; /* valid text before the first bad byte */
     const char *tail;   /* the bytes from the first bad one on */
     size_t tail_len;
-    const char *what;   /* expected in the message after "NAME: " */
-    int at_byte;        /* message must say "at byte strlen(prefix)" */
+    const char *what; /* expected in the message after "NAME: " */
+    int at_byte;      /* message must say "at byte strlen(prefix)" */
 } bad_file;
 
 static const bad_file bad_files[] = {
@@ -88,9 +90,7 @@ static const bad_file bad_files[] = {
     {"overlong3.txt", "Hi there ", BYTES("\xE0\x80\xAF"), "invalid UTF-8", 1},
     {"surrogate.txt", "Hello, world ", BYTES("\xED\xA0\x80"), "invalid UTF-8", 1},
     {"truncated-end.txt", "Price: 5 ", BYTES("\xE2\x82"), "invalid UTF-8", 1},
-    {"truncated-mid.txt", "abc", BYTES("\xE2\x82"
-                                       "Z and more"),
-     "invalid UTF-8", 1},
+    {"truncated-mid.txt", "abc", BYTES("\xE2\x82 and more"), "invalid UTF-8", 1},
     {"continuation.txt", "x \xE2\x82\xAC ", BYTES("\x80 y"), "invalid UTF-8", 1},
     {"above-10ffff.txt", "abcd", BYTES("\xF4\x90\x80\x80"), "invalid UTF-8", 1},
     {"byte-ff.txt", "Trump met Putin.", BYTES("\xFF"), "invalid UTF-8", 1},
@@ -160,7 +160,8 @@ static void write_v99_db(const char *name)
     path_in_tmp(p, sizeof p, name);
     sqlite3 *db = NULL;
     cr_assert_eq(sqlite3_open(p, &db), SQLITE_OK);
-    cr_assert_eq(sqlite3_exec(db, "CREATE TABLE documents (id INTEGER PRIMARY KEY); PRAGMA user_version = 99;",
+    cr_assert_eq(sqlite3_exec(db,
+                              "CREATE TABLE documents (id INTEGER PRIMARY KEY); PRAGMA user_version = 99;",
                               NULL, NULL, NULL),
                  SQLITE_OK, "%s", sqlite3_errmsg(db));
     sqlite3_close(db);
@@ -209,6 +210,12 @@ static void setup(void)
     write_random_db("random.db");
     write_v99_db("v99.db");
     write_good_db("good.db");
+    /* One byte over the 64 MiB limit, sparse: refused by its size, unread. */
+    path_in_tmp(p, sizeof p, "huge.txt");
+    int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    cr_assert(fd >= 0);
+    cr_assert_eq(ftruncate(fd, (off_t)SX_DEFAULT_MAX_BYTES + 1), 0);
+    close(fd);
 }
 
 /* Removes dir and everything under it (no symlinks are followed). */
@@ -223,8 +230,10 @@ static void remove_tree(const char *dir)
         int n = snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
         if (n < 0 || (size_t)n >= sizeof p) continue;
         struct stat st;
-        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) remove_tree(p);
-        else unlink(p);
+        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+            remove_tree(p);
+        else
+            unlink(p);
     }
     closedir(d);
     rmdir(dir);
@@ -239,8 +248,8 @@ static void teardown(void)
 /* ---- running the program ----------------------------------------------------------- */
 
 typedef struct run_result {
-    int code;    /* exit status, or -1 when killed by a signal */
-    int signo;   /* the signal, or 0 */
+    int code;  /* exit status, or -1 when killed by a signal */
+    int signo; /* the signal, or 0 */
     char *out, *err;
     size_t out_len, err_len;
 } run_result;
@@ -277,8 +286,10 @@ static char *absolute_bin(void)
 
 /* Runs SUMMIT_BIN with args (NULL-terminated; "%F" stands for the seed
  * article's path) in the temp directory, stdin from stdin_name there (NULL:
- * /dev/null).  Fills r; release it with run_free. */
-static void run(run_result *r, const char *const *args, const char *stdin_name)
+ * /dev/null), stdout into a capture file or, when stdout_to is not NULL,
+ * into that path (r->out is then empty).  Fills r; release it with
+ * run_free. */
+static void run_to(run_result *r, const char *const *args, const char *stdin_name, const char *stdout_to)
 {
     char *bin = absolute_bin();
     char *seed = seed_path();
@@ -290,10 +301,15 @@ static void run(run_result *r, const char *const *args, const char *stdin_name)
     argv[n] = NULL;
 
     char out_path[512], err_path[512], in_path[512];
-    path_in_tmp(out_path, sizeof out_path, ".stdout");
+    if (stdout_to)
+        snprintf(out_path, sizeof out_path, "%s", stdout_to);
+    else
+        path_in_tmp(out_path, sizeof out_path, ".stdout");
     path_in_tmp(err_path, sizeof err_path, ".stderr");
-    if (stdin_name) path_in_tmp(in_path, sizeof in_path, stdin_name);
-    else snprintf(in_path, sizeof in_path, "/dev/null");
+    if (stdin_name)
+        path_in_tmp(in_path, sizeof in_path, stdin_name);
+    else
+        snprintf(in_path, sizeof in_path, "/dev/null");
 
     fflush(NULL);
     pid_t pid = fork();
@@ -301,7 +317,7 @@ static void run(run_result *r, const char *const *args, const char *stdin_name)
     if (pid == 0) {
         /* Only async-signal-safe calls between fork and exec. */
         int in = open(in_path, O_RDONLY);
-        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int out = open(out_path, stdout_to ? O_WRONLY : O_WRONLY | O_CREAT | O_TRUNC, 0644);
         int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (in < 0 || out < 0 || err < 0 || chdir(tmpdir) != 0) _exit(126);
         if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
@@ -314,7 +330,12 @@ static void run(run_result *r, const char *const *args, const char *stdin_name)
         cr_assert_eq(errno, EINTR, "waitpid: %s", strerror(errno));
     r->code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     r->signo = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-    r->out = slurp(out_path, &r->out_len);
+    if (stdout_to) {
+        r->out = calloc(1, 1);
+        cr_assert(r->out);
+        r->out_len = 0;
+    } else
+        r->out = slurp(out_path, &r->out_len);
     r->err = slurp(err_path, &r->err_len);
     free(seed);
     free(bin);
@@ -324,6 +345,11 @@ static void run(run_result *r, const char *const *args, const char *stdin_name)
     cr_assert(r->code != 126 && r->code != 127, "could not start %s", env_or_fail("SUMMIT_BIN"));
     cr_assert(!strstr(r->err, "Sanitizer") && !strstr(r->err, "runtime error:"), "sanitizer report:\n%s",
               r->err);
+}
+
+static void run(run_result *r, const char *const *args, const char *stdin_name)
+{
+    run_to(r, args, stdin_name, NULL);
 }
 
 static void run_free(run_result *r)
@@ -394,15 +420,16 @@ static int json_is(sqlite3 *db, const char *line, size_t len, const char *path, 
 enum { NEEDS_NOTHING, NEEDS_NON_ROOT, NEEDS_DEV_FULL };
 
 typedef struct cli_case {
-    const char *name;           /* the behaviour */
-    const char *args[MAX_ARGS]; /* after the program name; "%F" = seed article */
-    const char *in;             /* stdin: a file in the temp dir, or NULL for /dev/null */
-    int code;                   /* expected exit status */
-    const char *err[3];         /* substrings expected on stderr */
-    const char *out[3];         /* substrings expected on stdout */
+    const char *name;            /* the behaviour */
+    const char *args[MAX_ARGS];  /* after the program name; "%F" = seed article */
+    const char *in;              /* stdin: a file in the temp dir, or NULL for /dev/null */
+    const char *stdout_to;       /* stdout into this path instead of the capture file */
+    int code;                    /* expected exit status */
+    const char *err[3];          /* substrings expected on stderr */
+    const char *out[3];          /* substrings expected on stdout */
     const char *db, *sql, *want; /* afterwards, the single value of sql on database db
                                     (in the temp dir) must be the text want */
-    const char *absent;         /* a file in the temp dir that must not exist afterwards */
+    const char *absent;          /* a file in the temp dir that must not exist afterwards */
     int needs;
 } cli_case;
 
@@ -412,141 +439,330 @@ typedef struct cli_case {
 
 static const cli_case cli_cases[] = {
     /* help and version: exit 0, on stdout */
-    {.name = "help_prints_usage_and_exit_status", .args = {"--help"}, .code = 0,
+    {.name = "help_prints_usage_and_exit_status",
+     .args = {"--help"},
+     .code = 0,
      .out = {"usage: summit", "Exit status", "3  database"}},
     {.name = "short_help", .args = {"-h"}, .code = 0, .out = {"usage: summit", "Exit status"}},
-    {.name = "help_after_a_command_runs_nothing", .args = {"ingest", "--db", "t.db", "--help"}, .code = 0,
-     .out = {"Exit status"}, .absent = "t.db"},
+    {.name = "help_after_a_command_runs_nothing",
+     .args = {"ingest", "--db", "t.db", "--help"},
+     .code = 0,
+     .out = {"Exit status"},
+     .absent = "t.db"},
     {.name = "version", .args = {"--version"}, .code = 0, .out = {"summit " SX_VERSION}},
 
     /* usage errors: exit 2 */
     {.name = "no_arguments_is_usage", .args = {NULL}, .code = 2, .err = {"usage:"}},
-    {.name = "unknown_command_is_named", .args = {"frobnicate"}, .code = 2,
+    {.name = "unknown_command_is_named",
+     .args = {"frobnicate"},
+     .code = 2,
      .err = {"unknown command 'frobnicate'", "usage:"}},
-    {.name = "unknown_option_is_named", .args = {"extract", "--frob", "article.txt"}, .code = 2,
+    {.name = "unknown_option_is_named",
+     .args = {"extract", "--frob", "article.txt"},
+     .code = 2,
      .err = {"unknown option '--frob'", "usage:"}},
-    {.name = "option_of_another_command_is_unknown", .args = {"extract", "--db", "t.db", "article.txt"}, .code = 2,
-     .err = {"unknown option '--db'"}, .absent = "t.db"},
-    {.name = "option_without_value", .args = {"extract", "article.txt", "--dct"}, .code = 2,
+    {.name = "option_of_another_command_is_unknown",
+     .args = {"extract", "--db", "t.db", "article.txt"},
+     .code = 2,
+     .err = {"unknown option '--db'"},
+     .absent = "t.db"},
+    {.name = "option_without_value",
+     .args = {"extract", "article.txt", "--dct"},
+     .code = 2,
      .err = {"option '--dct' needs a value"}},
-    {.name = "output_option_without_value", .args = {"export", "--db", "good.db", "-o"}, .code = 2,
+    {.name = "output_option_without_value",
+     .args = {"export", "--db", "good.db", "-o"},
+     .code = 2,
      .err = {"option '-o' needs a value"}},
     {.name = "extract_without_file", .args = {"extract"}, .code = 2, .err = {"extract takes one FILE"}},
-    {.name = "extract_with_two_files", .args = {"extract", "article.txt", "article2.txt"}, .code = 2,
+    {.name = "extract_with_two_files",
+     .args = {"extract", "article.txt", "article2.txt"},
+     .code = 2,
      .err = {"extract takes one FILE"}},
-    {.name = "ingest_without_file", .args = {"ingest", "--db", "t.db"}, .code = 2,
-     .err = {"ingest needs at least one FILE"}, .absent = "t.db"},
-    {.name = "chronology_takes_no_file", .args = {"chronology", "--db", "good.db", "article.txt"}, .code = 2,
+    {.name = "ingest_without_file",
+     .args = {"ingest", "--db", "t.db"},
+     .code = 2,
+     .err = {"ingest needs at least one FILE"},
+     .absent = "t.db"},
+    {.name = "chronology_takes_no_file",
+     .args = {"chronology", "--db", "good.db", "article.txt"},
+     .code = 2,
      .err = {"unexpected argument 'article.txt'"}},
-    {.name = "extract_unknown_format", .args = {"extract", "--format", "xml", "article.txt"}, .code = 2,
+    {.name = "extract_unknown_format",
+     .args = {"extract", "--format", "xml", "article.txt"},
+     .code = 2,
      .err = {"unknown --format 'xml'"}},
-    {.name = "export_unknown_format", .args = {"export", "--db", "good.db", "--format", "text"}, .code = 2,
+    {.name = "export_unknown_format",
+     .args = {"export", "--db", "good.db", "--format", "text"},
+     .code = 2,
      .err = {"unknown --format 'text'"}},
 
     /* --dct: exit 2 on a bad date, before any file or database is touched */
-    {.name = "dct_month_13_day_45", .args = {"extract", "--dct", "2017-13-45", "article.txt"}, .code = 2,
+    {.name = "dct_month_13_day_45",
+     .args = {"extract", "--dct", "2017-13-45", "article.txt"},
+     .code = 2,
      .err = {"'2017-13-45' " NOT_ISO}},
-    {.name = "dct_word", .args = {"extract", "--dct", "yesterday", "article.txt"}, .code = 2,
+    {.name = "dct_word",
+     .args = {"extract", "--dct", "yesterday", "article.txt"},
+     .code = 2,
      .err = {"'yesterday' " NOT_ISO}},
-    {.name = "dct_empty_string", .args = {"extract", "--dct", "", "article.txt"}, .code = 2,
+    {.name = "dct_empty_string",
+     .args = {"extract", "--dct", "", "article.txt"},
+     .code = 2,
      .err = {"'' " NOT_ISO}},
-    {.name = "dct_not_a_leap_year", .args = {"extract", "--dct", "2017-02-29", "article.txt"}, .code = 2,
+    {.name = "dct_not_a_leap_year",
+     .args = {"extract", "--dct", "2017-02-29", "article.txt"},
+     .code = 2,
      .err = {"'2017-02-29' " NOT_ISO}},
-    {.name = "dct_without_zero_padding", .args = {"extract", "--dct", "2017-7-7", "article.txt"}, .code = 2,
+    {.name = "dct_without_zero_padding",
+     .args = {"extract", "--dct", "2017-7-7", "article.txt"},
+     .code = 2,
      .err = {"'2017-7-7' " NOT_ISO}},
-    {.name = "dct_after_equals_sign", .args = {"extract", "--dct=2017-02-30", "article.txt"}, .code = 2,
+    {.name = "dct_after_equals_sign",
+     .args = {"extract", "--dct=2017-02-30", "article.txt"},
+     .code = 2,
      .err = {"'2017-02-30' " NOT_ISO}},
     {.name = "dct_bad_on_ingest_creates_no_database",
-     .args = {"ingest", "--db", "t.db", "--dct", "yesterday", "article.txt"}, .code = 2, .err = {NOT_ISO},
+     .args = {"ingest", "--db", "t.db", "--dct", "yesterday", "article.txt"},
+     .code = 2,
+     .err = {NOT_ISO},
      .absent = "t.db"},
-    {.name = "dct_checked_before_the_file", .args = {"extract", "--dct", "2017-13-45", "nosuch.txt"}, .code = 2,
+    {.name = "dct_checked_before_the_file",
+     .args = {"extract", "--dct", "2017-13-45", "nosuch.txt"},
+     .code = 2,
      .err = {NOT_ISO}},
-    {.name = "dct_with_time_is_accepted", .args = {"extract", "--dct", "2017-07-07T14:20", "article.txt"},
-     .code = 0, .out = {"2017-07-07 (Friday)", "meeting"}},
-    {.name = "dct_with_seconds_is_accepted", .args = {"extract", "--dct=2017-07-07T14:20:59", "article.txt"},
-     .code = 0, .out = {"2017-07-07"}},
-    {.name = "dct_leap_day_is_accepted", .args = {"extract", "--dct", "2016-02-29", "article.txt"}, .code = 0,
+    {.name = "dct_with_time_is_accepted",
+     .args = {"extract", "--dct", "2017-07-07T14:20", "article.txt"},
+     .code = 0,
+     .out = {"2017-07-07 (Friday)", "meeting"}},
+    {.name = "dct_with_seconds_is_accepted",
+     .args = {"extract", "--dct=2017-07-07T14:20:59", "article.txt"},
+     .code = 0,
+     .out = {"2017-07-07"}},
+    {.name = "dct_leap_day_is_accepted",
+     .args = {"extract", "--dct", "2016-02-29", "article.txt"},
+     .code = 0,
      .out = {"summit timeline: 1 document"}},
 
     /* inputs that cannot be read: exit 1, the message names the file */
-    {.name = "missing_file", .args = {"extract", "nosuch.txt"}, .code = 1,
+    {.name = "missing_file",
+     .args = {"extract", "nosuch.txt"},
+     .code = 1,
      .err = {"summit: nosuch.txt: ", "No such file"}},
     {.name = "directory", .args = {"extract", "adir"}, .code = 1, .err = {"summit: adir: is a directory"}},
-    {.name = "empty_file", .args = {"extract", "empty.txt"}, .code = 1, .err = {"summit: empty.txt: is empty"}},
-    {.name = "white_space_only_file", .args = {"extract", "blank.txt"}, .code = 1,
+    {.name = "empty_file",
+     .args = {"extract", "empty.txt"},
+     .code = 1,
+     .err = {"summit: empty.txt: is empty"}},
+    {.name = "white_space_only_file",
+     .args = {"extract", "blank.txt"},
+     .code = 1,
      .err = {"summit: blank.txt: has no text"}},
-    {.name = "unreadable_file", .args = {"extract", "unreadable.txt"}, .code = 1,
-     .err = {"summit: unreadable.txt: ", "Permission denied"}, .needs = NEEDS_NON_ROOT},
+    {.name = "file_over_the_size_limit",
+     .args = {"extract", "huge.txt"},
+     .code = 1,
+     .err = {"summit: huge.txt: ", "over the document size limit"}},
+    {.name = "dash_file_after_double_dash",
+     .args = {"ingest", "--db", "t.db", "--", "-dash.txt"},
+     .code = 0,
+     .db = "t.db",
+     .sql = "SELECT path FROM documents",
+     .want = "-dash.txt"},
+    {.name = "unreadable_file",
+     .args = {"extract", "unreadable.txt"},
+     .code = 1,
+     .err = {"summit: unreadable.txt: ", "Permission denied"},
+     .needs = NEEDS_NON_ROOT},
 
     /* standard input, and the other output formats */
-    {.name = "extract_from_stdin", .args = {"extract", "--dct", "2017-07-07", "-"}, .in = "article.txt", .code = 0,
+    {.name = "extract_from_stdin",
+     .args = {"extract", "--dct", "2017-07-07", "-"},
+     .in = "article.txt",
+     .code = 0,
      .out = {"2017-07-07 (Friday)", "meeting", "[-]"}},
-    {.name = "extract_jsonl_from_stdin", .args = {"extract", "--format", "jsonl", "--dct", "2017-07-07", "-"},
-     .in = "article.txt", .code = 0,
+    {.name = "extract_jsonl_from_stdin",
+     .args = {"extract", "--format", "jsonl", "--dct", "2017-07-07", "-"},
+     .in = "article.txt",
+     .code = 0,
      .out = {"{\"kind\":\"document\",\"path\":\"-\"", "\"kind\":\"timex\"", "\"value\":\"2017-07-07\""}},
-    {.name = "extract_empty_stdin", .args = {"extract", "-"}, .in = "empty.txt", .code = 1, .err = {"is empty"}},
-    {.name = "extract_bad_utf8_on_stdin", .args = {"extract", "-"}, .in = "overlong.txt", .code = 1,
+    {.name = "extract_empty_stdin",
+     .args = {"extract", "-"},
+     .in = "empty.txt",
+     .code = 1,
+     .err = {"is empty"}},
+    {.name = "extract_bad_utf8_on_stdin",
+     .args = {"extract", "-"},
+     .in = "overlong.txt",
+     .code = 1,
      .err = {"-: invalid UTF-8 at byte 6 "}},
-    {.name = "extract_without_dct_warns", .args = {"extract", "article.txt"}, .code = 0,
-     .err = {"warning", "--dct"}, .out = {"XXXX-WXX-5"}},
+    {.name = "extract_without_dct_warns_and_leaves_dates_underspecified",
+     .args = {"extract", "--format", "jsonl", "article.txt"},
+     .code = 0,
+     .err = {"article.txt: warning", "--dct"},
+     .out = {"\"dct\":null", "\"dct_source\":\"none\"", "\"value\":\"XXXX-WXX-5\""}},
     {.name = "extract_csv_starts_with_the_header",
-     .args = {"extract", "--format", "csv", "--dct", "2017-07-07", "article.txt"}, .code = 0,
+     .args = {"extract", "--format", "csv", "--dct", "2017-07-07", "article.txt"},
+     .code = 0,
      .out = {CSV_HEADER "\r\n", ",meeting,"}},
 
     /* databases that cannot be used: exit 3, the message names the path */
-    {.name = "ingest_into_missing_folder", .args = {"ingest", "--db", "nodir/t.db", "article.txt"}, .code = 3,
-     .err = {"'nodir/t.db'"}, .absent = "nodir"},
-    {.name = "chronology_on_missing_database", .args = {"chronology", "--db", "missing.db"}, .code = 3,
-     .err = {"missing.db: no such database"}, .absent = "missing.db"},
-    {.name = "export_on_missing_database", .args = {"export", "--db", "missing.db"}, .code = 3,
-     .err = {"missing.db"}, .absent = "missing.db"},
-    {.name = "chronology_on_random_bytes", .args = {"chronology", "--db", "random.db"}, .code = 3,
+    {.name = "ingest_into_missing_folder",
+     .args = {"ingest", "--db", "nodir/t.db", "article.txt"},
+     .code = 3,
+     .err = {"'nodir/t.db'"},
+     .absent = "nodir"},
+    {.name = "chronology_on_missing_database",
+     .args = {"chronology", "--db", "missing.db"},
+     .code = 3,
+     .err = {"missing.db: no such database"},
+     .absent = "missing.db"},
+    {.name = "export_on_missing_database",
+     .args = {"export", "--db", "missing.db"},
+     .code = 3,
+     .err = {"missing.db"},
+     .absent = "missing.db"},
+    {.name = "ingest_into_a_directory",
+     .args = {"ingest", "--db", "adir", "article.txt"},
+     .code = 3,
+     .err = {"'adir'"}},
+    {.name = "chronology_on_a_directory",
+     .args = {"chronology", "--db", "adir"},
+     .code = 3,
+     .err = {"'adir'"}},
+    {.name = "chronology_on_an_empty_file",
+     .args = {"chronology", "--db", "zero.db"},
+     .code = 3,
+     .err = {"'zero.db'"}},
+    {.name = "chronology_on_random_bytes",
+     .args = {"chronology", "--db", "random.db"},
+     .code = 3,
      .err = {"'random.db' is not a summit database"}},
-    {.name = "export_on_random_bytes", .args = {"export", "--db", "random.db"}, .code = 3,
+    {.name = "export_on_random_bytes",
+     .args = {"export", "--db", "random.db"},
+     .code = 3,
      .err = {"'random.db' is not a summit database"}},
-    {.name = "ingest_into_random_bytes", .args = {"ingest", "--db", "random.db", "article.txt"}, .code = 3,
+    {.name = "ingest_into_random_bytes",
+     .args = {"ingest", "--db", "random.db", "article.txt"},
+     .code = 3,
      .err = {"'random.db' is not a summit database"}},
-    {.name = "chronology_on_newer_schema", .args = {"chronology", "--db", "v99.db"}, .code = 3,
+    {.name = "chronology_on_newer_schema",
+     .args = {"chronology", "--db", "v99.db"},
+     .code = 3,
      .err = {"v99.db", "newer", "upgrade summit"}},
-    {.name = "export_on_newer_schema", .args = {"export", "--db", "v99.db"}, .code = 3, .err = {"v99.db", "newer"}},
-    {.name = "ingest_into_newer_schema_leaves_it_alone", .args = {"ingest", "--db", "v99.db", "article.txt"},
-     .code = 3, .err = {"v99.db", "newer"}, .db = "v99.db", .sql = "PRAGMA user_version", .want = "99"},
+    {.name = "export_on_newer_schema",
+     .args = {"export", "--db", "v99.db"},
+     .code = 3,
+     .err = {"v99.db", "newer"}},
+    {.name = "ingest_into_newer_schema_leaves_it_alone",
+     .args = {"ingest", "--db", "v99.db", "article.txt"},
+     .code = 3,
+     .err = {"v99.db", "newer"},
+     .db = "v99.db",
+     .sql = "PRAGMA user_version",
+     .want = "99"},
 
     /* output that cannot be written: exit 4 */
-    {.name = "export_into_missing_folder", .args = {"export", "--db", "good.db", "-o", "nodir/out.csv"}, .code = 4,
-     .err = {"nodir/out.csv"}, .absent = "nodir"},
-    {.name = "export_to_a_full_device", .args = {"export", "--db", "good.db", "-o", "/dev/full"}, .code = 4,
-     .err = {"cannot write /dev/full"}, .needs = NEEDS_DEV_FULL},
+    {.name = "export_into_missing_folder",
+     .args = {"export", "--db", "good.db", "-o", "nodir/out.csv"},
+     .code = 4,
+     .err = {"nodir/out.csv"},
+     .absent = "nodir"},
+    {.name = "export_to_a_full_device",
+     .args = {"export", "--db", "good.db", "-o", "/dev/full"},
+     .code = 4,
+     .err = {"cannot write /dev/full"},
+     .needs = NEEDS_DEV_FULL},
+    {.name = "export_into_a_directory",
+     .args = {"export", "--db", "good.db", "-o", "adir"},
+     .code = 4,
+     .err = {"adir"}},
+    {.name = "chronology_to_a_full_stdout",
+     .args = {"chronology", "--db", "good.db"},
+     .stdout_to = "/dev/full",
+     .code = 4,
+     .err = {"cannot write"},
+     .needs = NEEDS_DEV_FULL},
+    {.name = "extract_to_a_full_stdout",
+     .args = {"extract", "--dct", "2017-07-07", "article.txt"},
+     .stdout_to = "/dev/full",
+     .code = 4,
+     .err = {"cannot write"},
+     .needs = NEEDS_DEV_FULL},
+    {.name = "version_to_a_full_stdout",
+     .args = {"--version"},
+     .stdout_to = "/dev/full",
+     .code = 4,
+     .err = {"cannot write standard output"},
+     .needs = NEEDS_DEV_FULL},
 
     /* reading a good database */
-    {.name = "chronology_of_a_good_database", .args = {"chronology", "--db", "good.db"}, .code = 0,
-     .out = {"1 document, 1 event", "2017-07-07 (Friday)", "meeting"}},
-    {.name = "export_csv_to_stdout", .args = {"export", "--db", "good.db"}, .code = 0,
+    {.name = "chronology_of_a_good_database",
+     .args = {"chronology", "--db", "good.db"},
+     .code = 0,
+     .out = {"1 document", "2017-07-07 (Friday)", "meeting"}},
+    {.name = "export_csv_to_stdout",
+     .args = {"export", "--db", "good.db"},
+     .code = 0,
      .out = {CSV_HEADER "\r\n", "article.txt"}},
-    {.name = "export_jsonl_to_stdout", .args = {"export", "--db", "good.db", "--format", "jsonl"}, .code = 0,
+    {.name = "export_jsonl_to_stdout",
+     .args = {"export", "--db", "good.db", "--format", "jsonl"},
+     .code = 0,
      .out = {"\"event_id\":", "\"type\":\"meeting\""}},
 
     /* ingests: several files, partial failures, hostile text */
-    {.name = "ingest_two_files", .args = {"ingest", "--db", "t.db", "--dct", "2017-07-07", "article.txt", "article2.txt"},
-     .code = 0, .err = {"ingested 2 documents"}, .db = "t.db", .sql = DOC_PATHS, .want = "article.txt|article2.txt"},
-    {.name = "ingest_same_file_twice_keeps_one", .args = {"ingest", "--db", "t.db", "article.txt", "article.txt"},
-     .code = 0, .db = "t.db", .sql = COUNT_DOCS, .want = "1"},
-    {.name = "ingest_good_then_bad_keeps_the_good", .args = {"ingest", "--db", "t.db", "article.txt", "overlong.txt"},
-     .code = 1, .err = {"overlong.txt: invalid UTF-8 at byte 6 ", "1 failed"}, .db = "t.db", .sql = DOC_PATHS,
+    {.name = "ingest_two_files",
+     .args = {"ingest", "--db", "t.db", "--dct", "2017-07-07", "article.txt", "article2.txt"},
+     .code = 0,
+     .err = {"ingested 2 documents"},
+     .db = "t.db",
+     .sql = DOC_PATHS,
+     .want = "article.txt|article2.txt"},
+    {.name = "ingest_same_file_twice_keeps_one",
+     .args = {"ingest", "--db", "t.db", "article.txt", "article.txt"},
+     .code = 0,
+     .db = "t.db",
+     .sql = COUNT_DOCS,
+     .want = "1"},
+    {.name = "ingest_good_then_bad_keeps_the_good",
+     .args = {"ingest", "--db", "t.db", "article.txt", "overlong.txt"},
+     .code = 1,
+     .err = {"overlong.txt: invalid UTF-8 at byte 6 ", "1 failed"},
+     .db = "t.db",
+     .sql = DOC_PATHS,
      .want = "article.txt"},
-    {.name = "ingest_bad_then_good_keeps_the_good", .args = {"ingest", "--db", "t.db", "nul.txt", "article.txt"},
-     .code = 1, .err = {"nul.txt: contains a NUL byte", "ingested 1 document"}, .db = "t.db", .sql = DOC_PATHS,
+    {.name = "ingest_bad_then_good_keeps_the_good",
+     .args = {"ingest", "--db", "t.db", "nul.txt", "article.txt"},
+     .code = 1,
+     .err = {"nul.txt: contains a NUL byte", "ingested 1 document"},
+     .db = "t.db",
+     .sql = DOC_PATHS,
      .want = "article.txt"},
     {.name = "ingest_missing_file_among_good_ones",
-     .args = {"ingest", "--db", "t.db", "article.txt", "nosuch.txt", "article2.txt"}, .code = 1,
-     .err = {"nosuch.txt", "1 failed"}, .db = "t.db", .sql = DOC_PATHS, .want = "article.txt|article2.txt"},
-    {.name = "ingest_sql_looking_text", .args = {"ingest", "--db", "t.db", "--dct", "2017-07-07", "sqlinj.txt"},
-     .code = 0, .db = "t.db", .sql = "SELECT count(*) FROM documents WHERE body LIKE '%DROP TABLE documents;--%'",
+     .args = {"ingest", "--db", "t.db", "article.txt", "nosuch.txt", "article2.txt"},
+     .code = 1,
+     .err = {"nosuch.txt", "1 failed"},
+     .db = "t.db",
+     .sql = DOC_PATHS,
+     .want = "article.txt|article2.txt"},
+    {.name = "ingest_sql_looking_text",
+     .args = {"ingest", "--db", "t.db", "--dct", "2017-07-07", "sqlinj.txt"},
+     .code = 0,
+     .db = "t.db",
+     .sql = "SELECT count(*) FROM documents WHERE body LIKE '%DROP TABLE documents;--%'",
      .want = "1"},
-    {.name = "ingest_sql_looking_path", .args = {"ingest", "--db", "t.db", "x'); DROP TABLE documents;--.txt"},
-     .code = 0, .db = "t.db", .sql = "SELECT path FROM documents", .want = "x'); DROP TABLE documents;--.txt"},
-    {.name = "ingest_from_stdin", .args = {"ingest", "--db", "t.db", "-"}, .in = "article.txt", .code = 0,
-     .db = "t.db", .sql = "SELECT path FROM documents", .want = "-"},
+    {.name = "ingest_sql_looking_path",
+     .args = {"ingest", "--db", "t.db", "x'); DROP TABLE documents;--.txt"},
+     .code = 0,
+     .db = "t.db",
+     .sql = "SELECT path FROM documents",
+     .want = "x'); DROP TABLE documents;--.txt"},
+    {.name = "ingest_from_stdin",
+     .args = {"ingest", "--db", "t.db", "-"},
+     .in = "article.txt",
+     .code = 0,
+     .db = "t.db",
+     .sql = "SELECT path FROM documents",
+     .want = "-"},
 };
 
 ParameterizedTestParameters(cli, exit_code_and_message)
@@ -571,7 +787,7 @@ ParameterizedTest(size_t *i, cli, exit_code_and_message, .init = setup, .fini = 
     }
 
     run_result r;
-    run(&r, c->args, c->in);
+    run_to(&r, c->args, c->in, c->stdout_to);
     cr_expect_eq(r.code, c->code, "%s: exit %d, expected %d; stderr:\n%s", c->name, r.code, c->code, r.err);
     for (size_t k = 0; k < 3 && c->err[k]; k++)
         cr_expect(strstr(r.err, c->err[k]), "%s: stderr lacks \"%s\":\n%s", c->name, c->err[k], r.err);
@@ -598,7 +814,8 @@ ParameterizedTestParameters(cli, bad_bytes_are_reported_with_their_byte_offset)
     return cr_make_param_array(size_t, idx, N_ELEMS(idx));
 }
 
-ParameterizedTest(size_t *i, cli, bad_bytes_are_reported_with_their_byte_offset, .init = setup, .fini = teardown)
+ParameterizedTest(size_t *i, cli, bad_bytes_are_reported_with_their_byte_offset, .init = setup,
+                  .fini = teardown)
 {
     const bad_file *b = &bad_files[*i];
     const char *args[] = {"extract", "--dct", "2017-07-07", b->name, NULL};
@@ -608,7 +825,8 @@ ParameterizedTest(size_t *i, cli, bad_bytes_are_reported_with_their_byte_offset,
     char want[256];
     if (b->at_byte && !strcmp(b->what, "invalid UTF-8"))
         snprintf(want, sizeof want, "summit: %s: invalid UTF-8 at byte %zu (", b->name, strlen(b->prefix));
-    else snprintf(want, sizeof want, "summit: %s: ", b->name);
+    else
+        snprintf(want, sizeof want, "summit: %s: ", b->name);
     cr_expect(strstr(r.err, want), "%s: stderr lacks \"%s\":\n%s", b->name, want, r.err);
     cr_expect(strstr(r.err, b->what), "%s: stderr lacks \"%s\":\n%s", b->name, b->what, r.err);
     if (b->at_byte) {
@@ -667,7 +885,8 @@ Test(seed, extract_jsonl_lines_are_valid_and_carry_the_expected_values, .init = 
         if (strstr(lines[k], "\"kind\":\"timex\"") && strstr(lines[k], "\"start\":193,\"end\":199") &&
             strstr(lines[k], "\"value\":\"2017-07-07\""))
             friday = 1;
-        if (json_is(db, lines[k], len, "$.kind", "event") && json_is(db, lines[k], len, "$.type", "meeting") &&
+        if (json_is(db, lines[k], len, "$.kind", "event") &&
+            json_is(db, lines[k], len, "$.type", "meeting") &&
             json_is(db, lines[k], len, "$.duration", "PT2H16M"))
             meeting = 1;
     }
@@ -727,7 +946,8 @@ Test(seed, ingest_twice_then_chronology_and_exports, .init = setup, .fini = tear
         size_t len = strlen(lines[k]);
         cr_expect(json_ok(db, lines[k], len), "export line %zu is not valid JSON: %s", k + 1, lines[k]);
         cr_expect(strstr(lines[k], "\"event_id\":"), "export line %zu: %s", k + 1, lines[k]);
-        if (json_is(db, lines[k], len, "$.type", "meeting") && json_is(db, lines[k], len, "$.date", "2017-07-07"))
+        if (json_is(db, lines[k], len, "$.type", "meeting") &&
+            json_is(db, lines[k], len, "$.date", "2017-07-07"))
             meeting = 1;
     }
     cr_expect(meeting, "export jsonl has no meeting on 2017-07-07");

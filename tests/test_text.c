@@ -69,8 +69,7 @@ static void extract_ok(sx_doc *doc, const char *text)
 static const sx_timex *timex_with_text(const sx_doc *doc, const char *word)
 {
     for (size_t i = 0; i < doc->n_timexes; i++)
-        if (doc->timexes[i].text && !strcmp(doc->timexes[i].text, word))
-            return &doc->timexes[i];
+        if (doc->timexes[i].text && !strcmp(doc->timexes[i].text, word)) return &doc->timexes[i];
     return NULL;
 }
 
@@ -82,8 +81,8 @@ typedef struct bad_input {
     const char *tail;   /* the bytes from the first bad one on */
     size_t tail_len;
     sx_status status;
-    const char *what;   /* expected in the message */
-    int at_byte;        /* message must say "at byte strlen(prefix)" */
+    const char *what; /* expected in the message */
+    int at_byte;      /* message must say "at byte strlen(prefix)" */
 } bad_input;
 
 #define TAIL(s) s, sizeof(s) - 1
@@ -95,9 +94,7 @@ static const bad_input bad_inputs[] = {
     {"lone_low_surrogate", "\xE2\x80\x9Cquoted\xE2\x80\x9D ", TAIL("\xED\xB0\x80 more"), SX_EUTF8,
      "surrogate", 1},
     {"truncated_sequence_at_end", "Price: 5 ", TAIL("\xE2\x82"), SX_EUTF8, "truncated", 1},
-    {"truncated_sequence_mid_text", "abc", TAIL("\xE2\x82"
-                                                "Z and more"),
-     SX_EUTF8, "truncated", 1},
+    {"truncated_sequence_mid_text", "abc", TAIL("\xE2\x82 and more"), SX_EUTF8, "truncated", 1},
     {"stray_continuation_byte", "x \xE2\x82\xAC ", TAIL("\x80 y"), SX_EUTF8, "continuation", 1},
     {"code_point_above_10FFFF", "abcd", TAIL("\xF4\x90\x80\x80"), SX_EUTF8, "above U+10FFFF", 1},
     {"byte_ff_never_valid", "Trump met Putin.", TAIL("\xFF"), SX_EUTF8, "never valid", 1},
@@ -181,9 +178,9 @@ static const offset_case offset_cases[] = {
     {"control_characters_become_spaces", "Trump\x01 met\x7F Putin\x0B in Hamburg on Friday."},
     {"copyright_footer_is_blanked",
      "Copyright 2017 Capitol Hill Publishing Corp. All rights reserved.\nTrump met Putin on Friday."},
-    {"everything_at_once",
-     "\xEF\xBB\xBF\xE2\x80\x9C" "Caf\xC3\xA9\xE2\x80\x9D {mosads} Re\xCC\x81sume\xCC\x81 "
-     "\xF0\x9F\x98\x80 Trump met Putin in Hamburg on Friday."},
+    {"everything_at_once", "\xEF\xBB\xBF\xE2\x80\x9C"
+                           "Caf\xC3\xA9\xE2\x80\x9D {mosads} Re\xCC\x81sume\xCC\x81 "
+                           "\xF0\x9F\x98\x80 Trump met Putin in Hamburg on Friday."},
 };
 
 ParameterizedTestParameters(offsets, timex_has_code_point_offsets_of_the_original)
@@ -229,8 +226,12 @@ ParameterizedTest(size_t *i, offsets, timex_has_code_point_offsets_of_the_origin
  * or decomposed text in front of it, shifted only by the code points added. */
 Test(offsets, cleaning_before_a_timex_shifts_nothing)
 {
-    static const char *const prefixes[] = {"", "{mosads}", "{mosads} ", "Re\xCC\x81sume\xCC\x81 ",
-                                           "\xEF\xBB\xBF", "\xF0\x9F\x98\x80\xF0\x9F\x98\x80 "};
+    static const char *const prefixes[] = {"",
+                                           "{mosads}",
+                                           "{mosads} ",
+                                           "Re\xCC\x81sume\xCC\x81 ",
+                                           "\xEF\xBB\xBF",
+                                           "\xF0\x9F\x98\x80\xF0\x9F\x98\x80 "};
     const char *body = "Trump met Putin in Hamburg on Friday.";
     for (size_t i = 0; i < N_ELEMS(prefixes); i++) {
         char text[256];
@@ -282,7 +283,6 @@ ParameterizedTest(size_t *i, sentences, abbreviations_do_not_end_a_sentence)
         cr_expect_eq(doc.sentences[1].start, want, "%s: second sentence starts at %d, expected %d", c->name,
                      doc.sentences[1].start, want);
     }
-    if (doc.n_sentences >= 1)
-        cr_expect_eq(doc.sentences[0].start, 0, "%s", c->name);
+    if (doc.n_sentences >= 1) cr_expect_eq(doc.sentences[0].start, 0, "%s", c->name);
     sx_doc_free(&doc);
 }

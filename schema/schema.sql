@@ -49,6 +49,7 @@ CREATE TABLE timexes (
   anchor_idx  INTEGER,                 -- idx of the timex it was resolved against, or NULL
   sort_begin  TEXT,
   sort_end    TEXT,
+  tz          TEXT,                    -- a stated zone as a UTC offset ('-04:00', 'Z'); value stays local
   UNIQUE (doc_id, idx)
 ) STRICT;
 
@@ -84,6 +85,7 @@ CREATE TABLE events (
   duration_mod      TEXT,
   planned_duration  TEXT,
   summary           TEXT NOT NULL,
+  date_source       TEXT,              -- text | narrative | dct: where the date came from; NULL if undated
   UNIQUE (doc_id, idx)
 ) STRICT;
 CREATE INDEX events_date ON events(sort_begin);

@@ -321,7 +321,11 @@ static void run_to(run_result *r, const char *const *args, const char *stdin_nam
         int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (in < 0 || out < 0 || err < 0 || chdir(tmpdir) != 0) _exit(126);
         if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
-        close(in), close(out), close(err);
+        /* Close the originals, unless one already was 0, 1 or 2 (when the
+         * parent ran with a standard stream closed). */
+        if (in > 2) close(in);
+        if (out > 2) close(out);
+        if (err > 2) close(err);
         execv(bin, argv);
         _exit(127);
     }

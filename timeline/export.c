@@ -250,14 +250,14 @@ static const char *const tl__doc_json_sql[J_COUNT] = {
                 " 'type', ?5, 'value', ?6, 'mod', ?7, 'quant', ?8, 'freq', ?9,"
                 " 'anchor', CASE WHEN ?10 IS NULL THEN NULL ELSE 't' || (?10 + 1) END,"
                 " 'interval', CASE WHEN ?11 IS NULL AND ?12 IS NULL THEN NULL ELSE json_array(?11, ?12) END,"
-                " 'sentence', ?13)",
+                " 'sentence', ?13, 'tz', ?14)",
     [J_ACTOR] = "SELECT json_object('kind', 'actor', 'id', 'a' || ?1, 'type', ?2, 'name', ?3, 'country', ?4,"
                 " 'title', ?5, 'mentions', ?6)",
     [J_EVENT] = "SELECT json_object('kind', 'event', 'id', 'e' || ?1, 'type', ?2, 'cameo', ?3, 'status', ?4,"
                 " 'date', ?5, 'time', ?6,"
                 " 'date_timex', CASE WHEN ?7 IS NULL THEN NULL ELSE 't' || (?7 + 1) END,"
                 " 'participants', json(?8), 'location', ?9, 'duration', ?10, 'duration_mod', ?11,"
-                " 'planned_duration', ?12, 'summary', ?13, 'mentions', json(?14))",
+                " 'planned_duration', ?12, 'summary', ?13, 'mentions', json(?14), 'date_source', ?15)",
     [J_PART] = "SELECT json_insert(?1, '$[#]', json_object('name', ?2, 'role', ?3, 'actor', 'a' || (?4 + 1)))",
     [J_MENT] = "SELECT json_insert(?1, '$[#]', json_object('start', ?2, 'end', ?3, 'text', ?4,"
                " 'sentence', ?5))",
@@ -308,6 +308,7 @@ static int tl__doc_json_lines(sqlite3_stmt *const *s, const sx_doc *doc, const t
         rc |= tl__bind_arr(q, 11, t->begin, sizeof t->begin);
         rc |= tl__bind_arr(q, 12, t->end_iso, sizeof t->end_iso);
         rc |= sqlite3_bind_int(q, 13, t->sentence);
+        rc |= tl__bind_arr(q, 14, t->tz, sizeof t->tz);
         if ((rc = tl__emit(q, rc, out)) != SQLITE_OK)
             return rc;
     }
@@ -368,6 +369,7 @@ static int tl__doc_json_lines(sqlite3_stmt *const *s, const sx_doc *doc, const t
         rc |= tl__bind_arr(q, 12, e->planned_duration, sizeof e->planned_duration);
         rc |= tl__bind_req(q, 13, e->summary);
         rc |= sqlite3_bind_text(q, 14, ments ? ments : "[]", -1, SQLITE_STATIC);
+        rc |= tl__bind_opt(q, 15, e->date_source);
         rc = tl__emit(q, rc, out);
     }
     free(parts);

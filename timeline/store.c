@@ -500,13 +500,14 @@ static const char *const tl__ingest_sql[S_COUNT] = {
               " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [S_SENT] = "INSERT INTO sentences (doc_id, idx, start_cp, end_cp, text) VALUES (?1, ?2, ?3, ?4, ?5)",
     [S_TIMEX] = "INSERT INTO timexes (doc_id, idx, sentence, start_cp, end_cp, text, type, value, mod,"
-                " quant, freq, anchor_idx, sort_begin, sort_end)"
-                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                " quant, freq, anchor_idx, sort_begin, sort_end, tz)"
+                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     [S_ACTOR] = "INSERT INTO actors (doc_id, idx, kind, name, country, title, mentions)"
                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [S_EVENT] = "INSERT INTO events (doc_id, idx, type, cameo, status, date, time, date_timex_idx,"
-                " sort_begin, sort_end, location, duration, duration_mod, planned_duration, summary)"
-                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                " sort_begin, sort_end, location, duration, duration_mod, planned_duration, summary,"
+                " date_source)"
+                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     /* A participant or mention listed twice is stored once. */
     [S_PART] = "INSERT OR IGNORE INTO event_participants (event_id, actor_id, role) VALUES (?1, ?2, ?3)",
     [S_MENT] = "INSERT OR IGNORE INTO event_mentions (event_id, sentence, start_cp, end_cp, text)"
@@ -624,6 +625,7 @@ static int tl__insert_doc(tl_db *db, sqlite3_stmt *const *s, const sx_doc *doc, 
         rc |= tl__bind_idx(q, 12, t->anchor);
         rc |= tl__bind_arr(q, 13, t->begin, sizeof t->begin);
         rc |= tl__bind_arr(q, 14, t->end_iso, sizeof t->end_iso);
+        rc |= tl__bind_arr(q, 15, t->tz, sizeof t->tz);
         if ((rc = tl__run(q, rc)) != SQLITE_OK)
             return rc;
     }
@@ -661,6 +663,7 @@ static int tl__insert_doc(tl_db *db, sqlite3_stmt *const *s, const sx_doc *doc, 
         rc |= tl__bind_arr(q, 13, e->duration_mod, sizeof e->duration_mod);
         rc |= tl__bind_arr(q, 14, e->planned_duration, sizeof e->planned_duration);
         rc |= tl__bind_req(q, 15, e->summary);
+        rc |= tl__bind_opt(q, 16, e->date_source);
         if ((rc = tl__run(q, rc)) != SQLITE_OK)
             return rc;
         const int64_t event_id = sqlite3_last_insert_rowid(db->conn);

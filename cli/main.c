@@ -278,8 +278,9 @@ static int cmd_ingest(int argc, char **argv)
         sx_doc_free(&doc);
     }
     tl_db_close(&db);
-    fprintf(stderr, "summit: ingested %zu document%s (%zu events, %zu time expressions, %zu warnings)%s",
-            docs, docs == 1 ? "" : "s", events, timexes, warnings, failed ? "" : "\n");
+    fprintf(stderr, "summit: ingested %zu document%s (%zu event%s, %zu time expression%s, %zu warning%s)%s",
+            docs, docs == 1 ? "" : "s", events, events == 1 ? "" : "s", timexes, timexes == 1 ? "" : "s",
+            warnings, warnings == 1 ? "" : "s", failed ? "" : "\n");
     if (failed) fprintf(stderr, "; %zu failed\n", failed);
 done:
     free(o.files);

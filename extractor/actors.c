@@ -212,7 +212,7 @@ static int blocks_name(const sx__work *w, size_t k)
 static size_t name_run(const sx__work *w, size_t k)
 {
     size_t n = 0;
-    while (n < 3 && k + n < w->n_toks && w->toks[k + n].sent == w->toks[k].sent && !blocks_name(w, k + n)) {
+    while (n < 4 && k + n < w->n_toks && w->toks[k + n].sent == w->toks[k].sent && !blocks_name(w, k + n)) {
         if (n > 0 && (w->toks[k + n].flags & SX_TF_NL)) break;
         n++;
         if (w->toks[k + n - 1].flags & SX_TF_POSS) break; /* "Putin's" ends a name */
@@ -221,7 +221,13 @@ static size_t name_run(const sx__work *w, size_t k)
             !(w->toks[k + n].flags & SX_TF_SPACE) && !(w->toks[k + n + 1].flags & SX_TF_SPACE) &&
             (w->toks[k + n + 1].flags & SX_TF_WORD))
             n += 2;
+        /* "Richard C. Holbrooke": a middle initial and its dot */
+        else if (n > 1 && w->toks[k + n - 1].low_len == 1 && k + n + 1 < w->n_toks &&
+                 !strcmp(w->toks[k + n].low, ".") && !(w->toks[k + n].flags & SX_TF_SPACE) &&
+                 w->toks[k + n + 1].sent == w->toks[k].sent && cap(&w->toks[k + n + 1]))
+            n++;
     }
+    while (n > 0 && !strcmp(w->toks[k + n - 1].low, ".")) n--;
     return n;
 }
 
@@ -282,7 +288,8 @@ static int32_t latest_person(const sx__work *w, const char *country, const char 
             const sx__amention *m = &w->ams[i];
             if (m->actor < 0 || m->actor == skip) continue;
             const sx_actor *a = &w->actors[m->actor];
-            if (a->kind != SX_ACTOR_PERSON || !a->title || strcmp(a->title, title)) continue;
+            /* "the Secretary" is Secretary of State Clinton */
+            if (a->kind != SX_ACTOR_PERSON || !a->title || strncmp(a->title, title, strlen(title))) continue;
             if (country && (!a->country || strcmp(a->country, country))) continue;
             return m->actor;
         }
@@ -502,8 +509,21 @@ static size_t try_role_noun(sx__work *w, size_t i)
         return 0; /* a name follows: try_titled's business */
     if (!strcmp(cls, "head_of_state") || !strcmp(cls, "head_of_government")) cls = "@leader";
     const char *office = title->cls;
-    if (cls[0] != '@' && strcmp(cls, "spokesperson")) {
-        if (!ofn && !(bare && country)) return 0;
+    if (cls[0] != '@' && strcmp(cls, "spokesperson") && !ofn && !(bare && country)) {
+        /* "the Secretary", "the Prime Minister": only someone introduced
+         * with that title */
+        if (bare) return 0;
+        int32_t byt = -1;
+        for (size_t q = w->n_ams; q-- > 0 && byt < 0;) {
+            const sx__amention *m = &w->ams[q];
+            if (m->actor < 0) continue;
+            const sx_actor *pa = &w->actors[m->actor];
+            if (pa->kind == SX_ACTOR_PERSON && pa->title && !strncmp(pa->title, title->display, strlen(title->display)))
+                byt = m->actor;
+        }
+        if (byt < 0) return 0;
+        w->actors[byt].mentions++;
+        return add_mention(w, i, end, byt) ? end - i : 0;
     }
     if (!strcmp(cls, "@leader") && !country && strcmp(w->toks[j].low, "president")) return 0;
     int32_t a = latest_person(w, country, cls[0] == '@' || !strcmp(cls, "spokesperson") ? cls : NULL, -1,
@@ -605,6 +625,14 @@ static size_t try_gazetteer(sx__work *w, size_t i)
     return 0;
 }
 
+int32_t sx__country_actor(sx__work *w, int32_t country, int32_t cp0, int32_t cp1)
+{
+    const sx__lexicon *L = sx__lex();
+    if (!L || country < 0 || (size_t)country >= L->n_countries) return -1;
+    const sx__country *c = &L->countries[country];
+    return actor_get(w, SX_ACTOR_COUNTRY, c->name, c->alpha3, NULL, NULL, cp0, cp1);
+}
+
 /* Unknown persons: capitalized words with a reason to be a name. */
 static size_t try_unknown_person(sx__work *w, size_t i)
 {
@@ -636,7 +664,9 @@ static size_t try_unknown_person(sx__work *w, size_t i)
     size_t e = i + n;
     int reason = 0;
     if (e + 1 < w->n_toks && !strcmp(w->toks[e].low, ",") && (w->toks[e + 1].flags & SX_TF_WORD) &&
-        (!cap(&w->toks[e + 1]) || !strcmp(w->toks[e + 1].low, "the")))
+        (!cap(&w->toks[e + 1]) || !strcmp(w->toks[e + 1].low, "the")) && strcmp(w->toks[e + 1].low, "and") &&
+        strcmp(w->toks[e + 1].low, "or") && strcmp(w->toks[e + 1].low, "but") && strcmp(w->toks[e + 1].low, "which") &&
+        strcmp(w->toks[e + 1].low, "where") && strcmp(w->toks[e + 1].low, "as"))
         reason = 1; /* appositive: "James Clapper, director of ..." */
     sx__match mm[SX__MAXM];
     int nm;

@@ -231,6 +231,10 @@ static void collect_right(sx__ectx *e, sx__cand *c, size_t k, const char *role, 
                 t = NULL;
                 break;
             }
+            if (eq(t, "with") && skip == 0) {
+                skip++; /* "Kan and with Foreign Minister Matsumoto" */
+                continue;
+            }
             if (eq(t, "and") || eq(t, "in") || eq(t, "at") || eq(t, "on") || eq(t, "for") || eq(t, "that") ||
                 eq(t, "about") || eq(t, "over") || eq(t, "during") || eq(t, "after") || eq(t, "before") ||
                 eq(t, "who") || eq(t, "which") || eq(t, "as") || eq(t, "but")) {
@@ -428,7 +432,7 @@ static int32_t sentence_date(const sx__ectx *e, const sx__cand *c)
 }
 
 /* The narrative date before token k: the last full calendar date. */
-static int32_t narrative_date(const sx__ectx *e, size_t k)
+static int32_t narrative_date(const sx__ectx *e, size_t k, int planned)
 {
     const sx__work *w = e->w;
     int32_t best = -1;
@@ -437,11 +441,17 @@ static int32_t narrative_date(const sx__ectx *e, size_t k)
         if (a >= k) break;
         const sx_timex *tx = &w->timexes[x];
         if (w->timex_header && w->timex_header[x]) continue; /* a dateline is the DCT, not narrative */
-        if (w->dct && tx->begin[0]) {
+        /* the end of a range ("April 16 to April 17") is not where the story goes next */
+        if (x > 0 && a >= 2 && (eq(&w->toks[a - 1], "to") || eq(&w->toks[a - 1], "until") ||
+                                eq(&w->toks[a - 1], "through") || eq(&w->toks[a - 1], "-") ||
+                                eq(&w->toks[a - 1], "–")) &&
+            w->timex_tok[2 * (x - 1) + 1] == (int32_t)(a - 1))
+            continue;
+        if (w->dct && tx->begin[0] && !planned) {
             /* a date still to come is a plan, not where the story stands */
             char dct[16];
             snprintf(dct, sizeof dct, "%04d-%02d-%02d", w->dct->year, w->dct->month, w->dct->day);
-            if (strcmp(tx->begin, dct) > 0) continue;
+            if (strncmp(tx->begin, dct, 10) > 0) continue;
         }
         if ((tx->type == SX_TIMEX_DATE || tx->type == SX_TIMEX_TIME) && strlen(tx->value) >= 10 &&
             tx->value[4] == '-' && tx->value[7] == '-' && !(w->toks[a].flags & SX_TF_INQUOTE))
@@ -743,7 +753,9 @@ sx_status sx__events_run(sx__work *w)
         c->place = -1;
         c->merged_into = -1;
         const sx__trigger *tg = c->trig;
-        int noun = !strcmp(tg->form, "noun");
+        /* "will visit Tokyo", "to meet": a noun-form trigger used as a verb */
+        int noun = !strcmp(tg->form, "noun") && !(t->low_len > 0 && t->low[t->low_len - 1] != 's' &&
+                                                  tn == 1 && base_is_event(w, i));
         /* A bare infinitive is an event only under a modal or a verb of
          * plan or agreement ("will meet", "agreed to meet"); "a chance to
          * ... discuss" is a purpose, not a happening. */
@@ -774,10 +786,16 @@ sx_status sx__events_run(sx__work *w)
                 int na = mention_actors(&e, e.am_end[i - 1], acts, 4);
                 for (int k = 0; k < na; k++) add_part(c, acts[k], role_for(tg, 1, t->low));
             }
-            /* "the G8 summit", "a NATO meeting": the organisation meets */
-            if (!strcmp(tg->type, "meeting") && i > 0 && e.am_end[i - 1] >= 0 &&
-                w->ams[e.am_end[i - 1]].actor >= 0 && w->actors[w->ams[e.am_end[i - 1]].actor].kind == SX_ACTOR_ORG)
-                add_part(c, w->ams[e.am_end[i - 1]].actor, "participant");
+            /* "the G8 summit", "a NATO Foreign Ministerial meeting": the
+             * organisation meets (over up to three capitalized words) */
+            for (size_t b = i, d = 0; !strcmp(tg->type, "meeting") && b > 0 && d < 4; b--, d++) {
+                int32_t mi = e.am_end[b - 1];
+                if (mi >= 0 && w->ams[mi].actor >= 0 && w->actors[w->ams[mi].actor].kind == SX_ACTOR_ORG) {
+                    add_part(c, w->ams[mi].actor, "participant");
+                    break;
+                }
+                if (!(w->toks[b - 1].flags & SX_TF_CAP) || w->toks[b - 1].sent != c->sent) break;
+            }
             collect_right(&e, c, c->t1, role_for(tg, 0, t->low), 1);
             if (!strcmp(tg->type, "ceasefire")) {
                 /* a cease-fire agreed in the same clause is the agreement's object */
@@ -802,6 +820,24 @@ sx_status sx__events_run(sx__work *w)
             } else if (!strcmp(tg->type, "meeting") || !strcmp(tg->type, "call") ||
                        !strcmp(tg->type, "visit") || !strcmp(tg->type, "accusation")) {
                 collect_right(&e, c, c->t1, role_for(tg, 0, t->low), 0);
+                /* "will travel to Berlin, Germany": the host is the country of the place */
+                if (!strcmp(tg->type, "visit")) {
+                    for (size_t p = 0; p < w->n_pms; p++) {
+                        const sx__pmention *pm = &w->pms[p];
+                        if ((size_t)pm->tok_start < c->t1 || (size_t)pm->tok_start > c->t1 + 1 || pm->country < 0) continue;
+                        int32_t ca = sx__country_actor(w, pm->country, w->toks[pm->tok_start].cp_start,
+                                                       w->toks[pm->tok_end - 1].cp_end);
+                        if (ca < 0) {
+                            st = SX_ENOMEM;
+                            break;
+                        }
+                        int has_host = 0;
+                        for (int q = 0; q < c->np; q++) has_host |= !strcmp(c->roles[q], "host");
+                        if (!has_host) add_part(c, ca, "host");
+                        c->place = (int32_t)p;
+                        break;
+                    }
+                }
             } else if (!strcmp(tg->type, "agreement") || !strcmp(tg->type, "discussion")) {
                 collect_right(&e, c, c->t1, role_for(tg, 0, t->low), 1);
             }
@@ -816,9 +852,14 @@ sx_status sx__events_run(sx__work *w)
                 k--;
                 for (size_t q = e.n; q-- > 0;) {
                     const sx__cand *pc = &e.c[q];
-                    int ncore = 0;
-                    for (int r = 0; r < pc->np; r++) ncore += pc->parts[r] >= 0 && sx_role_is_core(pc->roles[r]);
-                    if (ncore < 2) continue;
+                    int ncore = 0, kinds = 0;
+                    for (int r = 0; r < pc->np; r++)
+                        if (pc->parts[r] >= 0 && sx_role_is_core(pc->roles[r])) {
+                            ncore++;
+                            kinds |= 1 << w->actors[pc->parts[r]].kind;
+                        }
+                    /* "they" are parties of one kind: two leaders, two countries */
+                    if (ncore < 2 || (kinds & (kinds - 1))) continue;
                     for (int r = 0; r < pc->np; r++)
                         if (pc->parts[r] >= 0 && sx_role_is_core(pc->roles[r])) add_part(c, pc->parts[r], role);
                     break;
@@ -839,14 +880,14 @@ sx_status sx__events_run(sx__work *w)
         c->date_timex = sentence_date(&e, c);
         c->date_source = c->date_timex >= 0 ? "text" : NULL;
         if (c->date_timex < 0 && !c->perfect) {
-            c->date_timex = narrative_date(&e, i);
+            c->date_timex = narrative_date(&e, i, !strcmp(c->status, "planned"));
             if (c->date_timex >= 0) c->date_source = "narrative";
         }
         if (c->date_timex < 0 && !c->perfect && !strcmp(tg->form, "present") && w->dct) {
             c->date_timex = -3;
             c->date_source = "dct";
         }
-        c->place = sentence_place(&e, c);
+        if (c->place < 0) c->place = sentence_place(&e, c);
         attach_duration(&e, c);
         /* "X has said ...", "X has repeatedly denied ..." with no date of
          * their own report a standing position, not a speech act */
@@ -1065,7 +1106,7 @@ sx_status sx__events_run(sx__work *w)
         snprintf(dct, sizeof dct, "%04d-%02d-%02d", w->dct->year, w->dct->month, w->dct->day);
         for (size_t k = 0; k < w->n_events; k++) {
             sx_event *ev = &w->events[k];
-            if (!strcmp(ev->status, "occurred") && ev->begin[0] && strcmp(ev->begin, dct) > 0) ev->status = "planned";
+            if (!strcmp(ev->status, "occurred") && ev->begin[0] && strncmp(ev->begin, dct, 10) > 0) ev->status = "planned";
         }
     }
     /* compact */

@@ -13,6 +13,42 @@
 
 #include "sx_int.h"
 
+/* A copy of s with every byte that is not part of valid UTF-8 replaced by
+ * U+FFFD, so a file name of raw bytes cannot make the output invalid. */
+static char *utf8_clean(const char *s)
+{
+    size_t n = strlen(s);
+    char *out = malloc(n * 3 + 1);
+    if (!out) return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t len = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3
+                   : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+        int ok = len > 0 && i + len <= n;
+        for (size_t k = 1; ok && k < len; k++) ok = ((unsigned char)s[i + k] & 0xC0) == 0x80;
+        if (ok && len == 3) {
+            unsigned c1 = (unsigned char)s[i + 1];
+            ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);
+        }
+        if (ok && len == 4) {
+            unsigned c1 = (unsigned char)s[i + 1];
+            ok = !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
+        }
+        if (ok) {
+            memcpy(out + o, s + i, len);
+            o += len;
+            i += len;
+        } else {
+            memcpy(out + o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            i++;
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
 static sx_status fail(sx_doc *doc, sx__work *w, sx_status st)
 {
     char msg[sizeof doc->errmsg];
@@ -60,7 +96,7 @@ sx_status sx_extract(sx_doc *doc, const char *path, const char *bytes, size_t le
     if (st == SX_OK) st = sx__events_run(&w);
     if (st != SX_OK) return fail(doc, &w, st);
 
-    doc->path = sx__strdup(w.path);
+    doc->path = utf8_clean(w.path);
     doc->text = sx__strndup(bytes ? bytes : "", len);
     if (!doc->path || !doc->text) return fail(doc, &w, SX_ENOMEM);
     doc->text_len = len;

@@ -207,6 +207,8 @@ double sx__spellout_parse(const UChar *s, int32_t len);
 sx_status sx__timex_run(sx__work *w);
 /* actors.c */
 sx_status sx__actors_run(sx__work *w);
+/* The actor for a country (by index in the lexicon), added if new; -1 on OOM. */
+int32_t sx__country_actor(sx__work *w, int32_t country, int32_t cp0, int32_t cp1);
 /* events.c */
 sx_status sx__events_run(sx__work *w);
 /* sha256.c */

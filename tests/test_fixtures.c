@@ -24,9 +24,9 @@
 #define SEED_NAME "hill-2017-07-07-trump-putin"
 #define SEED_MIN_TIMEX_VALUE_F1 0.90
 #define SEED_MIN_EVENT_F1 0.80
-#define ALL_MIN_TIMEX_RELAXED_F1 0.80
-#define ALL_MIN_TIMEX_VALUE_F1 0.70
-#define ALL_MIN_EVENT_F1 0.30
+#define ALL_MIN_TIMEX_RELAXED_F1 0.95
+#define ALL_MIN_TIMEX_VALUE_F1 0.95
+#define ALL_MIN_EVENT_F1 0.65
 
 typedef struct counts {
     int tp_rel, tp_val, fp, fn_rel, fn_val; /* timexes */

@@ -30,7 +30,7 @@
 enum { EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_DB = 3, EXIT_OUTPUT = 4, EXIT_INTERNAL = 5 };
 
 static const char usage_text[] =
-    "usage: summit extract    [--dct DATE] [--format text|jsonl|csv] FILE|-\n"
+    "usage: summit extract    [--dct DATE] [--format text|jsonl|csv|timeml] FILE|-\n"
     "       summit ingest     [--db PATH] [--dct DATE] FILE...\n"
     "       summit chronology [--db PATH]\n"
     "       summit export     [--db PATH] [--format csv|jsonl] [-o FILE]\n"
@@ -50,7 +50,8 @@ static const char help_text[] =
     "                       Relative dates (\"Friday\") are resolved against it.\n"
     "      --format F       text (a readable chronology, the default), jsonl\n"
     "                       (one JSON object a line: document, timex, actor, event),\n"
-    "                       or csv (the export columns).\n"
+    "                       csv (the export columns), or timeml (the text with\n"
+    "                       inline TimeML <TIMEX3> tags, as TempEval tools read).\n"
     "  ingest FILE...       Extract articles and store them, one transaction each.\n"
     "      --db PATH        Database file (default ./timeline.db, created if missing).\n"
     "      --dct DATE       The date of every article given.\n"
@@ -202,8 +203,8 @@ static int cmd_extract(int argc, char **argv)
         goto done;
     }
     const char *fmt = o.format ? o.format : "text";
-    if (strcmp(fmt, "text") && strcmp(fmt, "jsonl") && strcmp(fmt, "csv")) {
-        rc = usage_error("unknown --format '%s' (text, jsonl or csv)", fmt);
+    if (strcmp(fmt, "text") && strcmp(fmt, "jsonl") && strcmp(fmt, "csv") && strcmp(fmt, "timeml")) {
+        rc = usage_error("unknown --format '%s' (text, jsonl, csv or timeml)", fmt);
         goto done;
     }
     sx_doc doc;
@@ -215,6 +216,7 @@ static int cmd_extract(int argc, char **argv)
         tl_status st = tl_db_open(&db, ":memory:", TL_OPEN_CREATE);
         if (st == TL_OK) {
             if (!strcmp(fmt, "jsonl")) st = tl_write_doc_jsonl(&db, &doc, stdout);
+            else if (!strcmp(fmt, "timeml")) st = tl_write_doc_timeml(&db, &doc, stdout);
             else {
                 st = tl_ingest(&db, &doc, NULL);
                 if (st == TL_OK) st = !strcmp(fmt, "csv") ? tl_export(&db, TL_FORMAT_CSV, stdout) : tl_chronology(&db, stdout);

@@ -3,7 +3,7 @@
  * Lines, and one extracted document as JSON Lines (the `extract --format
  * jsonl` contract).
  *
- * Exports tl_export and tl_write_doc_jsonl.
+ * Exports tl_export, tl_write_doc_jsonl and tl_write_doc_timeml.
  *
  * CSV follows RFC 4180: CRLF after every record, a field is quoted when it
  * holds a comma, a double quote, CR or LF, and quotes inside are doubled;
@@ -420,4 +420,93 @@ done:
         sqlite3_finalize(s[i]);
     tl__cpindex_free(&ix);
     return st;
+}
+
+/* ---- one extracted document as TimeML ------------------------------------------ */
+
+/* Writes n bytes of s XML-escaped; characters XML 1.0 forbids (C0 controls
+ * other than TAB, LF, CR) become spaces. */
+static void tl__xml_put(FILE *out, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '&': fputs("&amp;", out); break;
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '"': fputs("&quot;", out); break;
+        default:
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+                fputc(' ', out);
+            else
+                fputc(c, out);
+        }
+    }
+}
+
+static void tl__xml_attr(FILE *out, const char *name, const char *value)
+{
+    if (!value || !*value)
+        return;
+    fprintf(out, " %s=\"", name);
+    tl__xml_put(out, value, strlen(value));
+    fputc('"', out);
+}
+
+tl_status tl_write_doc_timeml(tl_db *db, const sx_doc *doc, FILE *out)
+{
+    if (!db)
+        return TL_EINVAL;
+    if (!out)
+        return tl__fail(db, TL_EINVAL, "cannot write TimeML: no output stream");
+    tl__cpindex ix;
+    tl_status st = tl__doc_check(db, doc, &ix);
+    if (st != TL_OK)
+        return st;
+    fputs("<?xml version=\"1.0\" ?>\n"
+          "<TimeML xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+          "xsi:noNamespaceSchemaLocation=\"http://timeml.org/timeMLdocs/TimeML_1.2.1.xsd\">\n\n<DOCID>",
+          out);
+    tl__xml_put(out, doc->path, strlen(doc->path));
+    fputs("</DOCID>\n\n", out);
+    if (doc->has_dct) {
+        char dct[32];
+        sx_date_format(&doc->dct, dct, sizeof dct);
+        dct[10] = '\0';
+        fprintf(out,
+                "<DCT><TIMEX3 tid=\"t0\" type=\"DATE\" value=\"%s\" temporalFunction=\"false\" "
+                "functionInDocument=\"CREATION_TIME\">%s</TIMEX3></DCT>\n\n",
+                dct, dct);
+    }
+    fputs("<TEXT>\n", out);
+    size_t at = 0;
+    for (size_t i = 0; i < doc->n_timexes; i++) {
+        const sx_timex *t = &doc->timexes[i];
+        size_t b0 = tl__cpindex_byte(&ix, t->start), b1 = tl__cpindex_byte(&ix, t->end);
+        if (b0 < at)
+            continue; /* never nest or overlap tags */
+        tl__xml_put(out, doc->text + at, b0 - at);
+        char tid[24], anchor[24] = "";
+        snprintf(tid, sizeof tid, "t%zu", i + 1);
+        if (t->anchor >= 0)
+            snprintf(anchor, sizeof anchor, "t%d", t->anchor + 1);
+        fputs("<TIMEX3", out);
+        tl__xml_attr(out, "tid", tid);
+        tl__xml_attr(out, "type", sx_timex_type_str(t->type));
+        tl__xml_attr(out, "value", t->value);
+        tl__xml_attr(out, "mod", t->mod);
+        tl__xml_attr(out, "quant", t->quant);
+        tl__xml_attr(out, "freq", t->freq);
+        tl__xml_attr(out, "anchorTimeID", anchor);
+        fputc('>', out);
+        tl__xml_put(out, doc->text + b0, b1 - b0);
+        fputs("</TIMEX3>", out);
+        at = b1;
+    }
+    tl__xml_put(out, doc->text + at, doc->text_len - at);
+    fputs("\n</TEXT>\n\n</TimeML>\n", out);
+    tl__cpindex_free(&ix);
+    if (fflush(out) != 0 || ferror(out))
+        return tl__fail(db, TL_EIO, "cannot write TimeML for '%s'", doc->path);
+    return TL_OK;
 }

@@ -371,7 +371,7 @@ static tl_status tl__create_schema(tl_db *db, const char *path, int *raced)
     if (rc == SQLITE_OK) {
         /* Our own constant, multi-statement SQL: sqlite3_exec is the tool. */
         char *err = NULL;
-        rc = sqlite3_exec(db->conn, tl_schema_sql, NULL, NULL, &err);
+        rc = sqlite3_exec(db->conn, (const char *)tl_schema_sql, NULL, NULL, &err);
         if (rc != SQLITE_OK) {
             tl__fail(db, TL_ESCHEMA, "cannot create the schema in '%s': %s", path,
                      err ? err : sqlite3_errstr(rc));

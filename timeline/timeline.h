@@ -127,6 +127,11 @@ tl_status tl_export(tl_db *db, tl_format fmt, FILE *out);
  * are code points.  An inconsistent doc is refused with TL_EINVAL. */
 tl_status tl_write_doc_jsonl(tl_db *db, const sx_doc *doc, FILE *out);
 
+/* Writes one extracted document as TimeML: the original text with inline
+ * <TIMEX3 tid type value mod quant freq anchorTimeID> tags and the DCT as
+ * t0, the form TempEval tools read.  db only carries error messages. */
+tl_status tl_write_doc_timeml(tl_db *db, const sx_doc *doc, FILE *out);
+
 /* Human-readable forms used by tl_chronology (pure functions, no database).
  * Each writes a NUL-terminated string into buf (truncated to buflen) and
  * returns 1 when it understood value, 0 when buf holds value verbatim.

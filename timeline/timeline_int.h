@@ -24,7 +24,7 @@
 #endif
 
 /* The schema, compiled in from schema/schema.sql by cmake/embed.cmake. */
-extern const char tl_schema_sql[];
+extern const unsigned char tl_schema_sql[];
 extern const unsigned long tl_schema_sql_len;
 
 /* Oldest SQLite with STRICT tables and built-in JSON functions. */

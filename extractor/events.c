@@ -408,7 +408,7 @@ static int32_t sentence_date(const sx__ectx *e, const sx__cand *c)
             /* "the 2016 election": a coarse date modifying a noun */
             const sx__tok *nx = b < w->n_toks && w->toks[b].sent == c->sent ? &w->toks[b] : NULL;
             const sx__tok *pv = a > 0 && w->toks[a - 1].sent == c->sent ? &w->toks[a - 1] : NULL;
-            if (nx && (nx->flags & SX_TF_WORD) && pv &&
+            if (nx && !(nx->flags & SX_TF_PUNCT) && pv &&
                 (eq(pv, "the") || eq(pv, "a") || eq(pv, "an") || (pv->flags & SX_TF_POSS)))
                 continue;
         }
@@ -1015,8 +1015,20 @@ sx_status sx__events_run(sx__work *w)
                     if (sx_role_is_core(o->participants[p].role)) st = add_participant(ev, o->participants[p].actor, "participant");
             }
             if (ev->n_participants) continue;
-            /* persons of the sentence outside quotes, but not sources
+            /* "X confronted Y ... during a face-to-face meeting": the persons
+             * of a clause the meeting is the setting of; not sources
              * ("according to X") */
+            int setting = 0;
+            for (size_t q = 0; q < w->n_toks; q++) {
+                if (w->toks[q].cp_start != ev->mentions[0].start) continue;
+                for (size_t d = 1; d <= 4 && d <= q && !setting; d++) {
+                    const sx__tok *p = &w->toks[q - d];
+                    setting = eq(p, "during") || eq(p, "at") || eq(p, "after") || eq(p, "before") ||
+                              eq(p, "following") || eq(p, "ahead");
+                }
+                break;
+            }
+            if (!setting) continue;
             int32_t s = ev->mentions[0].sentence;
             for (size_t m = 0; m < w->n_ams && st == SX_OK; m++) {
                 const sx__amention *am = &w->ams[m];

@@ -49,6 +49,31 @@ static char *utf8_clean(const char *s)
     return out;
 }
 
+/* (Re)runs the time expressions and the actors, dropping earlier results. */
+static sx_status timexes_and_actors(sx__work *w)
+{
+    for (size_t i = 0; i < w->n_timexes; i++) free(w->timexes[i].text);
+    w->n_timexes = 0;
+    free(w->timex_header);
+    w->timex_header = NULL;
+    for (size_t i = 0; i < w->n_actors; i++) {
+        free(w->actors[i].name);
+        free(w->actors[i].country);
+        free(w->actors[i].title);
+    }
+    w->n_actors = 0;
+    w->n_ams = 0;
+    w->n_pms = 0;
+    sx_status st = sx__timex_run(w);
+    if (st != SX_OK) return st;
+    free(w->in_timex);
+    w->in_timex = calloc(w->n_toks + 1, 1);
+    if (!w->in_timex) return SX_ENOMEM;
+    for (size_t x = 0; x < w->n_timexes; x++)
+        for (int32_t k = w->timex_tok[2 * x]; k < w->timex_tok[2 * x + 1]; k++) w->in_timex[k] = 1;
+    return sx__actors_run(w);
+}
+
 static sx_status fail(sx_doc *doc, sx__work *w, sx_status st)
 {
     char msg[sizeof doc->errmsg];
@@ -84,15 +109,28 @@ sx_status sx_extract(sx_doc *doc, const char *path, const char *bytes, size_t le
     sx_status st = sx__text_load(&w);
     if (st == SX_OK) st = sx__segment(&w);
     if (st == SX_OK) st = sx__lexicon_apply(&w);
-    if (st == SX_OK) st = sx__timex_run(&w);
-    if (st == SX_OK) {
-        w.in_timex = calloc(w.n_toks + 1, 1);
-        if (!w.in_timex) st = SX_ENOMEM;
-        else
-            for (size_t x = 0; x < w.n_timexes; x++)
-                for (int32_t k = w.timex_tok[2 * x]; k < w.timex_tok[2 * x + 1]; k++) w.in_timex[k] = 1;
+    if (st == SX_OK) st = timexes_and_actors(&w);
+    /* The document's own date: a given one wins; otherwise the one the text
+     * gives, after which time expressions and actors are found again. */
+    sx_date found;
+    const char *found_src = NULL;
+    double found_conf = 0;
+    char note[160] = "";
+    int have = st == SX_OK && sx__dct_infer(&w, &found, &found_src, &found_conf, note, sizeof note);
+    if (st == SX_OK && w.dct && have && strcmp(found_src, "body") &&
+        (found.year != w.dct->year || found.month != w.dct->month || found.day != w.dct->day)) {
+        char msg[320], given[24];
+        sx_date_format(w.dct, given, sizeof given);
+        snprintf(msg, sizeof msg, "the text dates itself %04d-%02d-%02d (%s), not the given --dct %s; using %s",
+                 found.year, found.month, found.day, note, given, given);
+        st = sx__warn(&w, msg);
     }
-    if (st == SX_OK) st = sx__actors_run(&w);
+    if (st == SX_OK && !w.dct && have) {
+        w.dct = &found;
+        for (size_t i = 0; i < w.n_warnings; i++) free(w.warnings[i]);
+        w.n_warnings = 0;
+        st = timexes_and_actors(&w);
+    }
     if (st == SX_OK) st = sx__events_run(&w);
     if (st != SX_OK) return fail(doc, &w, st);
 
@@ -105,7 +143,9 @@ sx_status sx_extract(sx_doc *doc, const char *path, const char *bytes, size_t le
     if (w.dct) {
         doc->dct = *w.dct;
         doc->has_dct = 1;
-        doc->dct_source = "flag";
+        doc->dct_source = w.dct == &found ? found_src : "flag";
+        doc->dct_confidence = w.dct == &found ? found_conf : 1.0;
+        sx__copy(doc->dct_note, sizeof doc->dct_note, w.dct == &found ? note : "given with --dct");
     } else doc->dct_source = "none";
     /* hand the arrays over */
     doc->sentences = w.sents, doc->n_sentences = w.n_sents, w.sents = NULL, w.n_sents = 0;

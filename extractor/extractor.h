@@ -156,7 +156,10 @@ typedef struct sx_doc {
     char sha256[65];    /* hex digest of the input bytes (content key) */
     sx_date dct;
     int has_dct;
-    const char *dct_source; /* static: "flag", "none", ... */
+    const char *dct_source; /* static: flag, header, dateline, gazetteer, body, none */
+    double dct_confidence;  /* 1 for a given --dct, less for an inferred one, 0 for none */
+    char dct_note[160];     /* how the date was found ("inferred: G20 Hamburg summit
+                               2017-07-07..08, 'friday'"), or "" */
 
     sx_sentence *sentences;
     size_t n_sentences;

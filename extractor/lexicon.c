@@ -34,7 +34,7 @@
 
 /* Embedded data files (cmake/embed.cmake): bytes, NUL-terminated. */
 extern const unsigned char sx_data_people[], sx_data_places[], sx_data_country_terms[],
-    sx_data_orgs[], sx_data_titles[], sx_data_triggers[];
+    sx_data_orgs[], sx_data_titles[], sx_data_triggers[], sx_data_gatherings[];
 
 #define SX__MAXPTOK 8
 
@@ -240,7 +240,24 @@ static void sx__each_alias(const char *list, int kind, int32_t id)
         if (ok_) (arr)[(n)++] = (elem);                                                          \
     } while (0)
 
-static size_t cap_people, cap_places, cap_countries, cap_orgs, cap_titles, cap_triggers;
+static size_t cap_people, cap_places, cap_countries, cap_orgs, cap_titles, cap_triggers, cap_gatherings;
+
+/* series, name, city, country, start, end, aliases */
+static void sx__row_gathering(char **f, int n)
+{
+    if (n < 6) return;
+    sx__gathering g = {sx__own(f[0]), sx__own(f[1]), sx__own(f[2]), sx__own(f[3]), 0, 0};
+    int32_t a = 0, b = 0;
+    for (int k = 0; k < 10; k++) {
+        if (k == 4 || k == 7) continue;
+        if (f[4][k] < '0' || f[4][k] > '9' || f[5][k] < '0' || f[5][k] > '9') return;
+        a = a * 10 + (f[4][k] - '0');
+        b = b * 10 + (f[5][k] - '0');
+    }
+    g.start = a, g.end = b;
+    if (!g.series || !g.name || !g.city || !g.country || strlen(f[4]) < 10 || strlen(f[5]) < 10) return;
+    SX__PUSH(L.pub.gatherings, L.pub.n_gatherings, cap_gatherings, g);
+}
 
 static void sx__row_person(char **f, int n)
 {
@@ -472,6 +489,7 @@ static void sx__lex_build(void)
     sx__each_row(sx_data_orgs, sx__row_org);
     sx__each_row(sx_data_titles, sx__row_title);
     sx__each_row(sx_data_triggers, sx__row_trigger);
+    sx__each_row(sx_data_gatherings, sx__row_gathering);
     L.ok = L.tab != NULL && L.pub.n_countries > 0;
 }
 

@@ -254,6 +254,16 @@ sx_status sx__segment(sx__work *w)
             }
             t->ndigits = nd;
             t->num = alldig && nd <= 15 ? v : -1;
+            if (u_isupper(w->u[a])) { /* "G20", "P5" */
+                int letters = 0, upper = 0;
+                for (int32_t k = a; k < q; k++)
+                    if (u_isalpha(w->u[k])) {
+                        letters++;
+                        upper += u_isupper(w->u[k]) != 0;
+                    }
+                t->flags |= SX_TF_CAP;
+                if (letters == upper) t->flags |= SX_TF_ALLCAP;
+            }
         } else if (status >= UBRK_WORD_LETTER) {
             t->flags |= SX_TF_WORD;
             if (u_isupper(w->u[a]) || u_istitle(w->u[a])) t->flags |= SX_TF_CAP;

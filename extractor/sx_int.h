@@ -168,6 +168,10 @@ typedef struct sx__country { const char *alpha3, *name; } sx__country;
 typedef struct sx__org { const char *name, *shortname, *kind; } sx__org;
 typedef struct sx__title { const char *cls, *display; } sx__title;
 typedef struct sx__trigger { const char *type, *cameo, *form; } sx__trigger;
+typedef struct sx__gathering {
+    const char *series, *name, *city, *country;
+    int32_t start, end; /* YYYYMMDD, inclusive */
+} sx__gathering;
 
 typedef struct sx__lexicon {
     sx__person *people; size_t n_people;
@@ -176,6 +180,7 @@ typedef struct sx__lexicon {
     sx__org *orgs; size_t n_orgs;
     sx__title *titles; size_t n_titles;
     sx__trigger *triggers; size_t n_triggers;
+    sx__gathering *gatherings; size_t n_gatherings;
 } sx__lexicon;
 
 /* The process-wide lexicon, built once on first use; NULL if that failed. */
@@ -205,6 +210,12 @@ sx_status sx__lexicon_apply(sx__work *w);
 double sx__spellout_parse(const UChar *s, int32_t len);
 /* timex.c */
 sx_status sx__timex_run(sx__work *w);
+/* Tense of the clause around tokens [i0, i1): -1 past or present, +1
+ * future or scheduled, 0 no cue. */
+int sx__tense(const sx__work *w, size_t i0, size_t i1);
+/* dct.c: the document date from the text (header, dateline, gazetteer,
+ * body); 1 if found, with its source, confidence and a note. */
+int sx__dct_infer(sx__work *w, sx_date *out, const char **source, double *conf, char *note, size_t notecap);
 /* actors.c */
 sx_status sx__actors_run(sx__work *w);
 /* The actor for a country (by index in the lexicon), added if new; -1 on OOM. */

@@ -211,6 +211,15 @@ static int tense_at(const sx__tctx *c, size_t i0, size_t i1)
     return SX_TENSE_UNKNOWN;
 }
 
+int sx__tense(const sx__work *w, size_t i0, size_t i1)
+{
+    sx__tctx c;
+    memset(&c, 0, sizeof c);
+    c.w = (sx__work *)w;
+    int t = tense_at(&c, i0, i1);
+    return t == SX_TENSE_FUTURE ? 1 : t == SX_TENSE_PAST ? -1 : 0;
+}
+
 /* ---- value helpers ---- */
 
 static void set_day(sx__tm *m, int y, int mo, int d)
@@ -733,6 +742,8 @@ static int r_month(sx__tctx *c, size_t i, sx__tm *m)
     /* "May 2,016" never; day must not be followed by a ":" (a time) */
     if (d > 0 && !(is(c, k + 1, s0, ":"))) {
         k++;
+        /* "February 27-28, 2019": a range of days takes its first day */
+        if ((is(c, k, s0, "-") || is(c, k, s0, "–")) && day_token(c, k + 1, s0) > d) k += 2;
         size_t y0 = k;
         if (is(c, k, s0, ",")) k++;
         int y = year_token(c, k, s0);

@@ -16,6 +16,8 @@ CREATE TABLE documents (
   sha256       TEXT NOT NULL UNIQUE,   -- hex digest of the input bytes
   dct          TEXT,                   -- document date the text was resolved against, or NULL
   dct_source   TEXT NOT NULL,          -- flag | header | dateline | gazetteer | body | none
+  dct_confidence REAL NOT NULL DEFAULT 0, -- 1 for a given --dct, lower for an inferred one, 0 for none
+  dct_note     TEXT,                   -- how the date was found, e.g. "inferred: G20 Hamburg summit 2017-07-07..08, 'Friday'"
   n_chars      INTEGER NOT NULL,       -- length in code points
   ingested_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
   body         TEXT NOT NULL           -- the original text

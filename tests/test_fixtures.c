@@ -243,8 +243,9 @@ Test(fixtures, gold_scores)
         if (log == stderr) fprintf(log, "%s\n", names[i]);
         score_one(db, dir, names[i], &c, log);
         printf("%-66s %7.3f %7.3f %7.3f\n", names[i], f1(c.tp_rel, c.fp, c.fn_rel),
-               f1(c.tp_val, c.fp + (c.tp_rel - c.tp_val), c.fn_rel), f1(c.etp, c.efp, c.efn));
+               f1(c.tp_val, c.fp + (c.tp_rel - c.tp_val), c.fn_val), f1(c.etp, c.efp, c.efn));
         tot.tp_rel += c.tp_rel, tot.tp_val += c.tp_val, tot.fp += c.fp, tot.fn_rel += c.fn_rel;
+        tot.fn_val += c.fn_val;
         tot.etp += c.etp, tot.efp += c.efp, tot.efn += c.efn;
         if (!strcmp(names[i], SEED_NAME)) seed = c, have_seed = 1;
         free(names[i]);
@@ -253,7 +254,7 @@ Test(fixtures, gold_scores)
     sqlite3_close(db);
     /* value F1: a value-wrong match is a false positive and a false negative */
     double rel = f1(tot.tp_rel, tot.fp, tot.fn_rel);
-    double val = f1(tot.tp_val, tot.fp + (tot.tp_rel - tot.tp_val), tot.fn_rel);
+    double val = f1(tot.tp_val, tot.fp + (tot.tp_rel - tot.tp_val), tot.fn_val);
     double ev = f1(tot.etp, tot.efp, tot.efn);
     printf("%-66s %7.3f %7.3f %7.3f\n", "TOTAL", rel, val, ev);
     printf("events: tp %d fp %d fn %d  precision %.3f recall %.3f\n", tot.etp, tot.efp, tot.efn,
@@ -261,7 +262,7 @@ Test(fixtures, gold_scores)
            tot.etp + tot.efn ? (double)tot.etp / (tot.etp + tot.efn) : 0.0);
     fflush(stdout);
     cr_assert(have_seed, "the seed article's gold is missing from %s", dir);
-    double seed_val = f1(seed.tp_val, seed.fp + (seed.tp_rel - seed.tp_val), seed.fn_rel);
+    double seed_val = f1(seed.tp_val, seed.fp + (seed.tp_rel - seed.tp_val), seed.fn_val);
     cr_expect_geq(seed_val, SEED_MIN_TIMEX_VALUE_F1, "seed timex value F1 %.3f", seed_val);
     cr_expect_geq(f1(seed.etp, seed.efp, seed.efn), SEED_MIN_EVENT_F1, "seed event F1");
     cr_expect_geq(rel, ALL_MIN_TIMEX_RELAXED_F1, "dev-set timex relaxed F1 %.3f", rel);

@@ -456,6 +456,34 @@ tl_status tl_chronology(tl_db *db, FILE *out)
     const long long n_docs = sqlite3_column_int64(count_st, 0), n_events = sqlite3_column_int64(count_st, 1);
     fprintf(out, "summit timeline: %lld document%s, %lld event%s\n", n_docs, n_docs == 1 ? "" : "s", n_events,
             n_events == 1 ? "" : "s");
+    /* how each document was dated, so a reader knows what "Friday" means */
+    {
+        sqlite3_stmt *ds = NULL;
+        if (sqlite3_prepare_v2(db->conn,
+                               "SELECT path, dct, dct_source, dct_note, count(*) OVER () FROM documents ORDER BY id LIMIT 10",
+                               -1, &ds, NULL) != SQLITE_OK) {
+            st = tl__sql_fail(db, "cannot read the timeline");
+            goto done;
+        }
+        long long total = 0;
+        int undated = 0;
+        while (sqlite3_step(ds) == SQLITE_ROW) {
+            const char *p = tl__col(ds, 0), *dct = tl__col(ds, 1), *src = tl__col(ds, 2), *note = tl__col(ds, 3);
+            total = sqlite3_column_int64(ds, 4);
+            if (!dct || !*dct) {
+                fprintf(out, "  %s: no date found; relative dates are left unplaced\n", p ? p : "");
+                undated = 1;
+            } else if (src && !strcmp(src, "flag"))
+                fprintf(out, "  %s: dated %s (given)\n", p ? p : "", dct);
+            else
+                fprintf(out, "  %s: dated %s (%s)\n", p ? p : "", dct, note && *note ? note : src ? src : "");
+        }
+        sqlite3_finalize(ds);
+        if (total > 10)
+            fprintf(out, "  ... and %lld more documents\n", total - 10);
+        if (undated)
+            fputs("  (give the date with 'summit ingest --dct YYYY-MM-DD FILE' to place them)\n", out);
+    }
     if (n_events == 0)
         fputs("\n(no events stored yet)\n", out);
 

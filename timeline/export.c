@@ -245,7 +245,7 @@ enum { J_DOC, J_TIMEX, J_ACTOR, J_EVENT, J_PART, J_MENT, J_WARN, J_COUNT };
 
 static const char *const tl__doc_json_sql[J_COUNT] = {
     [J_DOC] = "SELECT json_object('kind', 'document', 'path', ?1, 'dct', ?2, 'dct_source', ?3,"
-              " 'sha256', ?4, 'chars', ?5)",
+              " 'sha256', ?4, 'chars', ?5, 'dct_confidence', ?6, 'dct_note', ?7)",
     [J_TIMEX] = "SELECT json_object('kind', 'timex', 'id', 't' || ?1, 'start', ?2, 'end', ?3, 'text', ?4,"
                 " 'type', ?5, 'value', ?6, 'mod', ?7, 'quant', ?8, 'freq', ?9,"
                 " 'anchor', CASE WHEN ?10 IS NULL THEN NULL ELSE 't' || (?10 + 1) END,"
@@ -289,6 +289,8 @@ static int tl__doc_json_lines(sqlite3_stmt *const *s, const sx_doc *doc, const t
     rc |= tl__bind_req(q, 3, doc->dct_source ? doc->dct_source : "none");
     rc |= tl__bind_arr(q, 4, doc->sha256, sizeof doc->sha256);
     rc |= sqlite3_bind_int(q, 5, doc->n_codepoints);
+    rc |= sqlite3_bind_double(q, 6, doc->dct_confidence);
+    rc |= tl__bind_arr(q, 7, doc->dct_note, sizeof doc->dct_note);
     if ((rc = tl__emit(q, rc, out)) != SQLITE_OK)
         return rc;
 

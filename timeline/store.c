@@ -496,8 +496,8 @@ enum {
 
 static const char *const tl__ingest_sql[S_COUNT] = {
     [S_DEL] = "DELETE FROM documents WHERE sha256 = ?1 OR (?2 <> '-' AND path = ?2)",
-    [S_DOC] = "INSERT INTO documents (path, sha256, dct, dct_source, n_chars, body)"
-              " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [S_DOC] = "INSERT INTO documents (path, sha256, dct, dct_source, n_chars, body, dct_confidence, dct_note)"
+              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [S_SENT] = "INSERT INTO sentences (doc_id, idx, start_cp, end_cp, text) VALUES (?1, ?2, ?3, ?4, ?5)",
     [S_TIMEX] = "INSERT INTO timexes (doc_id, idx, sentence, start_cp, end_cp, text, type, value, mod,"
                 " quant, freq, anchor_idx, sort_begin, sort_end, tz)"
@@ -589,6 +589,8 @@ static int tl__insert_doc(tl_db *db, sqlite3_stmt *const *s, const sx_doc *doc, 
     rc |= tl__bind_req(q, 4, doc->dct_source ? doc->dct_source : "none");
     rc |= sqlite3_bind_int(q, 5, doc->n_codepoints);
     rc |= sqlite3_bind_text(q, 6, doc->text, (int)doc->text_len, SQLITE_STATIC);
+    rc |= sqlite3_bind_double(q, 7, doc->dct_confidence);
+    rc |= tl__bind_arr(q, 8, doc->dct_note, sizeof doc->dct_note);
     if (doc->text_len > INT32_MAX)
         rc = SQLITE_TOOBIG;
     if ((rc = tl__run(q, rc)) != SQLITE_OK)

@@ -64,6 +64,12 @@ typedef struct sx__ectx {
     int32_t *am_end;   /* per token: mention ending at this token (last token), or -1 */
     int32_t *am_start; /* per token: mention starting here, or -1 */
     int32_t *tx_of;    /* per token: timex covering it, or -1 */
+    int32_t *tx_first; /* per sentence (n_sents + 1): first timex at or after it */
+    int32_t *pm_first; /* per sentence (n_sents + 1): first place mention at or after it */
+    /* narrative dates so far, advanced as triggers are met in text order */
+    size_t narr_next;
+    int32_t narr_past, narr_plan;
+    char dct[16];
     sx__cand *c;
     size_t n, cap;
 } sx__ectx;
@@ -396,9 +402,8 @@ static int32_t sentence_date(const sx__ectx *e, const sx__cand *c)
     int32_t best = -1;
     long bestd = 1L << 30;
     int inq = (w->toks[c->t0].flags & SX_TF_INQUOTE) != 0;
-    for (size_t x = 0; x < w->n_timexes; x++) {
+    for (size_t x = (size_t)e->tx_first[c->sent]; x < w->n_timexes && w->timexes[x].sentence == c->sent; x++) {
         const sx_timex *tx = &w->timexes[x];
-        if (tx->sentence != c->sent) continue;
         if (tx->type != SX_TIMEX_DATE && tx->type != SX_TIMEX_TIME) continue;
         if (strstr(tx->value, "_REF") || strlen(tx->value) < 4 || strchr(tx->value, 'X')) continue; /* centuries, decades */
         size_t a = (size_t)w->timex_tok[2 * x], b = (size_t)w->timex_tok[2 * x + 1];
@@ -431,12 +436,15 @@ static int32_t sentence_date(const sx__ectx *e, const sx__cand *c)
     return best;
 }
 
-/* The narrative date before token k: the last full calendar date. */
-static int32_t narrative_date(const sx__ectx *e, size_t k, int planned)
+/* The narrative date before token k: the last full calendar date, not a
+ * dateline, not the end of a range, not inside a quotation, and for events
+ * that occurred not one still to come.  Triggers come in text order, so the
+ * scan resumes where it stopped: linear in the document. */
+static int32_t narrative_date(sx__ectx *e, size_t k, int planned)
 {
     const sx__work *w = e->w;
-    int32_t best = -1;
-    for (size_t x = 0; x < w->n_timexes; x++) {
+    for (; e->narr_next < w->n_timexes; e->narr_next++) {
+        size_t x = e->narr_next;
         size_t a = (size_t)w->timex_tok[2 * x];
         if (a >= k) break;
         const sx_timex *tx = &w->timexes[x];
@@ -447,26 +455,23 @@ static int32_t narrative_date(const sx__ectx *e, size_t k, int planned)
                                 eq(&w->toks[a - 1], "–")) &&
             w->timex_tok[2 * (x - 1) + 1] == (int32_t)(a - 1))
             continue;
-        if (w->dct && tx->begin[0] && !planned) {
-            /* a date still to come is a plan, not where the story stands */
-            char dct[16];
-            snprintf(dct, sizeof dct, "%04d-%02d-%02d", w->dct->year, w->dct->month, w->dct->day);
-            if (strncmp(tx->begin, dct, 10) > 0) continue;
-        }
-        if ((tx->type == SX_TIMEX_DATE || tx->type == SX_TIMEX_TIME) && strlen(tx->value) >= 10 &&
-            tx->value[4] == '-' && tx->value[7] == '-' && !(w->toks[a].flags & SX_TF_INQUOTE))
-            best = (int32_t)x;
+        if (!((tx->type == SX_TIMEX_DATE || tx->type == SX_TIMEX_TIME) && strlen(tx->value) >= 10 &&
+              tx->value[4] == '-' && tx->value[7] == '-' && !(w->toks[a].flags & SX_TF_INQUOTE)))
+            continue;
+        e->narr_plan = (int32_t)x;
+        /* a date still to come is a plan, not where the story stands */
+        if (!(e->dct[0] && tx->begin[0] && strncmp(tx->begin, e->dct, 10) > 0)) e->narr_past = (int32_t)x;
     }
-    return best;
+    return planned ? e->narr_plan : e->narr_past;
 }
 
 /* Durations of the sentence: adjectival on the trigger noun, or "for X". */
 static void attach_duration(const sx__ectx *e, sx__cand *c)
 {
     const sx__work *w = e->w;
-    for (size_t x = 0; x < w->n_timexes; x++) {
+    for (size_t x = (size_t)e->tx_first[c->sent]; x < w->n_timexes && w->timexes[x].sentence == c->sent; x++) {
         const sx_timex *tx = &w->timexes[x];
-        if (tx->sentence != c->sent || tx->type != SX_TIMEX_DURATION) continue;
+        if (tx->type != SX_TIMEX_DURATION) continue;
         size_t a = (size_t)w->timex_tok[2 * x], b = (size_t)w->timex_tok[2 * x + 1];
         if (w->toks[a].flags & SX_TF_INQUOTE) continue;
         int adjectival = b == c->t0 || (b + 1 == c->t0 && (w->toks[b].flags & SX_TF_WORD));
@@ -504,9 +509,9 @@ static int32_t sentence_place(const sx__ectx *e, const sx__cand *c)
     const char *ty = c->trig->type;
     int anywhere = !strcmp(ty, "meeting") || !strcmp(ty, "visit") || !strcmp(ty, "call") ||
                    !strcmp(ty, "agreement") || !strcmp(ty, "ceasefire");
-    for (size_t p = 0; p < w->n_pms; p++) {
+    for (size_t p = (size_t)e->pm_first[c->sent]; p < w->n_pms && w->toks[w->pms[p].tok_start].sent == c->sent; p++) {
         const sx__pmention *pm = &w->pms[p];
-        if (w->toks[pm->tok_start].sent != c->sent || pm->prep < 0) continue;
+        if (pm->prep < 0) continue;
         if (w->toks[pm->tok_start].flags & SX_TF_INQUOTE) continue;
         const char *prep = w->toks[pm->prep].low;
         if (strcmp(prep, "in") && strcmp(prep, "at")) continue;
@@ -692,8 +697,22 @@ sx_status sx__events_run(sx__work *w)
     e.am_end = malloc((n + 1) * sizeof *e.am_end);
     e.am_start = malloc((n + 1) * sizeof *e.am_start);
     e.tx_of = malloc((n + 1) * sizeof *e.tx_of);
+    e.tx_first = malloc((w->n_sents + 1) * sizeof *e.tx_first);
+    e.pm_first = malloc((w->n_sents + 1) * sizeof *e.pm_first);
+    e.narr_past = e.narr_plan = -1;
+    if (w->dct) snprintf(e.dct, sizeof e.dct, "%04d-%02d-%02d", w->dct->year, w->dct->month, w->dct->day);
     sx_status st = SX_OK;
-    if (!e.am_end || !e.am_start || !e.tx_of) st = SX_ENOMEM;
+    if (!e.am_end || !e.am_start || !e.tx_of || !e.tx_first || !e.pm_first) st = SX_ENOMEM;
+    if (st == SX_OK) {
+        /* per-sentence starts of the timex and place lists (both in text order) */
+        size_t x = w->n_timexes, p = w->n_pms;
+        for (size_t si = w->n_sents + 1; si-- > 0;) {
+            while (x > 0 && w->timexes[x - 1].sentence >= (int32_t)si) x--;
+            while (p > 0 && w->toks[w->pms[p - 1].tok_start].sent >= (int32_t)si) p--;
+            e.tx_first[si] = (int32_t)x;
+            e.pm_first[si] = (int32_t)p;
+        }
+    }
     if (st == SX_OK) {
         for (size_t i = 0; i < n; i++) e.am_end[i] = e.am_start[i] = e.tx_of[i] = -1;
         for (size_t m = 0; m < w->n_ams; m++) {
@@ -1021,7 +1040,7 @@ sx_status sx__events_run(sx__work *w)
             int setting = 0;
             for (size_t q = 0; q < w->n_toks; q++) {
                 if (w->toks[q].cp_start != ev->mentions[0].start) continue;
-                for (size_t d = 1; d <= 4 && d <= q && !setting; d++) {
+                for (size_t d = 1; d <= 8 && d <= q && !setting; d++) {
                     const sx__tok *p = &w->toks[q - d];
                     setting = eq(p, "during") || eq(p, "at") || eq(p, "after") || eq(p, "before") ||
                               eq(p, "following") || eq(p, "ahead");
@@ -1141,6 +1160,8 @@ sx_status sx__events_run(sx__work *w)
     free(e.am_end);
     free(e.am_start);
     free(e.tx_of);
+    free(e.tx_first);
+    free(e.pm_first);
     free(e.c);
     return st;
 }

@@ -59,6 +59,21 @@ static int tl__json_step(sqlite3_stmt *st, char **json)
     return SQLITE_OK;
 }
 
+/* Steps a statement yielding one JSON value and appends it to the array
+ * being built in *arr ("[" first, "," between; the caller adds "]"). */
+static int tl__json_push(sqlite3_stmt *st, tl__buf *arr)
+{
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE ? SQLITE_ERROR : rc;
+    const char *s = (const char *)sqlite3_column_text(st, 0);
+    size_t n = (size_t)sqlite3_column_bytes(st, 0);
+    int bad = !s || tl__buf_add(arr, arr->len ? "," : "[", 1) || tl__buf_add(arr, s, n);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return bad ? SQLITE_NOMEM : SQLITE_OK;
+}
+
 /* ---- CSV ---------------------------------------------------------------- */
 
 static void tl__csv_field(FILE *out, const char *s, size_t n, int last)
@@ -258,9 +273,11 @@ static const char *const tl__doc_json_sql[J_COUNT] = {
                 " 'date_timex', CASE WHEN ?7 IS NULL THEN NULL ELSE 't' || (?7 + 1) END,"
                 " 'participants', json(?8), 'location', ?9, 'duration', ?10, 'duration_mod', ?11,"
                 " 'planned_duration', ?12, 'summary', ?13, 'mentions', json(?14), 'date_source', ?15)",
-    [J_PART] = "SELECT json_insert(?1, '$[#]', json_object('name', ?2, 'role', ?3, 'actor', 'a' || (?4 + 1)))",
-    [J_MENT] = "SELECT json_insert(?1, '$[#]', json_object('start', ?2, 'end', ?3, 'text', ?4,"
-               " 'sentence', ?5))",
+    /* Array elements; tl__json_push joins them into an array ("[a,b]"),
+     * which stays linear where json_insert(?, '$[#]', ...) would copy the
+     * whole array at every step. ?1 is unused. */
+    [J_PART] = "SELECT json_object('name', ?2, 'role', ?3, 'actor', 'a' || (?4 + 1)) WHERE ?1 IS NULL OR 1",
+    [J_MENT] = "SELECT json_object('start', ?2, 'end', ?3, 'text', ?4, 'sentence', ?5) WHERE ?1 IS NULL OR 1",
     [J_WARN] = "SELECT json_object('kind', 'warning', 'message', ?1)",
 };
 
@@ -328,32 +345,30 @@ static int tl__doc_json_lines(sqlite3_stmt *const *s, const sx_doc *doc, const t
             return rc;
     }
 
-    char *parts = NULL, *ments = NULL;
+    tl__buf parts = {0}, ments = {0};
     for (size_t i = 0; i < doc->n_events && rc == SQLITE_OK; i++) {
         const sx_event *e = &doc->events[i];
-        free(parts);
-        free(ments);
-        parts = ments = NULL;
+        parts.len = ments.len = 0;
         q = s[J_PART];
         for (size_t k = 0; k < e->n_participants && rc == SQLITE_OK; k++) {
-            rc = sqlite3_bind_text(q, 1, parts ? parts : "[]", -1, SQLITE_TRANSIENT);
-            rc |= tl__bind_req(q, 2, doc->actors[e->participants[k].actor].name);
+            rc = tl__bind_req(q, 2, doc->actors[e->participants[k].actor].name);
             rc |= tl__bind_req(q, 3, e->participants[k].role);
             rc |= sqlite3_bind_int(q, 4, e->participants[k].actor);
             if (rc == SQLITE_OK)
-                rc = tl__json_step(q, &parts);
+                rc = tl__json_push(q, &parts);
         }
         q = s[J_MENT];
         for (size_t k = 0; k < e->n_mentions && rc == SQLITE_OK; k++) {
             const sx_mention *m = &e->mentions[k];
-            rc = sqlite3_bind_text(q, 1, ments ? ments : "[]", -1, SQLITE_TRANSIENT);
-            rc |= sqlite3_bind_int(q, 2, m->start);
+            rc = sqlite3_bind_int(q, 2, m->start);
             rc |= sqlite3_bind_int(q, 3, m->end);
             rc |= tl__bind_span(q, 4, ix, m->start, m->end);
             rc |= sqlite3_bind_int(q, 5, m->sentence);
             if (rc == SQLITE_OK)
-                rc = tl__json_step(q, &ments);
+                rc = tl__json_push(q, &ments);
         }
+        if (rc == SQLITE_OK && (tl__buf_adds(&parts, parts.len ? "]" : "[]") || tl__buf_adds(&ments, ments.len ? "]" : "[]")))
+            rc = SQLITE_NOMEM;
         if (rc != SQLITE_OK)
             break;
         q = s[J_EVENT];
@@ -364,18 +379,18 @@ static int tl__doc_json_lines(sqlite3_stmt *const *s, const sx_doc *doc, const t
         rc |= tl__bind_arr(q, 5, e->date, sizeof e->date);
         rc |= tl__bind_arr(q, 6, e->time, sizeof e->time);
         rc |= tl__bind_idx(q, 7, e->date_timex);
-        rc |= sqlite3_bind_text(q, 8, parts ? parts : "[]", -1, SQLITE_STATIC);
+        rc |= sqlite3_bind_text(q, 8, parts.s, (int)parts.len, SQLITE_STATIC);
         rc |= tl__bind_opt(q, 9, e->location);
         rc |= tl__bind_arr(q, 10, e->duration, sizeof e->duration);
         rc |= tl__bind_arr(q, 11, e->duration_mod, sizeof e->duration_mod);
         rc |= tl__bind_arr(q, 12, e->planned_duration, sizeof e->planned_duration);
         rc |= tl__bind_req(q, 13, e->summary);
-        rc |= sqlite3_bind_text(q, 14, ments ? ments : "[]", -1, SQLITE_STATIC);
+        rc |= sqlite3_bind_text(q, 14, ments.s, (int)ments.len, SQLITE_STATIC);
         rc |= tl__bind_opt(q, 15, e->date_source);
         rc = tl__emit(q, rc, out);
     }
-    free(parts);
-    free(ments);
+    tl__buf_free(&parts);
+    tl__buf_free(&ments);
     if (rc != SQLITE_OK)
         return rc;
 

@@ -702,12 +702,12 @@ static size_t try_pronoun(sx__work *w, size_t i)
 }
 
 /* The subject of sentence s: its first person mention outside quotations
- * and not after a preposition, or -1. */
-static int32_t sentence_subject(const sx__work *w, int32_t s, size_t before_mention)
+ * and not after a preposition, among mentions [first, upto), or -1. */
+static int32_t sentence_subject(const sx__work *w, int32_t s, size_t first, size_t upto)
 {
-    for (size_t m = 0; m < before_mention; m++) {
+    for (size_t m = first; m < upto && w->toks[w->ams[m].tok_start].sent == s; m++) {
         const sx__amention *am = &w->ams[m];
-        if (w->toks[am->tok_start].sent != s || am->pronoun == 2) continue;
+        if (am->pronoun == 2) continue;
         if (w->toks[am->tok_start].flags & SX_TF_INQUOTE) continue;
         if (am->actor < 0 || w->actors[am->actor].kind != SX_ACTOR_PERSON) continue;
         size_t t = (size_t)am->tok_start;
@@ -724,20 +724,29 @@ static int32_t sentence_subject(const sx__work *w, int32_t s, size_t before_ment
 
 /* he/she: the subject of the clause before it in the same sentence, else
  * the subject of one of the three sentences before. */
-static void resolve_pronouns(sx__work *w)
+static sx_status resolve_pronouns(sx__work *w)
 {
+    /* first mention of each sentence (mentions are in text order) */
+    size_t *first = malloc((w->n_sents + 1) * sizeof *first);
+    if (!first) return SX_ENOMEM;
+    for (size_t s = 0, m = 0; s <= w->n_sents; s++) {
+        while (m < w->n_ams && w->toks[w->ams[m].tok_start].sent < (int32_t)s) m++;
+        first[s] = m;
+    }
     for (size_t m = 0; m < w->n_ams; m++) {
         sx__amention *am = &w->ams[m];
         if (am->pronoun != 1) continue;
         int32_t s = w->toks[am->tok_start].sent;
-        int32_t a = sentence_subject(w, s, m);
+        int32_t a = sentence_subject(w, s, first[s], m);
         for (int32_t back = 1; a < 0 && back <= 3 && s - back >= 0; back++)
-            a = sentence_subject(w, s - back, w->n_ams);
+            a = sentence_subject(w, s - back, first[s - back], w->n_ams);
         if (a >= 0) {
             am->actor = a;
             w->actors[a].mentions++;
         }
     }
+    free(first);
+    return SX_OK;
 }
 
 /* "at the Istana", "in the Rose Garden": venues from the gazetteer are
@@ -762,6 +771,5 @@ sx_status sx__actors_run(sx__work *w)
         if (!n && (w->n_ams != before || w->n_pms != pbefore)) return SX_ENOMEM;
         i += n ? n : 1;
     }
-    resolve_pronouns(w);
-    return SX_OK;
+    return resolve_pronouns(w);
 }

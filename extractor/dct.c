@@ -137,17 +137,19 @@ static int from_gazetteer(const sx__work *w, sx__dctcand *c)
     const sx__lexicon *L = sx__lex();
     if (!L || !L->n_gatherings) return 0;
     int32_t best = -1, nbest = 0;
-    for (size_t m = 0; m < w->n_ams; m++) {
+    size_t p0 = 0; /* place mentions are in text order, like actor mentions */
+    for (size_t m = 0; m < w->n_ams && nbest < 2; m++) {
         const sx__amention *am = &w->ams[m];
         if (am->actor < 0 || w->actors[am->actor].kind != SX_ACTOR_ORG) continue;
         if (w->toks[am->tok_start].flags & SX_TF_INQUOTE) continue;
         const char *series = series_of(w->actors[am->actor].name);
         if (!series) continue;
         int32_t s = w->toks[am->tok_start].sent;
+        while (p0 < w->n_pms && w->toks[w->pms[p0].tok_start].sent < s) p0++;
         /* a host city named in the same sentence */
-        for (size_t p = 0; p < w->n_pms; p++) {
+        for (size_t p = p0; p < w->n_pms && w->toks[w->pms[p].tok_start].sent == s; p++) {
             const sx__pmention *pm = &w->pms[p];
-            if (w->toks[pm->tok_start].sent != s || pm->is_country) continue;
+            if (pm->is_country) continue;
             for (size_t g = 0; g < L->n_gatherings; g++) {
                 const sx__gathering *ga = &L->gatherings[g];
                 if (strcmp(ga->series, series)) continue;

@@ -41,6 +41,10 @@
 #include "sx_int.h"
 
 #define SX__MAXP 8
+/* Mentions of one happening are looked for among the 256 events around
+ * each one: an article is far shorter, and a pathological input stays
+ * linear in its size. */
+#define SX__MERGE_WINDOW 256
 
 typedef struct sx__cand {
     const sx__trigger *trig;
@@ -66,6 +70,7 @@ typedef struct sx__ectx {
     int32_t *tx_of;    /* per token: timex covering it, or -1 */
     int32_t *tx_first; /* per sentence (n_sents + 1): first timex at or after it */
     int32_t *pm_first; /* per sentence (n_sents + 1): first place mention at or after it */
+    int32_t *am_first; /* per sentence (n_sents + 1): first actor mention at or after it */
     /* narrative dates so far, advanced as triggers are met in text order */
     size_t narr_next;
     int32_t narr_past, narr_plan;
@@ -279,10 +284,10 @@ static void subject_fallback(sx__ectx *e, sx__cand *c, const char *role)
             lo = k;
             break;
         }
-    for (size_t m = 0; m < w->n_ams; m++) {
+    for (size_t m = (size_t)e->am_first[c->sent]; m < w->n_ams && (size_t)w->ams[m].tok_start < c->t0; m++) {
         const sx__amention *am = &w->ams[m];
         size_t t = (size_t)am->tok_start;
-        if (t < lo || t >= c->t0) continue;
+        if (t < lo) continue;
         if (w->toks[t].flags & SX_TF_INQUOTE) continue;
         if (am->locative || (am->actor < 0 && am->pronoun != 2)) continue;
         if (t > lo) {
@@ -699,18 +704,21 @@ sx_status sx__events_run(sx__work *w)
     e.tx_of = malloc((n + 1) * sizeof *e.tx_of);
     e.tx_first = malloc((w->n_sents + 1) * sizeof *e.tx_first);
     e.pm_first = malloc((w->n_sents + 1) * sizeof *e.pm_first);
+    e.am_first = malloc((w->n_sents + 1) * sizeof *e.am_first);
     e.narr_past = e.narr_plan = -1;
     if (w->dct) snprintf(e.dct, sizeof e.dct, "%04d-%02d-%02d", w->dct->year, w->dct->month, w->dct->day);
     sx_status st = SX_OK;
-    if (!e.am_end || !e.am_start || !e.tx_of || !e.tx_first || !e.pm_first) st = SX_ENOMEM;
+    if (!e.am_end || !e.am_start || !e.tx_of || !e.tx_first || !e.pm_first || !e.am_first) st = SX_ENOMEM;
     if (st == SX_OK) {
         /* per-sentence starts of the timex and place lists (both in text order) */
-        size_t x = w->n_timexes, p = w->n_pms;
+        size_t x = w->n_timexes, p = w->n_pms, a = w->n_ams;
         for (size_t si = w->n_sents + 1; si-- > 0;) {
             while (x > 0 && w->timexes[x - 1].sentence >= (int32_t)si) x--;
             while (p > 0 && w->toks[w->pms[p - 1].tok_start].sent >= (int32_t)si) p--;
+            while (a > 0 && w->toks[w->ams[a - 1].tok_start].sent >= (int32_t)si) a--;
             e.tx_first[si] = (int32_t)x;
             e.pm_first[si] = (int32_t)p;
+            e.am_first[si] = (int32_t)a;
         }
     }
     if (st == SX_OK) {
@@ -788,8 +796,8 @@ sx_status sx__events_run(sx__work *w)
             int at = 0, other = 0;
             for (size_t k = i, d = 0; k > lo && d < 6; k--, d++)
                 if (eq(&w->toks[k - 1], "at")) { at = 1; break; }
-            for (size_t k = 0; k < e.n; k++)
-                if (e.c[k].sent == c->sent && !strcmp(e.c[k].trig->type, "meeting")) other = 1;
+            for (size_t k = e.n; k-- > 0 && e.c[k].sent == c->sent;)
+                if (!strcmp(e.c[k].trig->type, "meeting")) other = 1;
             if (at && other) {
                 i = c->t1;
                 continue;
@@ -1011,7 +1019,7 @@ sx_status sx__events_run(sx__work *w)
             !strcmp(ev->type, "accusation"))
             continue;
         int32_t target = -1;
-        for (size_t j = k; j-- > 0;)
+        for (size_t j = k; j-- > 0 && k - j <= SX__MERGE_WINDOW;)
             if (!gone[j] && !strcmp(w->events[j].type, ev->type) && w->events[j].n_participants &&
                 (dates_compatible(w->events[j].date, ev->date) || !ev->date[0] || !w->events[j].date[0] ||
                  strlen(ev->date) < 10 || !ev->date_source || strcmp(ev->date_source, "text") ||
@@ -1024,7 +1032,8 @@ sx_status sx__events_run(sx__work *w)
             /* "signed Monday at talks in Addis Ababa": talks held by the
              * parties of the other event of the sentence */
             int32_t s0 = ev->mentions[0].sentence;
-            for (size_t j = 0; j < w->n_events && st == SX_OK && !ev->n_participants; j++) {
+            for (size_t j = k > SX__MERGE_WINDOW ? k - SX__MERGE_WINDOW : 0;
+                 j < w->n_events && j <= k + SX__MERGE_WINDOW && st == SX_OK && !ev->n_participants; j++) {
                 const sx_event *o = &w->events[j];
                 if (j == k || gone[j] || o->mentions[0].sentence != s0) continue;
                 int core = 0;
@@ -1038,14 +1047,11 @@ sx_status sx__events_run(sx__work *w)
              * of a clause the meeting is the setting of; not sources
              * ("according to X") */
             int setting = 0;
-            for (size_t q = 0; q < w->n_toks; q++) {
-                if (w->toks[q].cp_start != ev->mentions[0].start) continue;
-                for (size_t d = 1; d <= 8 && d <= q && !setting; d++) {
-                    const sx__tok *p = &w->toks[q - d];
-                    setting = eq(p, "during") || eq(p, "at") || eq(p, "after") || eq(p, "before") ||
-                              eq(p, "following") || eq(p, "ahead");
-                }
-                break;
+            size_t q = k < e.n ? e.c[k].t0 : 0; /* events are still in candidate order */
+            for (size_t d = 1; d <= 8 && d <= q && !setting; d++) {
+                const sx__tok *p = &w->toks[q - d];
+                setting = eq(p, "during") || eq(p, "at") || eq(p, "after") || eq(p, "before") ||
+                          eq(p, "following") || eq(p, "ahead");
             }
             if (!setting) continue;
             int32_t s = ev->mentions[0].sentence;
@@ -1075,7 +1081,8 @@ sx_status sx__events_run(sx__work *w)
         for (size_t k = 0; k < w->n_events && st == SX_OK; k++) {
             if (gone[k] || (pass == 1 && w->events[k].date[0])) continue;
             int32_t target = -1, found = 0;
-            for (size_t j = 0; j < w->n_events; j++) {
+            for (size_t j = k > SX__MERGE_WINDOW ? k - SX__MERGE_WINDOW : 0;
+                 j < w->n_events && j <= k + SX__MERGE_WINDOW; j++) {
                 if (j == k || gone[j] || (pass == 0 && j > k)) continue;
                 sx_event *a = &w->events[j], *b = &w->events[k];
                 if (strcmp(a->type, b->type) || !same_core(a, b)) continue;
@@ -1094,7 +1101,8 @@ sx_status sx__events_run(sx__work *w)
     for (size_t k = 0; k < w->n_events && st == SX_OK; k++) {
         if (gone[k] || !strcmp(w->events[k].type, "statement") || !strcmp(w->events[k].type, "denial")) continue;
         int32_t target = -1, found = 0;
-        for (size_t j = 0; j < w->n_events; j++) {
+        for (size_t j = k > SX__MERGE_WINDOW ? k - SX__MERGE_WINDOW : 0;
+             j < w->n_events && j <= k + SX__MERGE_WINDOW; j++) {
             if (j == k || gone[j]) continue;
             sx_event *a = &w->events[j], *b = &w->events[k];
             if (strcmp(a->type, b->type) || !core_subset(b, a)) continue;
@@ -1113,24 +1121,34 @@ sx_status sx__events_run(sx__work *w)
         for (size_t p = 0; p < w->events[k].n_participants; p++) core += sx_role_is_core(w->events[k].participants[p].role);
         if (!core) gone[k] = 1;
     }
-    /* attendees: "only Tillerson, Lavrov and two interpreters were present" */
-    for (size_t s = 0; s < w->n_sents && st == SX_OK; s++) {
+    /* attendees: "only Tillerson, Lavrov and two interpreters were present"
+     * join the latest meeting told before or in that sentence */
+    int32_t *meeting_upto = st == SX_OK ? malloc((w->n_sents + 1) * sizeof *meeting_upto) : NULL;
+    if (st == SX_OK && !meeting_upto) st = SX_ENOMEM;
+    if (st == SX_OK) {
+        for (size_t s = 0; s <= w->n_sents; s++) meeting_upto[s] = -1;
+        for (size_t k = 0; k < w->n_events; k++) {
+            int32_t s0 = w->events[k].mentions[0].sentence;
+            if (!gone[k] && !strcmp(w->events[k].type, "meeting") && (meeting_upto[s0] < 0 || (int32_t)k > meeting_upto[s0]))
+                meeting_upto[s0] = (int32_t)k;
+        }
+        for (size_t s = 1; s < w->n_sents; s++)
+            if (meeting_upto[s] < 0) meeting_upto[s] = meeting_upto[s - 1];
+    }
+    for (size_t s = 0, m = 0; s < w->n_sents && st == SX_OK; s++) {
         int present = 0;
         for (int32_t k = w->sent_tok0[s]; k < w->sent_tok0[s + 1]; k++)
             if ((eq(&w->toks[k], "present") || eq(&w->toks[k], "attended")) && !(w->toks[k].flags & SX_TF_INQUOTE)) present = 1;
-        if (!present) continue;
-        int32_t target = -1;
-        for (size_t k = 0; k < w->n_events; k++)
-            if (!gone[k] && !strcmp(w->events[k].type, "meeting") && w->events[k].mentions[0].sentence <= (int32_t)s)
-                target = (int32_t)k;
-        if (target < 0) continue;
-        for (size_t m = 0; m < w->n_ams && st == SX_OK; m++) {
-            const sx__amention *am = &w->ams[m];
-            if (am->actor < 0 || w->toks[am->tok_start].sent != (int32_t)s) continue;
-            if (w->actors[am->actor].kind != SX_ACTOR_PERSON) continue;
+        while (m < w->n_ams && w->toks[w->ams[m].tok_start].sent < (int32_t)s) m++;
+        int32_t target = meeting_upto[s];
+        if (!present || target < 0) continue;
+        for (size_t q = m; q < w->n_ams && w->toks[w->ams[q].tok_start].sent == (int32_t)s && st == SX_OK; q++) {
+            const sx__amention *am = &w->ams[q];
+            if (am->actor < 0 || w->actors[am->actor].kind != SX_ACTOR_PERSON) continue;
             st = add_participant(&w->events[target], am->actor, "attendee");
         }
     }
+    free(meeting_upto);
     /* a dated event after the document date has not happened yet */
     if (w->dct) {
         char dct[16];
@@ -1162,6 +1180,7 @@ sx_status sx__events_run(sx__work *w)
     free(e.tx_of);
     free(e.tx_first);
     free(e.pm_first);
+    free(e.am_first);
     free(e.c);
     return st;
 }

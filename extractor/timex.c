@@ -141,6 +141,18 @@ static int weekday_of(const sx__tok *t)
     return 0;
 }
 
+/* A capitalized word after token i that makes it part of a name ("The
+ * Sunday Times", "Saturday Night Live", "the Winter Olympics", "The Daily
+ * Telegraph"), not a month, a weekday or a part of day starting a date. */
+static int name_follows(const sx__tctx *c, size_t i, size_t s0)
+{
+    const sx__tok *n = tk(c, i + 1, s0);
+    if (!n || !(n->flags & SX_TF_CAP) || !(n->flags & SX_TF_WORD)) return 0;
+    if (n->lex & (SX_LX_MONTH | SX_LX_MONTHABBR | SX_LX_WEEKDAY)) return 0;
+    if (n->lex & SX_LX_PARTDAY) return name_follows(c, i + 1, s0);
+    return 1;
+}
+
 /* ---- tense of the clause around token i ---- */
 
 enum { SX_TENSE_UNKNOWN, SX_TENSE_PAST, SX_TENSE_FUTURE };
@@ -148,7 +160,8 @@ enum { SX_TENSE_UNKNOWN, SX_TENSE_PAST, SX_TENSE_FUTURE };
 static const char *const future_cues[] = {
     "will", "'ll", "shall", "would", "scheduled", "expected", "plans", "planned", "planning",
     "slated", "upcoming", "due", "intends", "going", "set", "wo", "tomorrow", "next", "coming",
-    "hopes", "aims", "to be", NULL};
+    "hopes", "aims", "to be", "could", "might", "can", "won't", "wouldn't", "shan't", "can't",
+    "couldn't", "should", "must", NULL};
 static const char *const past_cues[] = {
     "was", "were", "had", "did", "said", "met", "told", "ran", "went", "came", "took", "gave",
     "made", "held", "began", "saw", "spoke", "sat", "left", "led", "won", "lost", "sent",
@@ -190,23 +203,61 @@ static int is_future_word(const sx__tctx *c, size_t j)
     return 0;
 }
 
+/* Words that end a clause: a tense cue beyond one belongs to another verb
+ * ("told reporters on Thursday that he would meet"). */
+static int clause_boundary(const sx__tok *t)
+{
+    static const char *const b[] = {"that", ";", "but", "because", "although", "whereas", "while", NULL};
+    for (const char *const *p = b; *p; p++)
+        if (!strcmp(t->low, *p)) return 1;
+    return 0;
+}
+
+/* The tense a cue at token j gives, in context, or SX_TENSE_UNKNOWN. */
+static int cue_at(const sx__tctx *c, size_t j)
+{
+    const sx__work *w = c->w;
+    const sx__tok *t = &w->toks[j];
+    if (!strcmp(t->low, "may") && (t->flags & SX_TF_CAP)) return SX_TENSE_UNKNOWN; /* the month */
+    if (is_future_word(c, j) || !strcmp(t->low, "may")) return SX_TENSE_FUTURE;
+    if (!is_past_word(t)) return SX_TENSE_UNKNOWN;
+    int32_t s = t->sent;
+    /* "is expected to", "are to meet": the present of a plan is future */
+    if ((!strcmp(t->low, "is") || !strcmp(t->low, "are")) && j + 1 < w->n_toks && w->toks[j + 1].sent == s &&
+        (is_future_word(c, j + 1) || !strcmp(w->toks[j + 1].low, "to")))
+        return SX_TENSE_FUTURE;
+    /* "will be held": a participle after "be" takes the tense of its auxiliary */
+    if (j > 0 && w->toks[j - 1].sent == s &&
+        (!strcmp(w->toks[j - 1].low, "be") || !strcmp(w->toks[j - 1].low, "being")))
+        return SX_TENSE_UNKNOWN;
+    return SX_TENSE_PAST;
+}
+
 static int tense_at(const sx__tctx *c, size_t i0, size_t i1)
 {
     const sx__work *w = c->w;
     int32_t s = w->toks[i0].sent;
     size_t lo = (size_t)w->sent_tok0[s], hi = (size_t)w->sent_tok0[s + 1];
-    /* nearest cue wins; left side up to 12 tokens, right side up to 8 */
-    for (size_t d = 1; d <= 12; d++) {
-        if (i0 >= lo + d) {
+    /* nearest cue wins; left side up to 12 tokens, right side up to 8; no
+     * side looks past a clause boundary */
+    int left_open = 1, right_open = 1;
+    for (size_t d = 1; d <= 12 && (left_open || right_open); d++) {
+        if (left_open && i0 >= lo + d) {
             size_t j = i0 - d;
-            if (is_future_word(c, j)) return SX_TENSE_FUTURE;
-            if (is_past_word(&w->toks[j])) return SX_TENSE_PAST;
-        }
-        if (d <= 8 && i1 - 1 + d < hi) {
+            if (clause_boundary(&w->toks[j])) left_open = 0;
+            else {
+                int t = cue_at(c, j);
+                if (t != SX_TENSE_UNKNOWN) return t;
+            }
+        } else left_open = 0;
+        if (right_open && d <= 8 && i1 - 1 + d < hi) {
             size_t j = i1 - 1 + d;
-            if (is_future_word(c, j)) return SX_TENSE_FUTURE;
-            if (is_past_word(&w->toks[j])) return SX_TENSE_PAST;
-        }
+            if (clause_boundary(&w->toks[j])) right_open = 0;
+            else {
+                int t = cue_at(c, j);
+                if (t != SX_TENSE_UNKNOWN) return t;
+            }
+        } else right_open = 0;
     }
     return SX_TENSE_UNKNOWN;
 }
@@ -452,24 +503,51 @@ static int dur_mod(const sx__tctx *c, size_t i, size_t s0, char *mod, size_t cap
     return 0;
 }
 
+/* "1 hour 20 minutes": another number and unit right after a unit */
+static int parse_number_unit_after(const sx__tctx *c, size_t k, size_t s0)
+{
+    double v;
+    size_t ne;
+    if (!tk(c, k, s0) || !(c->w->toks[k].flags & SX_TF_NUM) || !parse_number(c, k, s0, &v, &ne)) return 0;
+    const sx__tok *u = tk(c, ne, s0);
+    return u && (u->lex & SX_LX_UNIT);
+}
+
 /* NUMBER UNIT [and NUMBER UNIT]... with "and a half"; adjectival NUMBER-UNIT. */
 static int r_duration(sx__tctx *c, size_t i, sx__tm *m)
 {
-    size_t s0 = i, j = i;
+    size_t s0 = i, j = i, start = i;
     char mod[16] = "";
-    j += (size_t)dur_mod(c, i, s0, mod, sizeof mod);
+    /* "the past two weeks", "the last three years", "the next five days" */
+    if (is(c, j, s0, "the") && is_any(c, j + 1, s0, (const char *const[]){"past", "last", "previous", "next", "coming", "first", NULL}))
+        j += 2;
+    j += (size_t)dur_mod(c, j, s0, mod, sizeof mod);
+    if (j > i && is(c, i, s0, "the")) {
+        /* only with a number and a plural unit after it */
+        double v0;
+        size_t e0;
+        if (!parse_number(c, j, s0, &v0, &e0) || !tk(c, e0, s0) || !(c->w->toks[e0].lex & SX_LX_UNIT) ||
+            c->w->toks[e0].low[c->w->toks[e0].low_len - 1] != 's')
+            return 0;
+    }
     sx__dur d;
     memset(&d, 0, sizeof d);
     size_t end = 0;
     int adjectival = 0;
-    /* "half an hour", "half a day" */
+    /* "half an hour", "half a day"; "a half-hour drive" */
     if (is(c, j, s0, "half") && is_any(c, j + 1, s0, (const char *const[]){"a", "an", NULL}) &&
         tk(c, j + 2, s0) && (c->w->toks[j + 2].lex & SX_LX_UNIT)) {
         dur_add(&d, c->w->toks[j + 2].lexval, 0.5);
         end = j + 3;
+    } else if (is(c, j, s0, "half") && is(c, j + 1, s0, "-") && glued(c, j + 1) && tk(c, j + 2, s0) &&
+               glued(c, j + 2) && (c->w->toks[j + 2].lex & SX_LX_UNIT)) {
+        dur_add(&d, c->w->toks[j + 2].lexval, 0.5);
+        end = j + 3;
+        adjectival = 1;
     }
-    while (!end || is(c, end, s0, "and") || is(c, end, s0, ",")) {
-        size_t k = end ? end + 1 : j;
+    while (!adjectival && (!end || is(c, end, s0, "and") || is(c, end, s0, ",") ||
+                           (end && parse_number_unit_after(c, end, s0)))) {
+        size_t k = end ? (is(c, end, s0, "and") || is(c, end, s0, ",") ? end + 1 : end) : j;
         if (end && is(c, end, s0, "and") && is(c, k, s0, "a") && is(c, k + 1, s0, "half")) {
             /* "an hour and a half": half of the last unit */
             int lu = 0;
@@ -506,8 +584,11 @@ static int r_duration(sx__tctx *c, size_t i, sx__tm *m)
         /* an adjectival duration is singular: "30-minute", "two-hour" */
         if (hyph) adjectival = 1;
         size_t ue = ne + (size_t)hyph + 1;
-        /* "hour-long" tail */
-        if (is(c, ue, s0, "-") && is(c, ue + 1, s0, "long") && glued(c, ue)) ue += 2;
+        /* "hour-long" tail; "a day-long strike": the article belongs to the noun */
+        if (is(c, ue, s0, "-") && is(c, ue + 1, s0, "long") && glued(c, ue)) {
+            ue += 2;
+            if (!end && (is(c, k, s0, "a") || is(c, k, s0, "an")) && k == j && !mod[0]) start = ne;
+        }
         /* "N units ago/later/..." are dates, handled elsewhere */
         if (is_any(c, ue, s0, (const char *const[]){"ago", "later", "earlier", "before", "after", "from", NULL}))
             return 0;
@@ -525,9 +606,7 @@ static int r_duration(sx__tctx *c, size_t i, sx__tm *m)
             end = j + 3;
         } else return 0;
     }
-    /* a bare "a day"/"a year" without a modifier is too weak: "once a year",
-     * "a year ago" are handled elsewhere, "a day after" is not a duration */
-    m->t0 = (int32_t)i;
+    m->t0 = (int32_t)start;
     m->t1 = (int32_t)end;
     m->type = SX_TIMEX_DURATION;
     dur_format(&d, m->value, sizeof m->value);
@@ -584,6 +663,28 @@ static int r_clock(sx__tctx *c, size_t i, sx__tm *m)
     } else if (!strcmp(t->low, "midnight")) {
         h = 24, j = i + 1;
         ampm = 3;
+    } else if ((t->flags & SX_TF_NUM) && t->low_len == 4 && t->ndigits == 4 && t->num >= 0 &&
+               t->num / 100 <= 23 && t->num % 100 <= 59 && tk(c, i + 1, s0) &&
+               (zone_offset(c->w->toks[i + 1].low, m->tz, sizeof m->tz) ||
+                is_any(c, i + 1, s0, (const char *const[]){"hours", "hrs", "local", NULL}))) {
+        /* "0900 GMT", "1430 hours": the military form needs a zone or "hours" */
+        h = (int)(t->num / 100), mi = (int)(t->num % 100), j = i + 1;
+        m->tz[0] = '\0';
+        if (is(c, j, s0, "hours") || is(c, j, s0, "hrs")) j++;
+    } else if ((t->flags & SX_TF_NUM) && t->num < 0 && t->low_len >= 3 && t->low_len <= 5 &&
+               strchr(t->low, '.') && tk(c, i + 1, s0) &&
+               is_any(c, i + 1, s0, (const char *const[]){"a.m", "p.m", "am", "pm", NULL})) {
+        /* "9.30 a.m.": British style */
+        int hh = 0, mm = 0, k = 0;
+        while (t->low[k] >= '0' && t->low[k] <= '9') hh = hh * 10 + (t->low[k++] - '0');
+        if (t->low[k] != '.' || t->low_len - k - 1 != 2) return 0;
+        mm = (t->low[k + 1] - '0') * 10 + (t->low[k + 2] - '0');
+        if (hh < 1 || hh > 12 || mm > 59) return 0;
+        int pm = c->w->toks[i + 1].low[0] == 'p';
+        h = pm && hh != 12 ? hh + 12 : !pm && hh == 12 ? 0 : hh;
+        mi = mm;
+        j = i + 2;
+        if (is(c, j, s0, ".") && glued(c, j)) j++;
     } else {
         int64_t a = num_of(c, i, s0);
         if (a < 0 || a > 24 || t->ndigits > 2) return 0;
@@ -699,7 +800,20 @@ static int prefix_mod(const sx__tctx *c, size_t i, size_t s0, char *mod, size_t 
         if (!strcmp(p->low, "-") && i > 1 && !strcmp(c->w->toks[i - 2].low, "mid")) {
             sx__copy(mod, cap, "MID");
             *start = i - 2;
+            if (i > 2 && !strcmp(c->w->toks[i - 3].low, "the") && c->w->toks[i - 3].sent == p->sent) *start = i - 3;
             return 1;
+        }
+        /* "the end of March", "the beginning of 2018", "the middle of the year" */
+        if (!strcmp(p->low, "of") && i > 2 && !strcmp(c->w->toks[i - 3].low, "the") &&
+            c->w->toks[i - 3].sent == p->sent) {
+            const char *w2 = c->w->toks[i - 2].low;
+            const char *md = !strcmp(w2, "end") ? "END" : !strcmp(w2, "middle") ? "MID"
+                           : (!strcmp(w2, "beginning") || !strcmp(w2, "start")) ? "START" : NULL;
+            if (md) {
+                sx__copy(mod, cap, md);
+                *start = i - 3;
+                return 1;
+            }
         }
     }
     return 0;
@@ -727,7 +841,7 @@ static int r_month(sx__tctx *c, size_t i, sx__tm *m)
         if (is(c, k, s0, ".") && (c->w->toks[k - 1].lex & SX_LX_MONTHABBR)) k++;
         int y = year_token(c, k, s0);
         if (y > 0) k++;
-        if (j > 0 && is(c, j - 1, s0, "the") && j - 1 >= i) start = j - 1;
+        if (j > 0 && is(c, j - 1, s0, "the")) start = j - 1;
         m->t0 = (int32_t)start;
         m->t1 = (int32_t)k;
         finish_mdy(c, m, y > 0 ? y : 0, mo, d, i, k);
@@ -773,6 +887,11 @@ static int r_month(sx__tctx *c, size_t i, sx__tm *m)
      * carry a mod; "the March for Peace", "May I", "April said" are not. */
     if (!(t->flags & SX_TF_CAP) || (t->lex & SX_LX_MONTHABBR && !(t->lex & SX_LX_MONTH))) return 0;
     if (!mod[0] && !(j > 0 && is_any(c, j - 1, s0, month_preps))) return 0;
+    /* "between May and June" but not "Trump and May": a conjunction counts
+     * only after another time expression */
+    if (!mod[0] && is_any(c, j - 1, s0, (const char *const[]){"and", "or", "to", "-", NULL}) &&
+        !(c->w->n_timexes && c->w->timex_tok[2 * (c->w->n_timexes - 1) + 1] == (int32_t)(j - 1)))
+        return 0;
     const sx__tok *nx = tk(c, k, s0);
     if (nx && (nx->flags & SX_TF_CAP) && (nx->flags & SX_TF_WORD)) return 0; /* "June Smith" */
     m->t0 = (int32_t)start;
@@ -815,6 +934,7 @@ static int r_numeric_date(sx__tctx *c, size_t i, sx__tm *m)
 }
 
 static const char *const year_labels[] = {
+    "precinct", "district", "ward", "lot", "block", "exit", "pier", "terminal", "hall",
     "resolution", "room", "flight", "no", "number", "article", "chapter", "section", "route",
     "highway", "page", "paragraph", "bill", "item", "unit", "model", "code", "version", "line",
     "suite", "row", "building", "apartment", "channel", "form", "hr", "s", "$", "€", "£", "#",
@@ -834,15 +954,21 @@ static int r_year(sx__tctx *c, size_t i, sx__tm *m)
     size_t s0 = i;
     const sx__tok *t = tk(c, i, s0);
     if (!t) return 0;
-    /* decades: "1990s", "the 1990s" */
+    /* "early/late/mid-" before a year or decade: "mid-2018", "the early 2000s" */
+    char mod[16] = "";
+    size_t start = i;
+    prefix_mod(c, i, s0, mod, sizeof mod, &start);
+    /* decades: "1990s", "the 1990s", "the mid-1990s" */
     if (t->low_len == 5 && t->low[4] == 's' && t->low[3] == '0') {
         int ok = 1;
         for (int k = 0; k < 4; k++) ok &= t->low[k] >= '0' && t->low[k] <= '9';
         if (ok) {
-            m->t0 = (int32_t)i;
+            if (start > 0 && is(c, start - 1, s0, "the")) start--;
+            m->t0 = (int32_t)start;
             m->t1 = (int32_t)i + 1;
             m->type = SX_TIMEX_DATE;
             snprintf(m->value, sizeof m->value, "%.3sX", t->low);
+            sx__copy(m->mod, sizeof m->mod, mod);
             return 1;
         }
     }
@@ -857,31 +983,41 @@ static int r_year(sx__tctx *c, size_t i, sx__tm *m)
         return 1;
     }
     int y = year_token(c, i, s0);
+    static const char *const year_preps[] = {"in", "since", "of", "the", "by", "until", "from", "before",
+                                             "after", "during", "for", "to", "through", "between", "and",
+                                             "early", "late", "mid", "-", NULL};
     if (y < 1900 || y > 2099) {
-        if (!(y >= 1000 && y < 1900 && i > 0 && is_any(c, i - 1, s0, (const char *const[]){"in", "since", "of", NULL})))
-            return 0;
+        /* older years need a preposition or an article before them */
+        if (!(y >= 1000 && y < 1900 && i > 0 && is_any(c, i - 1, s0, year_preps))) return 0;
     }
     if (i > 0 && tk(c, i - 1, s0) && is_any(c, i - 1, s0, year_labels)) return 0;
     if (i > 0 && tk(c, i - 1, s0) && (c->w->toks[i - 1].flags & SX_TF_CAP) &&
         (c->w->toks[i - 1].flags & SX_TF_WORD) && !(c->w->toks[i - 1].flags & SX_TF_SENT0) &&
         !(c->w->toks[i - 1].lex & (SX_LX_MONTH | SX_LX_MONTHABBR | SX_LX_SEASON)) &&
-        !is_any(c, i - 1, s0, (const char *const[]){"in", "since", "of", NULL})) {
+        !is_any(c, i - 1, s0, year_preps)) {
         /* "Room 1600", "Resolution 2254", "Boeing 1900": a capitalized label
          * is a name, unless the word is an event ("the G20 2016 summit" is
          * rare); keep "In 2016" at sentence start. */
         return 0;
     }
     if (is_any(c, i + 1, s0, count_nouns)) return 0;
+    /* "rescued 1987 migrants": a number between a verb and a plural noun counts */
+    if (i > 0 && tk(c, i - 1, s0) && is_past_word(&c->w->toks[i - 1]) && tk(c, i + 1, s0) &&
+        (c->w->toks[i + 1].flags & SX_TF_WORD) && !(c->w->toks[i + 1].flags & SX_TF_CAP) &&
+        c->w->toks[i + 1].low[c->w->toks[i + 1].low_len - 1] == 's')
+        return 0;
     /* "H.R. 1900", "No. 1984": a number after an abbreviation is a label */
     if (i > 1 && is(c, i - 1, s0, ".") && (c->w->toks[i - 2].flags & SX_TF_DOT) &&
         (c->w->toks[i - 2].flags & SX_TF_CAP))
         return 0;
     if (is(c, i + 1, s0, "-") && glued(c, i + 1) && num_of(c, i + 2, s0) >= 0) return 0; /* ranges, codes */
-    if (is(c, i + 1, s0, ":") || (is(c, i + 1, s0, ".") && glued(c, i + 1))) return 0;
-    m->t0 = (int32_t)i;
+    if (is(c, i + 1, s0, ":")) return 0;
+    if (is(c, i + 1, s0, ".") && glued(c, i + 1) && num_of(c, i + 2, s0) >= 0 && glued(c, i + 2)) return 0;
+    m->t0 = (int32_t)start;
     m->t1 = (int32_t)i + 1;
     m->type = SX_TIMEX_DATE;
     snprintf(m->value, sizeof m->value, "%04d", y);
+    sx__copy(m->mod, sizeof m->mod, mod);
     return 1;
 }
 
@@ -891,6 +1027,7 @@ static int r_season(sx__tctx *c, size_t i, sx__tm *m)
     size_t s0 = i;
     const sx__tok *t = tk(c, i, s0);
     if (!t || !(t->lex & SX_LX_SEASON)) return 0;
+    if ((t->flags & SX_TF_CAP) && name_follows(c, i, s0)) return 0; /* "the Winter Olympics" */
     static const char *const codes[] = {"", "SP", "SU", "FA", "WI"};
     const char *code = codes[t->lexval];
     size_t start = i, end = i + 1;
@@ -937,19 +1074,33 @@ static int r_quarter(sx__tctx *c, size_t i, sx__tm *m)
 {
     size_t s0 = i;
     const sx__tok *t = tk(c, i, s0);
-    if (!t || !(t->lex & SX_LX_ORDWORD) || t->lexval > 4 || !is(c, i + 1, s0, "quarter")) return 0;
+    if (!t || !is(c, i + 1, s0, "quarter")) return 0;
+    /* the ordinal from the word itself: "second" is also a unit of time */
+    static const char *const ords[] = {"first", "second", "third", "fourth", NULL};
+    int q = 0;
+    for (int k = 0; ords[k]; k++)
+        if (!strcmp(t->low, ords[k])) q = k + 1;
+    if (!q) return 0;
     size_t start = i > 0 && is(c, i - 1, s0, "the") ? i - 1 : i, end = i + 2;
     int y = 0;
     if (is(c, end, s0, "of") && year_token(c, end + 1, s0) > 0) {
         y = year_token(c, end + 1, s0);
         end += 2;
-    } else if (need_dct(c)) y = c->dy;
-    else y = -1;
+    } else if (year_token(c, end, s0) > 0) {
+        y = year_token(c, end, s0);
+        end += 1;
+    } else if (need_dct(c)) {
+        /* past: the latest such quarter; future: the next one */
+        int cur = (c->dm - 1) / 3 + 1, tense = tense_at(c, start, end);
+        y = c->dy;
+        if (tense == SX_TENSE_PAST && q > cur) y--;
+        if (tense == SX_TENSE_FUTURE && q < cur) y++;
+    } else y = -1;
     m->t0 = (int32_t)start;
     m->t1 = (int32_t)end;
     m->type = SX_TIMEX_DATE;
-    if (y < 0) snprintf(m->value, sizeof m->value, "XXXX-Q%d", t->lexval);
-    else snprintf(m->value, sizeof m->value, "%04d-Q%d", y, t->lexval);
+    if (y < 0) snprintf(m->value, sizeof m->value, "XXXX-Q%d", q);
+    else snprintf(m->value, sizeof m->value, "%04d-Q%d", y, q);
     return 1;
 }
 
@@ -959,6 +1110,9 @@ static int r_weekday(sx__tctx *c, size_t i, sx__tm *m)
     size_t s0 = i;
     int wd = weekday_of(tk(c, i, s0));
     if (!wd) return 0;
+    /* "The Sunday Times", "Saturday Night Live"; but "On Thursday Trump spoke" */
+    if (name_follows(c, i, s0) && ((i > 0 && is(c, i - 1, s0, "the")) || (tk(c, i + 1, s0) && (c->w->toks[i + 1].lex & SX_LX_PARTDAY))))
+        return 0;
     size_t start = i, end = i + 1;
     char mod[16] = "";
     int dir = 0;
@@ -991,6 +1145,14 @@ static int r_deictic(sx__tctx *c, size_t i, sx__tm *m)
     int off;
     size_t end = i + 1;
     int pd = 0;
+    /* "earlier today", "later tonight": the span keeps the adverb */
+    size_t start = i;
+    if ((!strcmp(t->low, "earlier") || !strcmp(t->low, "later")) && tk(c, i + 1, s0) &&
+        (!strcmp(c->w->toks[i + 1].low, "today") || !strcmp(c->w->toks[i + 1].low, "tonight"))) {
+        i++;
+        t = tk(c, i, s0);
+        end = i + 1;
+    }
     if (!strcmp(t->low, "today")) off = 0;
     else if (!strcmp(t->low, "yesterday")) off = -1;
     else if (!strcmp(t->low, "tomorrow")) off = 1;
@@ -1008,7 +1170,7 @@ static int r_deictic(sx__tctx *c, size_t i, sx__tm *m)
         pd = c->w->toks[end].lexval;
         end++;
     }
-    m->t0 = (int32_t)i;
+    m->t0 = (int32_t)start;
     m->t1 = (int32_t)end;
     if (!need_dct(c)) {
         sx__copy(m->value, sizeof m->value, "XXXX-XX-XX");
@@ -1130,6 +1292,8 @@ static int r_offset(sx__tctx *c, size_t i, sx__tm *m)
     const sx__tok *u = tk(c, ne, s0);
     if (!u || !(u->lex & SX_LX_UNIT) || v == SX_VAGUE || v != (double)(int)v) return 0;
     int unit = u->lexval, n = (int)v;
+    /* "a couple of days ago": about two */
+    if (is(c, j, s0, "couple") || is(c, j + 1, s0, "couple")) sx__copy(m->mod, sizeof m->mod, "APPROX");
     if (unit < SX_U_DAY) return 0;
     int sign;
     size_t end = ne + 1;
@@ -1196,9 +1360,14 @@ static int r_anaphoric(sx__tctx *c, size_t i, sx__tm *m)
         j += 2;
     } else if (is(c, j, s0, "the") && j == i) {
         if (is_any(c, j + 1, s0, (const char *const[]){"next", "following", NULL}) && is(c, j + 2, s0, "day")) off = 1, j += 3;
+        else if (is_any(c, j + 1, s0, (const char *const[]){"next", "following", NULL}) && tk(c, j + 2, s0) &&
+                 (c->w->toks[j + 2].lex & SX_LX_PARTDAY) && c->w->toks[j + 2].lexval != SX_PD_TONIGHT)
+            off = 1, pd = c->w->toks[j + 2].lexval, j += 3; /* "the next morning" */
         else if (is_any(c, j + 1, s0, (const char *const[]){"previous", "preceding", NULL}) && is(c, j + 2, s0, "day")) off = -1, j += 3;
         else if (is(c, j + 1, s0, "day") && is(c, j + 2, s0, "before")) off = -1, j += 3;
-        else if (is(c, j + 1, s0, "day") && is(c, j + 2, s0, "after") && !tk(c, j + 3, s0)) off = 1, j += 3;
+        else if (is(c, j + 1, s0, "day") && is(c, j + 2, s0, "after") &&
+                 (!tk(c, j + 3, s0) || (c->w->toks[j + 3].flags & SX_TF_PUNCT)))
+            off = 1, j += 3;
         else if (is(c, j + 1, s0, "same") && is(c, j + 2, s0, "day")) off = 0, j += 3;
         else if (is(c, j + 1, s0, "time") && i > 0 && is(c, i - 1, s0, "at")) off = 0, j += 2;
         else return 0;
@@ -1241,13 +1410,13 @@ static int r_day_of_month(sx__tctx *c, size_t i, sx__tm *m)
     if (d < 1 || d > 31) return 0;
     if (is(c, i + 2, s0, "century") || is(c, i + 2, s0, "of") || is(c, i + 2, s0, "anniversary")) return 0;
     const sx__tok *nx = tk(c, i + 2, s0);
-    /* "the 7th Fleet", "the 21st summit", "the 5th anniversary" */
-    if (nx && (nx->flags & SX_TF_WORD) &&
-        ((nx->flags & SX_TF_CAP) ||
-         is_any(c, i + 2, s0, (const char *const[]){"anniversary", "time", "round", "floor", "amendment", "place",
-                                                     "birthday", "edition", "session", "summit", "congress", "division",
-                                                     "army", "parallel", "minute", "hour", "straight", "consecutive",
-                                                     "largest", "biggest", "meeting", "century", "most", NULL})))
+    /* "the 7th Fleet", "the 3rd battalion", "the 12th district": an ordinal
+     * before a noun is no date; a date is followed by punctuation, a
+     * preposition or a conjunction */
+    if (nx && (nx->flags & SX_TF_WORD) && !(nx->lex & SX_LX_PARTDAY) &&
+        !is_any(c, i + 2, s0, (const char *const[]){"and", "or", "when", "as", "to", "at", "in", "after", "before",
+                                                     "from", "on", "with", "for", "by", "against", "until", "but",
+                                                     "through", "during", "ahead", NULL}))
         return 0;
     m->t0 = (int32_t)i;
     m->t1 = (int32_t)i + 2;
@@ -1256,13 +1425,12 @@ static int r_day_of_month(sx__tctx *c, size_t i, sx__tm *m)
         snprintf(m->value, sizeof m->value, "XXXX-XX-%02d", d);
         return 1;
     }
-    int y = c->dy, mo = c->dm;
+    int y = c->dy, mo = c->dm, one = 1;
     int tense = tense_at(c, i, i + 2);
-    if (tense == SX_TENSE_FUTURE && d < c->dd) sx__date_add(&y, &mo, &(int){1}, UCAL_MONTH, 1);
-    else if (tense != SX_TENSE_FUTURE && d > c->dd + 3) {
-        int one = 1;
-        sx__date_add(&y, &mo, &one, UCAL_MONTH, -1);
-    }
+    /* past: the latest such day on or before the DCT; future: the first on
+     * or after it; no cue: this month unless the day is well past */
+    if (tense == SX_TENSE_FUTURE ? d < c->dd : tense == SX_TENSE_PAST ? d > c->dd : d > c->dd + 3)
+        sx__date_add(&y, &mo, &one, UCAL_MONTH, tense == SX_TENSE_FUTURE ? 1 : -1);
     if (d > sx__days_in_month(y, mo)) return 0;
     set_day(m, y, mo, d);
     return 1;
@@ -1279,7 +1447,7 @@ static int r_set(sx__tctx *c, size_t i, sx__tm *m)
         {"daily", "P1D"}, {"monthly", "P1M"}, {"hourly", "PT1H"}, {"biweekly", "P2W"},
         {"biennial", "P2Y"}, {"quarterly", "P3M"}, {"nightly", "P1D"}};
     for (size_t k = 0; k < sizeof adj / sizeof adj[0]; k++)
-        if (!strcmp(t->low, adj[k].w)) {
+        if (!strcmp(t->low, adj[k].w) && !((t->flags & SX_TF_CAP) && name_follows(c, i, s0))) {
             m->t0 = (int32_t)i;
             m->t1 = (int32_t)i + 1;
             m->type = SX_TIMEX_SET;
@@ -1299,7 +1467,8 @@ static int r_set(sx__tctx *c, size_t i, sx__tm *m)
         }
         double v = 1;
         size_t ne = j;
-        if (!parse_number(c, j, s0, &v, &ne)) v = 1, ne = j;
+        if (is(c, j, s0, "other")) v = 2, ne = j + 1; /* "every other week" */
+        else if (!parse_number(c, j, s0, &v, &ne)) v = 1, ne = j;
         const sx__tok *u = tk(c, ne, s0);
         if (!u || !(u->lex & SX_LX_UNIT) || v == SX_VAGUE) return 0;
         sx__dur d;
@@ -1345,9 +1514,20 @@ static int r_reference(sx__tctx *c, size_t i, sx__tm *m)
     if (!t) return 0;
     const char *v = NULL;
     size_t end = i + 1, start = i;
-    if (!strcmp(t->low, "now")) {
-        if (is(c, i + 1, s0, "that")) return 0; /* "now that" is a conjunction */
+    if (!strcmp(t->low, "now") || (!strcmp(t->low, "right") && is(c, i + 1, s0, "now"))) {
+        if (!strcmp(t->low, "right")) end = i + 2;
+        if (is(c, end, s0, "that")) return 0; /* "now that" is a conjunction */
         v = "PRESENT_REF";
+    } else if (!strcmp(t->low, "to") && is(c, i + 1, s0, "date") && !tk(c, i + 2, s0)) {
+        v = "PRESENT_REF", end = i + 2;
+    } else if (!strcmp(t->low, "to") && is(c, i + 1, s0, "date") && (c->w->toks[i + 2].flags & SX_TF_PUNCT)) {
+        v = "PRESENT_REF", end = i + 2;
+    } else if (!strcmp(t->low, "previously") || !strcmp(t->low, "formerly")) {
+        v = "PAST_REF";
+    } else if (!strcmp(t->low, "the") && is(c, i + 1, s0, "near") && is(c, i + 2, s0, "future")) {
+        v = "FUTURE_REF", end = i + 3;
+    } else if (!strcmp(t->low, "as") && is(c, i + 1, s0, "soon") && is(c, i + 2, s0, "as") && is(c, i + 3, s0, "possible")) {
+        v = "FUTURE_REF", end = i + 4;
     } else if (!strcmp(t->low, "currently") || !strcmp(t->low, "presently") || !strcmp(t->low, "nowadays"))
         v = "PRESENT_REF";
     else if (!strcmp(t->low, "so") && is(c, i + 1, s0, "far")) v = "PRESENT_REF", end = i + 2;
@@ -1364,6 +1544,57 @@ static int r_reference(sx__tctx *c, size_t i, sx__tm *m)
     return 1;
 }
 
+/* "in the early afternoon", "an early afternoon news conference", "late in
+ * the evening": a part of the anchor day (or the DCT) with START/END */
+static int r_partday(sx__tctx *c, size_t i, sx__tm *m)
+{
+    size_t s0 = i, start = i, j = i;
+    char mod[16] = "";
+    if (is(c, j, s0, "early")) sx__copy(mod, sizeof mod, "START"), j++;
+    else if (is(c, j, s0, "late")) sx__copy(mod, sizeof mod, "END"), j++;
+    const sx__tok *t = tk(c, j, s0);
+    if (!t || !(t->lex & SX_LX_PARTDAY) || t->lexval == SX_PD_TONIGHT || t->lexval == SX_PD_MIDDAY) return 0;
+    /* without early/late only as "in the morning", "during the night" */
+    if (!mod[0] && !(j >= 2 && is(c, j - 1, s0, "the") && is_any(c, j - 2, s0, (const char *const[]){"in", "during", NULL})))
+        return 0;
+    if (t->flags & SX_TF_CAP && !(t->flags & SX_TF_SENT0)) return 0; /* "Saturday Night Live" */
+    int y, mo, d;
+    if (c->has_anchor) y = c->ay, mo = c->am, d = c->ad, m->anchor = c->anchor_idx;
+    else if (need_dct(c)) y = c->dy, mo = c->dm, d = c->dd;
+    else {
+        m->t0 = (int32_t)start;
+        m->t1 = (int32_t)j + 1;
+        m->type = SX_TIMEX_TIME;
+        snprintf(m->value, sizeof m->value, "XXXX-XX-XXT%s", partday_code(t->lexval));
+        sx__copy(m->mod, sizeof m->mod, mod);
+        return 1;
+    }
+    m->t0 = (int32_t)start;
+    m->t1 = (int32_t)j + 1;
+    m->type = SX_TIMEX_TIME;
+    snprintf(m->value, sizeof m->value, "%04d-%02d-%02dT%s", y, mo, d, partday_code(t->lexval));
+    sx__copy(m->mod, sizeof m->mod, mod);
+    return 1;
+}
+
+/* "on Fridays", "Sundays": a weekday in the plural recurs */
+static int r_plural_weekday(sx__tctx *c, size_t i, sx__tm *m)
+{
+    const sx__tok *t = &c->w->toks[i];
+    if (!(t->flags & SX_TF_CAP) || t->low_len < 7 || t->low[t->low_len - 1] != 's') return 0;
+    char stem[32];
+    if (t->low_len - 1 >= (int32_t)sizeof stem) return 0;
+    memcpy(stem, t->low, (size_t)t->low_len - 1);
+    stem[t->low_len - 1] = '\0';
+    int32_t wd;
+    if (!(sx__lex_word(stem, &wd) & SX_LX_WEEKDAY)) return 0;
+    m->t0 = (int32_t)i;
+    m->t1 = (int32_t)i + 1;
+    m->type = SX_TIMEX_SET;
+    snprintf(m->value, sizeof m->value, "XXXX-WXX-%d", wd);
+    return 1;
+}
+
 /* ---- driver ---- */
 
 typedef int (*sx__rule)(sx__tctx *, size_t, sx__tm *);
@@ -1372,7 +1603,7 @@ typedef int (*sx__rule)(sx__tctx *, size_t, sx__tm *);
 static const sx__rule sx__rules[] = {
     r_numeric_date, r_month, r_anaphoric, r_offset, r_relative_unit, r_deictic, r_weekday,
     r_clock, r_set, r_duration, r_vague_duration, r_season, r_quarter, r_year, r_day_of_month,
-    r_reference};
+    r_reference, r_partday, r_plural_weekday};
 
 /* Date part for a clock time: a day-precision date in the same sentence,
  * else the narrative anchor, else the DCT. */
@@ -1401,6 +1632,7 @@ static int may_start(const sx__tok *t)
                   SX_LX_NUMWORD | SX_LX_ORDWORD | SX_LX_SEASON | SX_LX_PARTDAY))
         return 1;
     if (!(t->flags & SX_TF_WORD)) return 0;
+    if ((t->flags & SX_TF_CAP) && t->low_len >= 7 && !strcmp(t->low + t->low_len - 4, "days")) return 1;
     static const char *const starts[] = {
         "the", "that", "later", "earlier", "last", "next", "this", "past", "coming", "previous",
         "early", "late", "mid", "today", "yesterday", "tomorrow", "tonight", "noon", "midday",
@@ -1408,7 +1640,8 @@ static int may_start(const sx__tok *t)
         "presently", "nowadays", "so", "at", "recently", "lately", "annual", "annually", "yearly",
         "weekly", "daily", "monthly", "hourly", "biweekly", "biennial", "quarterly", "nightly",
         "for", "more", "over", "nearly", "almost", "less", "fewer", "under", "about", "some",
-        "around", "roughly", "approximately", "up", "no", "just", "half", NULL};
+        "around", "roughly", "approximately", "up", "no", "just", "half", "right", "to", "previously",
+        "as", NULL};
     for (const char *const *p = starts; *p; p++)
         if (t->low[0] == (*p)[0] && !strcmp(t->low, *p)) return 1;
     return 0;
@@ -1460,6 +1693,7 @@ sx_status sx__timex_run(sx__work *w)
         const sx__tok *a = &w->toks[m.t0], *b = &w->toks[m.t1 - 1];
         x->start = a->cp_start;
         x->end = b->cp_end;
+        if (b->flags & SX_TF_POSS) x->end -= 2; /* "Tuesday's vote": the possessive is not time */
         x->sentence = a->sent;
         x->type = m.type;
         sx__copy(x->value, sizeof x->value, m.value);
@@ -1485,6 +1719,23 @@ sx_status sx__timex_run(sx__work *w)
         }
         w->n_timexes++;
         i = (size_t)m.t1;
+    }
+    /* "at 8 p.m. on Sunday", "at 4 p.m. yesterday": a clock time with no
+     * date before it in its sentence takes the date right after it */
+    for (size_t x = 0; x + 1 < w->n_timexes; x++) {
+        sx_timex *tx = &w->timexes[x], *nx = &w->timexes[x + 1];
+        if (tx->type != SX_TIMEX_TIME || nx->sentence != tx->sentence || strlen(tx->value) < 16 ||
+            tx->value[10] != 'T' || tx->value[11] < '0' || tx->value[11] > '9')
+            continue;
+        if (w->timex_tok[2 * (x + 1)] - w->timex_tok[2 * x + 1] > 2) continue;
+        if (strlen(nx->value) < 10 || nx->value[4] != '-' || nx->value[7] != '-' || nx->value[8] < '0' || nx->value[8] > '9')
+            continue;
+        int own = 0;
+        for (size_t p = x; p-- > 0 && w->timexes[p].sentence == tx->sentence;)
+            own |= strlen(w->timexes[p].value) >= 10 && w->timexes[p].value[7] == '-';
+        if (own) continue;
+        memcpy(tx->value, nx->value, 10);
+        sx__value_interval(tx->value, tx->begin, sizeof tx->begin, tx->end_iso, sizeof tx->end_iso);
     }
     /* Header block: a date alone on one of the first lines ("November 16,
      * 2004", "Saturday, December 9, 2006") or a dateline is the document's

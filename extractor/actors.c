@@ -178,7 +178,10 @@ static const char *const function_words[] = {
     "while", "when", "after", "before", "since", "still", "many", "some", "democrats",
     "republicans", "critics", "officials", "pool", "both", "there", "this", "that", "these",
     "those", "his", "her", "their", "our", "its", "we", "they", "he", "she", "it", "i",
-    "nobody", "once", "so", "however", "meanwhile", "also", "during", "under", "with", NULL};
+    "nobody", "once", "so", "however", "meanwhile", "also", "during", "under", "with",
+    "regarding", "following", "concerning", "ahead", "amid", "over", "into", "by", "from",
+    "about", "against", "between", "without", "within", "toward", "towards", "upon", "via",
+    "statement", "readout", "remarks", "briefing", "press", "joint", NULL};
 
 static int is_function_word(const char *low)
 {
@@ -194,7 +197,10 @@ static int blocks_name(const sx__work *w, size_t k)
     /* all-caps words are names only in transcripts' speaker labels
      * ("SECRETARY POMPEO:"), where the title is all caps too */
     if (!(t->flags & SX_TF_WORD) || !cap(t)) return 1;
-    if ((t->flags & SX_TF_ALLCAP) && !(k > 0 && (w->toks[k - 1].flags & SX_TF_ALLCAP))) return 1;
+    if ((t->flags & SX_TF_ALLCAP) && !(k > 0 && (w->toks[k - 1].flags & SX_TF_ALLCAP)) &&
+        !(k > 1 && !strcmp(w->toks[k - 1].low, ".") && (w->toks[k - 2].flags & SX_TF_ALLCAP)))
+        return 1; /* "MR. BARTLETT:" */
+    if (is_function_word(t->low)) return 1; /* "Press Secretary Regarding the ..." */
     if (w->in_timex[k]) return 1;
     if (t->lex & (SX_LX_MONTH | SX_LX_WEEKDAY)) return 1;
     sx__match mm[SX__MAXM];
@@ -662,6 +668,15 @@ static size_t try_unknown_person(sx__work *w, size_t i)
         return 0;
     }
     size_t e = i + n;
+    /* institutions are not persons: "State Affairs Commission" */
+    static const char *const org_words[] = {"commission", "affairs", "council", "ministry", "department",
+                                            "committee", "office", "agency", "party", "union", "republic",
+                                            "states", "state", "assembly", "congress", "parliament", "court",
+                                            "bank", "fund", "forces", "army", "organization", "organisation",
+                                            "institute", "university", "group", "house", "senate", NULL};
+    for (size_t k = i; k < e; k++)
+        for (const char *const *ow = org_words; *ow; ow++)
+            if (!strcmp(w->toks[k].low, *ow)) return 0;
     int reason = 0;
     if (e + 1 < w->n_toks && !strcmp(w->toks[e].low, ",") && (w->toks[e + 1].flags & SX_TF_WORD) &&
         (!cap(&w->toks[e + 1]) || !strcmp(w->toks[e + 1].low, "the")) && strcmp(w->toks[e + 1].low, "and") &&
@@ -674,6 +689,24 @@ static size_t try_unknown_person(sx__work *w, size_t i)
         !strcmp(sx__lex()->triggers[mm[0].id].type, "statement"))
         reason = 1;
     if (i >= 2 && !strcmp(w->toks[i - 2].low, "according") && !strcmp(w->toks[i - 1].low, "to")) reason = 1;
+    /* a byline: "Press Gaggle by Dan Bartlett" ending its line */
+    if (i >= 1 && !strcmp(w->toks[i - 1].low, "by") && (e >= w->n_toks || (w->toks[e].flags & SX_TF_NL))) reason = 1;
+    /* a role word right before: "U.S. Middle East diplomat George Mitchell",
+     * "the Japanese ambassador to China Anami Koreshige" */
+    size_t rb = i;
+    if (rb >= 3 && w->ams && w->n_ams && (size_t)w->ams[w->n_ams - 1].tok_end == rb &&
+        !strcmp(w->toks[w->ams[w->n_ams - 1].tok_start - 1].low, "to"))
+        rb = (size_t)w->ams[w->n_ams - 1].tok_start - 1; /* over "to China" */
+    for (size_t b = rb, d = 0; b > 0 && d < 1 && !reason; b--, d++) {
+        const sx__tok *p = &w->toks[b - 1];
+        if (p->sent != t->sent) break;
+        sx__match tm[SX__MAXM];
+        int ntm;
+        if (!strcmp(p->low, "counterpart") ||
+            ((p->lex & SX_LX_PHRASE) && sx__phrase_match(w, b - 1, SX_PH_MASK(SX_PH_TITLE), tm, SX__MAXM, &ntm) == 1 &&
+             strcmp(sx__lex()->titles[tm[0].id].cls, "honorific")))
+            reason = 1;
+    }
     if (!reason) return 0;
     char *name = tokens_text(w, i, e);
     if (!name) return 0;

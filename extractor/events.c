@@ -215,6 +215,12 @@ static void collect_right(sx__ectx *e, sx__cand *c, size_t k, const char *role, 
     if (t && (eq(t, "with") || eq(t, "between") || eq(t, "to"))) {
         k++;
         prep = 1;
+        /* "met with, among others, the President of Russia" */
+        if (T(e, k, s) && eq(T(e, k, s), ",")) {
+            size_t q = k + 1;
+            while (q < k + 5 && T(e, q, s) && !eq(T(e, q, s), ",")) q++;
+            if (T(e, q, s) && eq(T(e, q, s), ",")) k = q + 1;
+        }
     }
     if (need_prep && !prep) return;
     int guard = 0;
@@ -258,6 +264,20 @@ static void collect_right(sx__ectx *e, sx__cand *c, size_t k, const char *role, 
         k += skip;
         int32_t mi = e->am_start[k];
         if (mi < 0 || w->ams[mi].pronoun == 2 || w->ams[mi].locative) break;
+        /* "his UK counterpart Gordon Brown": a country naming the next
+         * person's nationality is a modifier, not a party */
+        if (w->ams[mi].actor >= 0 && w->actors[w->ams[mi].actor].kind == SX_ACTOR_COUNTRY) {
+            size_t after = (size_t)w->ams[mi].tok_end;
+            const sx__tok *nt = T(e, after, s);
+            sx__match tm[4];
+            int ntm;
+            if (nt && (nt->flags & SX_TF_WORD) &&
+                ((nt->flags & SX_TF_CAP) || eq(nt, "counterpart") ||
+                 sx__phrase_match(w, after, SX_PH_MASK(SX_PH_TITLE), tm, 4, &ntm))) {
+                k = after;
+                continue;
+            }
+        }
         int32_t acts[4];
         int n = mention_actors(e, mi, acts, 4);
         for (int i = 0; i < n; i++) add_part(c, acts[i], role);
@@ -795,7 +815,10 @@ sx_status sx__events_run(sx__work *w)
             size_t lo = (size_t)w->sent_tok0[c->sent];
             int at = 0, other = 0;
             for (size_t k = i, d = 0; k > lo && d < 6; k--, d++)
-                if (eq(&w->toks[k - 1], "at")) { at = 1; break; }
+                if (eq(&w->toks[k - 1], "at") || eq(&w->toks[k - 1], "of") || eq(&w->toks[k - 1], "on")) {
+                    at = 1; /* "at the G-20 summit", "on the margins of the G7 Summit" */
+                    break;
+                }
             for (size_t k = e.n; k-- > 0 && e.c[k].sent == c->sent;)
                 if (!strcmp(e.c[k].trig->type, "meeting")) other = 1;
             if (at && other) {
@@ -824,6 +847,22 @@ sx_status sx__events_run(sx__work *w)
                 if (!(w->toks[b - 1].flags & SX_TF_CAP) || w->toks[b - 1].sent != c->sent) break;
             }
             collect_right(&e, c, c->t1, role_for(tg, 0, t->low), 1);
+            /* "had very good and constructive meetings", "held talks": the
+             * subject of the light verb holds the meeting */
+            if (c->np == 0 && (!strcmp(tg->type, "meeting") || !strcmp(tg->type, "call") ||
+                               !strcmp(tg->type, "discussion"))) {
+                size_t lo = (size_t)w->sent_tok0[c->sent];
+                for (size_t k = i, d = 0; k > lo && d < 6; k--, d++) {
+                    const sx__tok *lv = &w->toks[k - 1];
+                    if (eq(lv, "had") || eq(lv, "held") || eq(lv, "hold") || eq(lv, "holds") || eq(lv, "holding") ||
+                        eq(lv, "have") || eq(lv, "has") || eq(lv, "conducted") || eq(lv, "began") || eq(lv, "opened") ||
+                        eq(lv, "concluded") || eq(lv, "wrapped")) {
+                        collect_left(&e, c, k - 1, role_for(tg, 1, t->low));
+                        break;
+                    }
+                    if (!(lv->flags & SX_TF_WORD) && !eq(lv, "-")) break;
+                }
+            }
             if (!strcmp(tg->type, "ceasefire")) {
                 /* a cease-fire agreed in the same clause is the agreement's object */
                 int agreed = 0;
@@ -864,9 +903,34 @@ sx_status sx__events_run(sx__work *w)
                         c->place = (int32_t)p;
                         break;
                     }
+                    /* "will continue to face sanctions": a verb of motion
+                     * is a visit only with a destination */
+                    int has_host = 0;
+                    for (int q = 0; q < c->np; q++) has_host |= !strcmp(c->roles[q], "host");
+                    if (!has_host && (eq(t, "continue") || eq(t, "continues") || eq(t, "head") || eq(t, "heads") ||
+                                      eq(t, "headed") || eq(t, "fly") || eq(t, "flew") || eq(t, "travel") ||
+                                      eq(t, "travels") || eq(t, "traveled") || eq(t, "travelled") ||
+                                      eq(t, "arrive") || eq(t, "arrives") || eq(t, "arrived"))) {
+                        i = c->t1;
+                        continue;
+                    }
                 }
             } else if (!strcmp(tg->type, "agreement") || !strcmp(tg->type, "discussion")) {
                 collect_right(&e, c, c->t1, role_for(tg, 0, t->low), 1);
+            }
+            /* "discussed aid with the Tanzanian President": the partner may
+             * come after the topic, before the clause ends */
+            if ((!strcmp(tg->type, "discussion") || !strcmp(tg->type, "meeting") || !strcmp(tg->type, "call")) &&
+                c->np < 2) {
+                for (size_t k = c->t1, d = 0; k < n && d < 8 && w->toks[k].sent == c->sent; k++, d++) {
+                    if (eq(&w->toks[k], ",") || eq(&w->toks[k], ";") || eq(&w->toks[k], "that") ||
+                        (w->toks[k].lex & SX_LX_PHRASE && is_trigger_word(&w->toks[k])))
+                        break;
+                    if (eq(&w->toks[k], "with")) {
+                        collect_right(&e, c, k, role_for(tg, 0, t->low), 1);
+                        break;
+                    }
+                }
             }
             c->perfect = in_perfect(&e, c);
         }
@@ -1010,7 +1074,9 @@ sx_status sx__events_run(sx__work *w)
 
     /* ---- 6: merge ---- */
     int *gone = st == SX_OK ? calloc(w->n_events + 1, sizeof *gone) : NULL;
-    if (st == SX_OK && !gone) st = SX_ENOMEM;
+    int32_t *joined = st == SX_OK ? malloc((w->n_events + 1) * sizeof *joined) : NULL;
+    if (st == SX_OK && (!gone || !joined)) st = SX_ENOMEM;
+    for (size_t k = 0; joined && k <= w->n_events; k++) joined[k] = -1;
     /* participantless meeting mentions join the latest meeting before them;
      * the first one, with none before, takes the persons of its sentence */
     for (size_t k = 0; k < w->n_events && st == SX_OK; k++) {
@@ -1034,8 +1100,12 @@ sx_status sx__events_run(sx__work *w)
             int32_t s0 = ev->mentions[0].sentence;
             for (size_t j = k > SX__MERGE_WINDOW ? k - SX__MERGE_WINDOW : 0;
                  j < w->n_events && j <= k + SX__MERGE_WINDOW && st == SX_OK && !ev->n_participants; j++) {
-                const sx_event *o = &w->events[j];
-                if (j == k || gone[j] || o->mentions[0].sentence != s0) continue;
+                if (j == k || w->events[j].mentions[0].sentence != s0) continue;
+                /* an event of the sentence that already joined another lends that one's parties */
+                size_t jj = j;
+                while (gone[jj] && joined[jj] >= 0) jj = (size_t)joined[jj];
+                if (gone[jj]) continue;
+                const sx_event *o = &w->events[jj];
                 int core = 0;
                 for (size_t p = 0; p < o->n_participants; p++) core += sx_role_is_core(o->participants[p].role);
                 if (core < 2) continue;
@@ -1073,6 +1143,7 @@ sx_status sx__events_run(sx__work *w)
         }
         st = merge_into(w, &w->events[target], ev);
         gone[k] = 1;
+        joined[k] = target;
     }
     /* same type, compatible date, same core participants; then an undated
      * mention ("Secretary Pompeo's Meeting With ... Blok" in a headline)
@@ -1115,11 +1186,20 @@ sx_status sx__events_run(sx__work *w)
             gone[k] = 1;
         }
     }
-    /* an event needs someone who did it */
+    /* an event needs someone who did it; a meeting, call, discussion, visit
+     * or agreement needs two sides, unless an organisation meets as one
+     * ("the G8 summit") */
     for (size_t k = 0; k < w->n_events; k++) {
-        int core = 0;
-        for (size_t p = 0; p < w->events[k].n_participants; p++) core += sx_role_is_core(w->events[k].participants[p].role);
-        if (!core) gone[k] = 1;
+        int core = 0, org = 0;
+        const sx_event *ev = &w->events[k];
+        for (size_t p = 0; p < ev->n_participants; p++)
+            if (sx_role_is_core(ev->participants[p].role)) {
+                core++;
+                org |= w->actors[ev->participants[p].actor].kind == SX_ACTOR_ORG;
+            }
+        int multi = !strcmp(ev->type, "meeting") || !strcmp(ev->type, "call") || !strcmp(ev->type, "discussion") ||
+                    !strcmp(ev->type, "visit") || !strcmp(ev->type, "agreement");
+        if (!core || (multi && core < 2 && !org)) gone[k] = 1;
     }
     /* attendees: "only Tillerson, Lavrov and two interpreters were present"
      * join the latest meeting told before or in that sentence */
@@ -1175,6 +1255,7 @@ sx_status sx__events_run(sx__work *w)
         w->n_events = o;
     }
     free(gone);
+    free(joined);
     free(e.am_end);
     free(e.am_start);
     free(e.tx_of);

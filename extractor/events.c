@@ -207,6 +207,8 @@ static void collect_right(sx__ectx *e, sx__cand *c, size_t k, const char *role, 
 {
     const sx__work *w = e->w;
     int32_t s = c->sent;
+    /* "the meeting Friday between Trump and Putin": over a time expression */
+    while (k < w->n_toks && w->toks[k].sent == s && e->tx_of[k] >= 0) k++;
     const sx__tok *t = T(e, k, s);
     if (t && (eq(t, "by") || eq(t, "on")) && T(e, k + 1, s) &&
         (eq(T(e, k + 1, s), "phone") || eq(T(e, k + 1, s), "telephone")))
@@ -360,6 +362,19 @@ static void set_status(const sx__ectx *e, sx__cand *c)
             sx__copy(c->status, sizeof c->status, "planned");
         }
     }
+    /* "The planned 30-minute meeting ... ran for 2 hours": the plan was for
+     * its length; the verb of the clause says it happened */
+    if (!strcmp(c->status, "planned") && !strcmp(c->trig->form, "noun")) {
+        for (size_t k = c->t1; k < hi && k < c->t1 + 14; k++) {
+            const sx__tok *t = &w->toks[k];
+            if (eq(t, "will") || eq(t, "would") || eq(t, "is") || eq(t, "are") || eq(t, "that")) break;
+            if (eq(t, "ran") || eq(t, "lasted") || eq(t, "was") || eq(t, "were") || eq(t, "took") || eq(t, "went") ||
+                eq(t, "ended") || eq(t, "began") || eq(t, "started") || eq(t, "happened") || eq(t, "occurred")) {
+                sx__copy(c->status, sizeof c->status, "occurred");
+                break;
+            }
+        }
+    }
     /* "It's not true that X and Y have agreed", "denied that they met" */
     for (size_t k = lo; k + 1 < c->t0; k++) {
         const sx__tok *t = &w->toks[k];
@@ -372,7 +387,7 @@ static void set_status(const sx__ectx *e, sx__cand *c)
                 }
         }
     }
-    for (size_t k = c->t0 > lo + 6 ? c->t0 - 6 : lo; k < hi && k < c->t1 + 6; k++) {
+    for (size_t k = c->t0 > lo + 6 ? c->t0 - 6 : lo; k < hi && k < c->t1 + 10; k++) {
         const sx__tok *t = &w->toks[k];
         if (eq(t, "cancelled") || eq(t, "canceled") || eq(t, "scrapped") || eq(t, "postponed") ||
             (eq(t, "called") && k + 1 < hi && eq(&w->toks[k + 1], "off"))) {

@@ -12,6 +12,12 @@
  *   tl_export(&db, TL_FORMAT_CSV, stdout);
  *   tl_db_close(&db);                                 -- safe on an unopened db
  *
+ * Two layers: per-document rows (documents, events, ...) exactly as the
+ * extractor gave them, and the timeline layer (timeline_events and its
+ * sources) that clusters the events of different documents reporting the
+ * same happening.  Ingest and remove keep the timeline layer current in the
+ * same transaction.  The chronology and the exports are per timeline event.
+ *
  * Ownership: a tl_db owns its sqlite3 connection and prepared statements.
  * sx_doc arguments are borrowed for the call.  FILE arguments are borrowed
  * and never closed.  Error details live on the handle (tl_db_errmsg), never
@@ -49,8 +55,10 @@ typedef enum {
 
 const char *tl_status_str(tl_status st);
 
-/* The schema version this build writes (PRAGMA user_version). */
-#define TL_SCHEMA_VERSION 1
+/* The schema version this build writes (PRAGMA user_version).  Older
+ * databases are upgraded when opened (1 -> 2: the timeline layer, quotes,
+ * full-text search, views). */
+#define TL_SCHEMA_VERSION 2
 
 typedef struct sqlite3 sqlite3;
 
@@ -61,7 +69,30 @@ typedef struct tl_db {
 
 enum { TL_OPEN_CREATE = 1, TL_OPEN_READONLY = 2 };
 
-typedef enum { TL_FORMAT_TEXT, TL_FORMAT_CSV, TL_FORMAT_JSONL } tl_format;
+typedef enum {
+    TL_FORMAT_TEXT,     /* the chronology for a terminal */
+    TL_FORMAT_CSV,      /* RFC 4180, one row per timeline event */
+    TL_FORMAT_JSONL,    /* one JSON object per timeline event */
+    TL_FORMAT_MARKDOWN, /* the chronology as Markdown */
+    TL_FORMAT_ICS,      /* iCalendar (RFC 5545), dated events only */
+    TL_FORMAT_HTML,     /* one self-contained page with an SVG timeline */
+    TL_FORMAT_CSV_LONG  /* CSV, one row per timeline event and participant */
+} tl_format;
+
+/* Which timeline events to print or export; a zeroed struct (or NULL)
+ * selects everything.  Strings are borrowed for the call.
+ *   from, to   ISO dates "2017", "2017-07" or "2017-07-07": events whose
+ *              date interval overlaps [start of from, end of to]; undated
+ *              and unplaced events are left out when either is given.
+ *   type       an event type ("meeting").
+ *   actor      a participant in any role: the full name or a run of whole
+ *              words of it, ASCII case-insensitive ("putin", "Vladimir
+ *              Putin", "George W. Bush", "Bush").
+ *   between    two such names: events with both. */
+typedef struct tl_filter {
+    const char *from, *to, *type, *actor;
+    const char *between[2];
+} tl_filter;
 
 void tl_db_init(tl_db *db);
 /* Opens (and with TL_OPEN_CREATE creates) a summit database.  path
@@ -93,6 +124,37 @@ const char *tl_db_errmsg(const tl_db *db);
  * documents.id, or 0 on failure. */
 tl_status tl_ingest(tl_db *db, const sx_doc *doc, int64_t *doc_id);
 
+/* What tl_ingest_doc did. */
+typedef enum { TL_INGEST_NEW, TL_INGEST_REPLACED, TL_INGEST_UNCHANGED } tl_ingest_outcome;
+typedef struct tl_ingest_info {
+    int64_t doc_id;            /* documents.id, 0 on failure */
+    tl_ingest_outcome outcome;
+} tl_ingest_info;
+
+/* tl_ingest with the outcome.  Idempotence: when a stored document has the
+ * same sha256, the same path (or doc->path is "-") and the same extraction
+ * fingerprint (a hash of every extracted field), nothing is written and the
+ * outcome is TL_INGEST_UNCHANGED.  Otherwise the document replaces what the
+ * replacement rule of tl_ingest deletes (TL_INGEST_REPLACED) or is new, its
+ * sentences and quotes go into the full-text index, and the timeline
+ * clusters of the dates its events (old and new) touch are rebuilt, all in
+ * the one transaction.  info may be NULL. */
+tl_status tl_ingest_doc(tl_db *db, const sx_doc *doc, tl_ingest_info *info);
+
+/* Removes the documents named by key -- a path as it was ingested, a full
+ * sha256, or a unique sha256 prefix of at least 8 hex digits -- with
+ * everything extracted from them, and rebuilds the timeline clusters of the
+ * affected dates, in one transaction.  *n_removed (may be NULL) gets the
+ * number of documents removed; none matching is TL_OK with 0.  A prefix
+ * matching several documents is refused with TL_EINVAL. */
+tl_status tl_remove(tl_db *db, const char *key, size_t *n_removed);
+
+/* Row counts for summaries. */
+typedef struct tl_counts {
+    long long documents, events, timexes, timeline_events, conflicts;
+} tl_counts;
+tl_status tl_count(tl_db *db, tl_counts *out);
+
 /* Prints the stored timeline for a person: a header line with the number of
  * documents and events, then one heading per date at its own precision
  * (tl_format_date) in date order, undated events last, and under it two
@@ -101,15 +163,48 @@ tl_status tl_ingest(tl_db *db, const sx_doc *doc, int64_t *doc_id);
  * source path.  Plain text. */
 tl_status tl_chronology(tl_db *db, FILE *out);
 
-/* Writes the timeline, one record per event in chronology order.
+/* tl_chronology over the timeline events filter selects (NULL: all), as
+ * TL_FORMAT_TEXT or TL_FORMAT_MARKDOWN (a "## date" heading per date, a
+ * bullet per event, its sources with sentence and offsets).  A filter date
+ * that is not an ISO date is TL_EINVAL with a message. */
+tl_status tl_chronology_filtered(tl_db *db, const tl_filter *filter, tl_format fmt, FILE *out);
+
+/* Writes the timeline, one record per timeline event in chronology order.
  * TL_FORMAT_CSV: RFC 4180 (CRLF, quoting only where needed), UTF-8, a header
- * row and the columns event_id, date, time, type, cameo, status,
+ * row and the columns timeline_id, key, date, time, type, cameo, status,
  * participants ("Name (role); Name (role)"), location, duration,
- * planned_duration, summary, document, doc_sha256; NULL is an empty field.
- * TL_FORMAT_JSONL: one object per line with the same keys (participants an
- * array of {name, role, kind, country}) plus duration_mod; NULL is null.
- * TL_FORMAT_TEXT is tl_chronology. */
+ * duration_mod, planned_duration, summary, n_sources, documents (paths
+ * joined with "; "), doc_sha256 (the same order), conflicts ("date:
+ * 2008-07-06 [a.txt] / 2008-07-07 [b.txt]", fields joined with "; "); NULL
+ * is an empty field.
+ * TL_FORMAT_CSV_LONG: the same, one row per participant, with the columns
+ * timeline_id, key, date, time, type, status, participant, kind, country,
+ * role, location, summary, n_sources, documents.
+ * TL_FORMAT_JSONL: one object per line: id, key, date, time, type, cameo,
+ * status, participants [{name, role, kind, country, sources}], location,
+ * duration, duration_mod, planned_duration, summary, sources [{document,
+ * sha256, event, date, status, date_relation, mentions [{sentence, start,
+ * end, text}]}], conflicts [{field, values [{value, document}]}]; NULL is
+ * null.
+ * TL_FORMAT_TEXT and TL_FORMAT_MARKDOWN are tl_chronology_filtered; ICS and
+ * HTML as in tl_export_filtered. */
 tl_status tl_export(tl_db *db, tl_format fmt, FILE *out);
+
+/* tl_export over the timeline events filter selects (NULL: all), in any
+ * format (docs/schema.md and the man page list the CSV columns and JSON
+ * keys).  *n_left_out (may be NULL) gets the number of selected events the
+ * format could not hold: for TL_FORMAT_ICS the undated and unplaced ones;
+ * for TL_FORMAT_HTML the ones it lists under the drawing instead. */
+tl_status tl_export_filtered(tl_db *db, tl_format fmt, const tl_filter *filter, FILE *out,
+                             size_t *n_left_out);
+
+/* Full-text search over sentences and quotes (FTS5 query syntax; text that
+ * is not a valid query is searched as a phrase of its words).  Prints one
+ * hit per two lines, best first, at most limit (0: 20): the document path,
+ * the sentence number, the date of an event that sentence reports (if any)
+ * and "quote" for quotes; then the text around the match with the matched
+ * words in **bold**.  *n_hits (may be NULL) gets the number printed. */
+tl_status tl_search(tl_db *db, const char *query, size_t limit, FILE *out, size_t *n_hits);
 
 /* Writes one extracted document as JSON Lines computed from doc itself (not
  * from stored rows) with SQLite's JSON functions on db's connection; db may

@@ -23,9 +23,12 @@
 #define TL__PRINTF(f, a)
 #endif
 
-/* The schema, compiled in from schema/schema.sql by cmake/embed.cmake. */
+/* The schema, compiled in from schema/schema.sql (version 1) and the
+ * migrations schema/migrate_N.sql by cmake/embed.cmake. */
 extern const unsigned char tl_schema_sql[];
 extern const unsigned long tl_schema_sql_len;
+extern const unsigned char tl_migrate_2_sql[];
+extern const unsigned long tl_migrate_2_sql_len;
 
 /* Oldest SQLite with STRICT tables and built-in JSON functions. */
 #define TL__MIN_SQLITE 3038000
@@ -39,6 +42,31 @@ extern const unsigned long tl_schema_sql_len;
 #define TL__EVENT_ORDER                                                        \
     " ORDER BY e.sort_begin IS NULL, e.sort_begin, e.sort_end DESC,"           \
     " e.date IS NULL, e.date, e.time IS NOT NULL, e.time, d.id, e.idx"
+
+/* The same order for timeline events (`te`): the `chronology` view in
+ * schema/migrate_2.sql, tl_chronology_filtered and the exports. */
+#define TL__TIMELINE_ORDER                                                     \
+    " ORDER BY te.sort_begin IS NULL, te.sort_begin, te.sort_end DESC,"        \
+    " te.date IS NULL, te.date, te.time IS NOT NULL, te.time, te.lead_event_id"
+
+/* The WHERE clause of a tl_filter over timeline events `te`, with the
+ * parameters ?1 from (an ISO day), ?2 to (exclusive ISO day), ?3 type,
+ * ?4 actor, ?5 and ?6 between; tl__filter_bind binds them. */
+#define TL__FILTER_WHERE                                                                            \
+    " WHERE (?1 IS NULL OR (te.sort_begin IS NOT NULL AND te.sort_end > ?1))"                       \
+    " AND (?2 IS NULL OR (te.sort_begin IS NOT NULL AND te.sort_begin < ?2))"                       \
+    " AND (?3 IS NULL OR te.type = ?3)"                                                             \
+    " AND (?4 IS NULL OR EXISTS (SELECT 1 FROM timeline_participants fp"                            \
+    "   WHERE fp.timeline_event_id = te.id AND tl_name_match(fp.name, ?4)))"                        \
+    " AND (?5 IS NULL OR (EXISTS (SELECT 1 FROM timeline_participants fp"                           \
+    "   WHERE fp.timeline_event_id = te.id AND tl_name_match(fp.name, ?5))"                         \
+    "  AND EXISTS (SELECT 1 FROM timeline_participants fp"                                          \
+    "   WHERE fp.timeline_event_id = te.id AND tl_name_match(fp.name, ?6))))"
+
+/* Checks filter's dates and binds its parameters (1..6) to st.  Day
+ * strings are written into days (2 x 11 bytes), which must outlive the
+ * statement's use.  Returns TL_OK or TL_EINVAL with a message on db. */
+tl_status tl__filter_bind(tl_db *db, const tl_filter *filter, sqlite3_stmt *st, char days[2][11]);
 
 /* Writes a printf-style message into db->errmsg and returns st. */
 tl_status tl__fail(tl_db *db, tl_status st, const char *fmt, ...) TL__PRINTF(3, 4);
@@ -96,5 +124,40 @@ void tl__buf_free(tl__buf *b);
  * (no parameters).  Returns the SQLite result code (SQLITE_OK on success);
  * sqlite3_errmsg(db->conn) holds the detail on failure. */
 int tl__exec(tl_db *db, const char *sql);
+
+/* ---- the timeline layer (cluster.c) ---- */
+
+/* Days since 1970-01-01 of a string starting "YYYY-MM-DD" (then NUL or
+ * 'T'); returns 0 when it is not one. */
+int tl__day_number(const char *s, int32_t *out);
+/* The ISO day ("YYYY-MM-DD") of a day number, into buf (>= 11 bytes). */
+void tl__day_string(int32_t day, char *buf, size_t buflen);
+
+/* Date intervals of event types whose clusters need rebuilding. */
+typedef struct tl__dirty_iv {
+    char *type; /* owned */
+    int32_t b, e; /* [b, e) in days */
+} tl__dirty_iv;
+typedef struct tl__dirty {
+    tl__dirty_iv *v;
+    size_t n, cap;
+    int all; /* rebuild every cluster */
+} tl__dirty;
+
+/* Adds one event's interval; unplaced dates add nothing.  0, or -1 when out
+ * of memory. */
+int tl__dirty_add(tl__dirty *d, const char *type, const char *sort_begin, const char *sort_end);
+/* Adds the intervals of every event of a stored document; an SQLite code. */
+int tl__dirty_add_doc(tl_db *db, int64_t doc_id, tl__dirty *d);
+void tl__dirty_free(tl__dirty *d);
+/* Rebuilds the clusters of every component d touches, gives each event
+ * without a cluster one of its own and drops clusters left without
+ * sources.  The caller holds the write transaction.  An SQLite code. */
+int tl__timeline_refresh(tl_db *db, const tl__dirty *d);
+
+/* Registers the SQL function tl_name_match(name, query) on db's
+ * connection: 1 when query (ASCII case-insensitive) is the name or a run of
+ * whole words of it.  An SQLite code. */
+int tl__register_functions(tl_db *db);
 
 #endif

@@ -1,0 +1,864 @@
+/*
+ * cluster.c -- the cross-document timeline layer: clusters the per-document
+ * events that report the same happening into timeline_events, with their
+ * sources, merged participants and the fields the sources disagree on.
+ *
+ * Exports (timeline_int.h): tl__day_number, tl__dirty_add, tl__dirty_add_doc,
+ * tl__dirty_free, tl__timeline_refresh.
+ *
+ * The rule.  Two events of different documents are the same happening when
+ *   - they have the same type;
+ *   - they share a core participant (same actor name and kind; roles other
+ *     than target, audience and attendee);
+ *   - their dates are compatible: equal, or one interval contains the other
+ *     ("2017-07" and "2017-07-07"), or -- the one-day rule -- both are single
+ *     days one day apart and either one of them is softly dated (planned, so
+ *     a preview; or dated from the narrative or the document date rather
+ *     than by a time expression in its own sentence) or both name the same
+ *     two or more core participants.  A day apart is how time zones, previews
+ *     and late reports disagree ("Sunday, July 6" in a Washington preview,
+ *     "Monday" in a report from Japan); two events that each state their own
+ *     day in their own sentence and share only part of their participants
+ *     stay apart, as talks on two days of a summit should.
+ * Undated events and dates that cannot be placed on the calendar
+ * ("XXXX-WXX-5") are never merged.  A cluster holds at most one event per
+ * document (the extractor already merged each document's mentions), and an
+ * event joins a cluster only when its date is compatible with every member's.
+ *
+ * How.  Per type, events are swept in order of sort_begin; intervals that
+ * overlap or touch form a component, and no cluster can span two components.
+ * A change (ingest, remove) marks the intervals of the events it added or
+ * deleted as dirty; only the components they touch are deleted and rebuilt,
+ * so the result is the same as rebuilding everything.  Within a component,
+ * events are taken in order (sort_begin, coarser first, document sha256,
+ * event number) and each joins the best compatible cluster: equal dates
+ * before containment before a day apart, then the most shared participants,
+ * then the oldest cluster.  Order depends on content only, so the clusters
+ * do not depend on the order documents were ingested in.
+ *
+ * A cluster's members are ranked: finest date first, then dated by their own
+ * sentence, then by the narrative, then by the document date; then occurred,
+ * cancelled, planned, negated; then timed before untimed.  The first is the
+ * lead: its date, time, summary, cameo and key (first 16 hex digits of its
+ * document's sha256, "-e", its number) stand for the cluster.  The status is
+ * occurred if any source says so, else cancelled, planned, negated.  The
+ * place is the most specific one the sources agree on ("Hokkaido, Japan"
+ * over "Japan"); durations come from the best-ranked source giving one.
+ * Disagreements are recorded in timeline_conflicts, never dropped: dates a
+ * day apart, different times of day, places neither containing the other,
+ * different durations, occurred against cancelled or negated.
+ *
+ * Limits: the caller holds the write transaction.  Work is linear in the
+ * events of the affected type for the sweep and quadratic in the events of
+ * a dirty component for the clustering.
+ */
+#include "timeline_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- days ---------------------------------------------------------------- */
+
+int tl__day_number(const char *s, int32_t *out)
+{
+    if (!s)
+        return 0;
+    for (int i = 0; i < 10; i++) {
+        const int dash = i == 4 || i == 7;
+        if (dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+            return 0;
+    }
+    if (s[10] != '\0' && s[10] != 'T')
+        return 0;
+    long y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    const long m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
+    if (m < 1 || m > 12 || d < 1 || d > 31)
+        return 0;
+    /* days from civil (H. Hinnant), 1970-01-01 = 0 */
+    y -= m <= 2;
+    const long era = (y >= 0 ? y : y - 399) / 400;
+    const long yoe = y - era * 400;
+    const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    *out = (int32_t)(era * 146097 + doe - 719468);
+    return 1;
+}
+
+/* [b, e) in days from an ISO interval; e is at least b + 1. */
+static int tl__interval(const char *begin, const char *end, int32_t *b, int32_t *e)
+{
+    if (!tl__day_number(begin, b))
+        return 0;
+    if (!end || !tl__day_number(end, e) || *e <= *b)
+        *e = *b + 1;
+    return 1;
+}
+
+/* ---- dirty intervals ------------------------------------------------------- */
+
+int tl__dirty_add(tl__dirty *d, const char *type, const char *sort_begin, const char *sort_end)
+{
+    int32_t b = 0, e = 0;
+    if (!type || !tl__interval(sort_begin, sort_end, &b, &e))
+        return 0; /* unplaced: a singleton, handled without intervals */
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 16;
+        tl__dirty_iv *v = realloc(d->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        d->v = v;
+        d->cap = cap;
+    }
+    size_t n = strlen(type) + 1;
+    char *t = malloc(n);
+    if (!t)
+        return -1;
+    memcpy(t, type, n);
+    d->v[d->n++] = (tl__dirty_iv){t, b, e};
+    return 0;
+}
+
+void tl__dirty_free(tl__dirty *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        free(d->v[i].type);
+    free(d->v);
+    memset(d, 0, sizeof *d);
+}
+
+int tl__dirty_add_doc(tl_db *db, int64_t doc_id, tl__dirty *d)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db->conn, "SELECT type, sort_begin, sort_end FROM events WHERE doc_id = ?1", -1,
+                                &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, doc_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (tl__dirty_add(d, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+                          (const char *)sqlite3_column_text(st, 2))) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* ---- the working set of one component -------------------------------------- */
+
+typedef struct tl__part {
+    size_t name, kind, country, role; /* offsets into the pool, (size_t)-1 = NULL */
+    int core;
+} tl__part;
+
+typedef struct tl__ev {
+    int64_t id, doc_id;
+    int32_t idx, b, e;
+    size_t sha, type, cameo, status, date, time, sort_begin, sort_end, date_source, location, duration,
+        duration_mod, planned, summary;
+    size_t p0, np; /* participants [p0, p0 + np) */
+    int cluster;
+    int rank_src, rank_status;
+} tl__ev;
+
+typedef struct tl__work {
+    tl__buf pool;
+    tl__ev *ev;
+    size_t n_ev, cap_ev;
+    tl__part *part;
+    size_t n_part, cap_part;
+    size_t *members; /* cluster member lists, by cluster: see tl__cluster_component */
+    int *cl_first, *cl_next;
+    size_t cap_cl;
+} tl__work;
+
+#define TL__NONE ((size_t)-1)
+
+static const char *tl__s(const tl__work *w, size_t off)
+{
+    return off == TL__NONE ? NULL : w->pool.s + off;
+}
+
+static int tl__pool_add(tl__work *w, const unsigned char *s, size_t *off)
+{
+    if (!s) {
+        *off = TL__NONE;
+        return 0;
+    }
+    *off = w->pool.len;
+    return tl__buf_add(&w->pool, (const char *)s, strlen((const char *)s) + 1);
+}
+
+static int tl__streq(const char *a, const char *b)
+{
+    return a && b && strcmp(a, b) == 0;
+}
+
+/* ASCII case-insensitive comparison of n bytes. */
+static int tl__ascii_ieq(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+        if (x >= 'A' && x <= 'Z')
+            x = (unsigned char)(x + 32);
+        if (y >= 'A' && y <= 'Z')
+            y = (unsigned char)(y + 32);
+        if (x != y)
+            return 0;
+    }
+    return 1;
+}
+
+/* Is every ", "-separated part of small also a part of big? */
+static int tl__place_within(const char *small, const char *big)
+{
+    for (const char *p = small; *p;) {
+        const char *c = strstr(p, ", ");
+        size_t n = c ? (size_t)(c - p) : strlen(p);
+        int found = 0;
+        for (const char *q = big; *q && !found;) {
+            const char *cq = strstr(q, ", ");
+            size_t m = cq ? (size_t)(cq - q) : strlen(q);
+            found = m == n && tl__ascii_ieq(p, q, n);
+            q = cq ? cq + 2 : q + m;
+        }
+        if (!found)
+            return 0;
+        p = c ? c + 2 : p + n;
+    }
+    return 1;
+}
+
+static int tl__rank_of(const char *s, const char *const *list, int n)
+{
+    for (int i = 0; s && i < n; i++)
+        if (strcmp(s, list[i]) == 0)
+            return i;
+    return n;
+}
+
+/* ---- date relations ------------------------------------------------------------ */
+
+enum { REL_SAME, REL_CONTAINS, REL_DAY_APART, REL_NONE };
+
+static int tl__soft(const tl__work *w, const tl__ev *x)
+{
+    const char *src = tl__s(w, x->date_source);
+    return tl__streq(tl__s(w, x->status), "planned") || !tl__streq(src, "text");
+}
+
+static size_t tl__core_shared(const tl__work *w, const tl__ev *a, const tl__ev *b, size_t *na, size_t *nb)
+{
+    size_t shared = 0;
+    *na = *nb = 0;
+    for (size_t i = 0; i < a->np; i++) {
+        const tl__part *p = &w->part[a->p0 + i];
+        if (!p->core)
+            continue;
+        ++*na;
+        for (size_t k = 0; k < b->np; k++) {
+            const tl__part *q = &w->part[b->p0 + k];
+            if (q->core && strcmp(tl__s(w, p->name), tl__s(w, q->name)) == 0 &&
+                strcmp(tl__s(w, p->kind), tl__s(w, q->kind)) == 0) {
+                shared++;
+                break;
+            }
+        }
+    }
+    for (size_t k = 0; k < b->np; k++)
+        *nb += w->part[b->p0 + k].core != 0;
+    return shared;
+}
+
+/* How x's date relates to y's, with the one-day rule applied. */
+static int tl__relation(const tl__work *w, const tl__ev *x, const tl__ev *y)
+{
+    if (x->b == y->b && x->e == y->e)
+        return REL_SAME;
+    if ((x->b <= y->b && y->e <= x->e) || (y->b <= x->b && x->e <= y->e))
+        return REL_CONTAINS;
+    if (x->e - x->b == 1 && y->e - y->b == 1 && (x->b - y->b == 1 || y->b - x->b == 1)) {
+        size_t na, nb;
+        size_t shared = tl__core_shared(w, x, y, &na, &nb);
+        if (tl__soft(w, x) || tl__soft(w, y) || (shared >= 2 && shared == na && shared == nb))
+            return REL_DAY_APART;
+    }
+    return REL_NONE;
+}
+
+/* ---- loading ------------------------------------------------------------------- */
+
+static const char tl__ev_sql[] =
+    "SELECT e.id, e.doc_id, e.idx, d.sha256, e.type, e.cameo, e.status, e.date, e.time, e.sort_begin,"
+    " e.sort_end, e.date_source, e.location, e.duration, e.duration_mod, e.planned_duration, e.summary"
+    " FROM events e JOIN documents d ON d.id = e.doc_id WHERE e.id = ?1";
+static const char tl__part_sql[] =
+    "SELECT a.name, a.kind, a.country, p.role FROM event_participants p JOIN actors a ON a.id = p.actor_id"
+    " WHERE p.event_id = ?1 ORDER BY a.idx, p.role";
+
+/* Appends event id with its participants to w. */
+static int tl__load_event(tl__work *w, sqlite3_stmt *es, sqlite3_stmt *ps, int64_t id)
+{
+    if (w->n_ev == w->cap_ev) {
+        size_t cap = w->cap_ev ? w->cap_ev * 2 : 64;
+        tl__ev *v = realloc(w->ev, cap * sizeof *v);
+        if (!v)
+            return SQLITE_NOMEM;
+        w->ev = v;
+        w->cap_ev = cap;
+    }
+    sqlite3_bind_int64(es, 1, id);
+    int rc = sqlite3_step(es);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(es);
+        return rc == SQLITE_DONE ? SQLITE_CORRUPT : rc;
+    }
+    tl__ev *x = &w->ev[w->n_ev];
+    memset(x, 0, sizeof *x);
+    x->id = sqlite3_column_int64(es, 0);
+    x->doc_id = sqlite3_column_int64(es, 1);
+    x->idx = sqlite3_column_int(es, 2);
+    size_t *offs[] = {&x->sha,        &x->type,        &x->cameo,    &x->status,   &x->date,
+                      &x->time,       &x->sort_begin,  &x->sort_end, &x->date_source, &x->location,
+                      &x->duration,   &x->duration_mod, &x->planned, &x->summary};
+    int bad = 0;
+    for (int i = 0; i < 14; i++)
+        bad |= tl__pool_add(w, sqlite3_column_text(es, 3 + i), offs[i]);
+    sqlite3_reset(es);
+    if (bad)
+        return SQLITE_NOMEM;
+    if (!tl__interval(tl__s(w, x->sort_begin), tl__s(w, x->sort_end), &x->b, &x->e))
+        x->b = x->e = 0;
+    static const char *const srcs[] = {"text", "narrative", "dct"};
+    static const char *const stats[] = {"occurred", "cancelled", "planned", "negated"};
+    x->rank_src = tl__rank_of(tl__s(w, x->date_source), srcs, 3);
+    x->rank_status = tl__rank_of(tl__s(w, x->status), stats, 4);
+    x->cluster = -1;
+
+    x->p0 = w->n_part;
+    sqlite3_bind_int64(ps, 1, id);
+    while ((rc = sqlite3_step(ps)) == SQLITE_ROW) {
+        if (w->n_part == w->cap_part) {
+            size_t cap = w->cap_part ? w->cap_part * 2 : 128;
+            tl__part *v = realloc(w->part, cap * sizeof *v);
+            if (!v) {
+                sqlite3_reset(ps);
+                return SQLITE_NOMEM;
+            }
+            w->part = v;
+            w->cap_part = cap;
+        }
+        tl__part *p = &w->part[w->n_part];
+        bad = tl__pool_add(w, sqlite3_column_text(ps, 0), &p->name) |
+              tl__pool_add(w, sqlite3_column_text(ps, 1), &p->kind) |
+              tl__pool_add(w, sqlite3_column_text(ps, 2), &p->country) |
+              tl__pool_add(w, sqlite3_column_text(ps, 3), &p->role);
+        if (bad || p->name == TL__NONE || p->kind == TL__NONE || p->role == TL__NONE) {
+            sqlite3_reset(ps);
+            return bad ? SQLITE_NOMEM : SQLITE_CORRUPT;
+        }
+        p->core = sx_role_is_core(tl__s(w, p->role));
+        w->n_part++;
+    }
+    sqlite3_reset(ps);
+    if (rc != SQLITE_DONE)
+        return rc;
+    x->np = w->n_part - x->p0;
+    w->n_ev++;
+    return SQLITE_OK;
+}
+
+/* ---- clustering ------------------------------------------------------------------- */
+
+/* Member lists are singly linked through cl_next (by event index), heads in
+ * cl_first (by cluster). */
+static int tl__grow_clusters(tl__work *w, size_t n)
+{
+    if (n <= w->cap_cl)
+        return 0;
+    int *f = realloc(w->cl_first, n * sizeof *f);
+    if (!f)
+        return -1;
+    w->cl_first = f;
+    int *nx = realloc(w->cl_next, n * sizeof *nx);
+    if (!nx)
+        return -1;
+    w->cl_next = nx;
+    w->cap_cl = n;
+    return 0;
+}
+
+/* Assigns ev[i].cluster for the events of one component (already in order);
+ * returns the number of clusters. */
+static int tl__cluster_component(tl__work *w)
+{
+    int n_cl = 0;
+    for (size_t i = 0; i < w->n_ev; i++) {
+        tl__ev *x = &w->ev[i];
+        int best = -1, best_rel = REL_NONE;
+        size_t best_shared = 0;
+        for (int c = 0; c < n_cl; c++) {
+            int worst = REL_SAME, ok = 1;
+            size_t shared = 0;
+            for (int m = w->cl_first[c]; m >= 0 && ok; m = w->cl_next[m]) {
+                const tl__ev *y = &w->ev[m];
+                if (y->doc_id == x->doc_id) {
+                    ok = 0;
+                    break;
+                }
+                int rel = tl__relation(w, x, y);
+                if (rel == REL_NONE)
+                    ok = 0;
+                else if (rel > worst)
+                    worst = rel;
+                size_t na, nb;
+                size_t s = tl__core_shared(w, x, y, &na, &nb);
+                if (s > shared)
+                    shared = s;
+            }
+            if (!ok || shared == 0)
+                continue;
+            if (best < 0 || worst < best_rel || (worst == best_rel && shared > best_shared)) {
+                best = c;
+                best_rel = worst;
+                best_shared = shared;
+            }
+        }
+        w->cl_next[i] = -1;
+        if (best < 0) {
+            best = n_cl++;
+            w->cl_first[best] = (int)i;
+        } else { /* append, keeping members in component order */
+            int m = w->cl_first[best];
+            while (w->cl_next[m] >= 0)
+                m = w->cl_next[m];
+            w->cl_next[m] = (int)i;
+        }
+        x->cluster = best;
+    }
+    return n_cl;
+}
+
+/* Rank order of two members (see the module comment). */
+static int tl__rank_cmp(const tl__work *w, size_t i, size_t j)
+{
+    const tl__ev *a = &w->ev[i], *b = &w->ev[j];
+    if ((a->e - a->b) != (b->e - b->b))
+        return (a->e - a->b) < (b->e - b->b) ? -1 : 1;
+    if (a->rank_src != b->rank_src)
+        return a->rank_src < b->rank_src ? -1 : 1;
+    if (a->rank_status != b->rank_status)
+        return a->rank_status < b->rank_status ? -1 : 1;
+    const int ta = a->time != TL__NONE, tb = b->time != TL__NONE;
+    if (ta != tb)
+        return ta ? -1 : 1;
+    return i < j ? -1 : i > j;
+}
+
+/* ---- writing one cluster ------------------------------------------------------------ */
+
+enum { W_EVENT, W_SOURCE, W_PART, W_CONFLICT, W_DELETE, W_COUNT };
+
+static const char *const tl__write_sql[W_COUNT] = {
+    [W_EVENT] = "INSERT INTO timeline_events (key, type, cameo, status, date, time, sort_begin, sort_end,"
+                " location, duration, duration_mod, planned_duration, summary, n_sources, n_conflicts,"
+                " lead_event_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    [W_SOURCE] = "INSERT INTO timeline_sources (timeline_event_id, event_id, doc_id, ord, date_relation)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5)",
+    [W_PART] = "INSERT INTO timeline_participants (timeline_event_id, ord, name, kind, country, role, core,"
+               " n_sources) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)"
+               " ON CONFLICT DO UPDATE SET n_sources = n_sources + 1",
+    [W_CONFLICT] = "INSERT OR IGNORE INTO timeline_conflicts (timeline_event_id, field, event_id, value)"
+                   " VALUES (?1, ?2, ?3, ?4)",
+    [W_DELETE] = "DELETE FROM timeline_events WHERE id ="
+                 " (SELECT timeline_event_id FROM timeline_sources WHERE event_id = ?1)",
+};
+
+static int tl__step_done(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static int tl__bind_pool(sqlite3_stmt *st, int i, const tl__work *w, size_t off)
+{
+    return tl__bind_opt(st, i, tl__s(w, off));
+}
+
+/* Records field for every member in order with a value (or every member
+ * when all is set). */
+static int tl__put_conflict(sqlite3_stmt *st, const tl__work *w, int64_t te, const char *field,
+                            const size_t *ord, size_t n, size_t field_off, int all)
+{
+    for (size_t k = 0; k < n; k++) {
+        const tl__ev *x = &w->ev[ord[k]];
+        const size_t v = *(const size_t *)((const char *)x + field_off);
+        if (v == TL__NONE && !all)
+            continue;
+        int rc = sqlite3_bind_int64(st, 1, te);
+        rc |= sqlite3_bind_text(st, 2, field, -1, SQLITE_STATIC);
+        rc |= sqlite3_bind_int64(st, 3, x->id);
+        rc |= tl__bind_pool(st, 4, w, v);
+        if (rc != SQLITE_OK)
+            return rc;
+        if ((rc = tl__step_done(st)) != SQLITE_OK)
+            return rc;
+    }
+    return SQLITE_OK;
+}
+
+/* The time part of a time value ("2008-07-01T15:32" -> "15:32"). */
+static const char *tl__tod(const char *t)
+{
+    const char *p = t ? strchr(t, 'T') : NULL;
+    return p ? p + 1 : t;
+}
+
+static int tl__write_cluster(sqlite3_stmt *const *s, tl__work *w, size_t *ord, size_t n)
+{
+    /* rank the members (insertion sort: clusters are small) */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && tl__rank_cmp(w, ord[j], ord[j - 1]) < 0; j--) {
+            size_t t = ord[j];
+            ord[j] = ord[j - 1];
+            ord[j - 1] = t;
+        }
+    const tl__ev *lead = &w->ev[ord[0]];
+
+    /* status, place, durations, time and what disagrees */
+    int best_status = 4, has_occurred = 0, has_against = 0;
+    size_t place = TL__NONE, dur = TL__NONE, dmod = TL__NONE, planned = TL__NONE, time = lead->time;
+    int c_date = 0, c_time = 0, c_place = 0, c_dur = 0, c_planned = 0;
+    for (size_t k = 0; k < n; k++) {
+        const tl__ev *x = &w->ev[ord[k]];
+        if (x->rank_status < best_status)
+            best_status = x->rank_status;
+        has_occurred |= x->rank_status == 0;
+        has_against |= x->rank_status == 1 || x->rank_status == 3;
+        if (k && x->b != lead->b && x->e - x->b == 1 && lead->e - lead->b == 1)
+            c_date = 1;
+        if (x->time != TL__NONE) {
+            if (time == TL__NONE)
+                time = x->time;
+            else if (strcmp(tl__tod(tl__s(w, x->time)), tl__tod(tl__s(w, time))) != 0)
+                c_time = 1;
+        }
+        if (x->location != TL__NONE) {
+            const char *loc = tl__s(w, x->location);
+            if (place == TL__NONE)
+                place = x->location;
+            else if (tl__place_within(tl__s(w, place), loc))
+                place = x->location; /* more specific */
+            else if (!tl__place_within(loc, tl__s(w, place)))
+                c_place = 1;
+        }
+        if (x->duration != TL__NONE) {
+            if (dur == TL__NONE) {
+                dur = x->duration;
+                dmod = x->duration_mod;
+            } else if (strcmp(tl__s(w, dur), tl__s(w, x->duration)) != 0)
+                c_dur = 1;
+        }
+        if (x->planned != TL__NONE) {
+            if (planned == TL__NONE)
+                planned = x->planned;
+            else if (strcmp(tl__s(w, planned), tl__s(w, x->planned)) != 0)
+                c_planned = 1;
+        }
+    }
+    static const char *const stats[] = {"occurred", "cancelled", "planned", "negated"};
+    const char *status = best_status < 4 ? stats[best_status] : tl__s(w, lead->status);
+    const int c_status = has_occurred && has_against;
+    const int n_conf = c_date + c_time + c_place + c_dur + c_planned + c_status;
+
+    char key[40];
+    snprintf(key, sizeof key, "%.16s-e%ld", tl__s(w, lead->sha), (long)lead->idx + 1);
+    sqlite3_stmt *q = s[W_EVENT];
+    int rc = sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
+    rc |= tl__bind_pool(q, 2, w, lead->type);
+    rc |= tl__bind_req(q, 3, tl__s(w, lead->cameo));
+    rc |= tl__bind_req(q, 4, status);
+    rc |= tl__bind_pool(q, 5, w, lead->date);
+    rc |= tl__bind_pool(q, 6, w, time);
+    rc |= tl__bind_pool(q, 7, w, lead->sort_begin);
+    rc |= tl__bind_pool(q, 8, w, lead->sort_end);
+    rc |= tl__bind_pool(q, 9, w, place);
+    rc |= tl__bind_pool(q, 10, w, dur);
+    rc |= tl__bind_pool(q, 11, w, dmod);
+    rc |= tl__bind_pool(q, 12, w, planned);
+    rc |= tl__bind_req(q, 13, tl__s(w, lead->summary));
+    rc |= sqlite3_bind_int64(q, 14, (int64_t)n);
+    rc |= sqlite3_bind_int(q, 15, n_conf);
+    rc |= sqlite3_bind_int64(q, 16, lead->id);
+    if (rc != SQLITE_OK || (rc = tl__step_done(q)) != SQLITE_OK)
+        return rc;
+    const int64_t te = sqlite3_last_insert_rowid(sqlite3_db_handle(q));
+
+    int ord_p = 0;
+    for (size_t k = 0; k < n; k++) {
+        const tl__ev *x = &w->ev[ord[k]];
+        const char *rel = "lead";
+        if (k) {
+            if (x->e - x->b == 0)
+                rel = "undated";
+            else if (x->b == lead->b && x->e == lead->e)
+                rel = "same";
+            else if (x->b <= lead->b && lead->e <= x->e)
+                rel = "coarser";
+            else
+                rel = "day_apart";
+        }
+        q = s[W_SOURCE];
+        rc = sqlite3_bind_int64(q, 1, te);
+        rc |= sqlite3_bind_int64(q, 2, x->id);
+        rc |= sqlite3_bind_int64(q, 3, x->doc_id);
+        rc |= sqlite3_bind_int64(q, 4, (int64_t)k);
+        rc |= sqlite3_bind_text(q, 5, rel, -1, SQLITE_STATIC);
+        if (rc != SQLITE_OK || (rc = tl__step_done(q)) != SQLITE_OK)
+            return rc;
+        q = s[W_PART];
+        for (size_t i = 0; i < x->np; i++) {
+            const tl__part *p = &w->part[x->p0 + i];
+            rc = sqlite3_bind_int64(q, 1, te);
+            rc |= sqlite3_bind_int(q, 2, ord_p++);
+            rc |= tl__bind_pool(q, 3, w, p->name);
+            rc |= tl__bind_pool(q, 4, w, p->kind);
+            rc |= tl__bind_pool(q, 5, w, p->country);
+            rc |= tl__bind_pool(q, 6, w, p->role);
+            rc |= sqlite3_bind_int(q, 7, p->core);
+            if (rc != SQLITE_OK || (rc = tl__step_done(q)) != SQLITE_OK)
+                return rc;
+        }
+    }
+
+    q = s[W_CONFLICT];
+    rc = SQLITE_OK;
+    if (c_date)
+        rc = tl__put_conflict(q, w, te, "date", ord, n, offsetof(tl__ev, date), 1);
+    if (rc == SQLITE_OK && c_time)
+        rc = tl__put_conflict(q, w, te, "time", ord, n, offsetof(tl__ev, time), 0);
+    if (rc == SQLITE_OK && c_place)
+        rc = tl__put_conflict(q, w, te, "location", ord, n, offsetof(tl__ev, location), 0);
+    if (rc == SQLITE_OK && c_dur)
+        rc = tl__put_conflict(q, w, te, "duration", ord, n, offsetof(tl__ev, duration), 0);
+    if (rc == SQLITE_OK && c_planned)
+        rc = tl__put_conflict(q, w, te, "planned_duration", ord, n, offsetof(tl__ev, planned), 0);
+    if (rc == SQLITE_OK && c_status)
+        rc = tl__put_conflict(q, w, te, "status", ord, n, offsetof(tl__ev, status), 1);
+    return rc;
+}
+
+/* Deletes the old clusters of the events ids[0..n), loads the events,
+ * clusters them and writes the new clusters. */
+static int tl__rebuild_component(tl_db *db, sqlite3_stmt *const *s, sqlite3_stmt *es, sqlite3_stmt *ps,
+                                 tl__work *w, const int64_t *ids, size_t n)
+{
+    w->pool.len = 0;
+    w->n_ev = w->n_part = 0;
+    int rc;
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_bind_int64(s[W_DELETE], 1, ids[i]);
+        if ((rc = tl__step_done(s[W_DELETE])) != SQLITE_OK)
+            return rc;
+        if ((rc = tl__load_event(w, es, ps, ids[i])) != SQLITE_OK)
+            return rc;
+    }
+    if (tl__grow_clusters(w, w->n_ev + 1))
+        return SQLITE_NOMEM;
+    const int n_cl = tl__cluster_component(w);
+    size_t *ord = malloc((w->n_ev + 1) * sizeof *ord);
+    if (!ord)
+        return SQLITE_NOMEM;
+    rc = SQLITE_OK;
+    for (int c = 0; c < n_cl && rc == SQLITE_OK; c++) {
+        size_t k = 0;
+        for (int m = w->cl_first[c]; m >= 0; m = w->cl_next[m])
+            ord[k++] = (size_t)m;
+        rc = tl__write_cluster(s, w, ord, k);
+    }
+    free(ord);
+    (void)db;
+    return rc;
+}
+
+/* ---- refresh ------------------------------------------------------------------------- */
+
+typedef struct tl__ids {
+    int64_t *v;
+    size_t n, cap;
+} tl__ids;
+
+static int tl__ids_push(tl__ids *a, int64_t id)
+{
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 64;
+        int64_t *v = realloc(a->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        a->v = v;
+        a->cap = cap;
+    }
+    a->v[a->n++] = id;
+    return 0;
+}
+
+/* Is component [cb, ce) of type near one of d's intervals of that type? */
+static int tl__touches(const tl__dirty *d, const char *type, int32_t cb, int32_t ce)
+{
+    if (d->all)
+        return 1;
+    for (size_t i = 0; i < d->n; i++)
+        if (d->v[i].b <= ce && d->v[i].e >= cb && strcmp(d->v[i].type, type) == 0)
+            return 1;
+    return 0;
+}
+
+/* Sweeps one type's placed events into components and rebuilds the dirty
+ * ones. */
+static int tl__refresh_type(tl_db *db, const tl__dirty *d, const char *type, sqlite3_stmt *sweep,
+                            sqlite3_stmt *const *s, sqlite3_stmt *es, sqlite3_stmt *ps, tl__work *w)
+{
+    tl__ids comp = {0};
+    int32_t cb = 0, ce = 0;
+    int rc, have = 0;
+    sqlite3_bind_text(sweep, 1, type, -1, SQLITE_TRANSIENT);
+    for (;;) {
+        rc = sqlite3_step(sweep);
+        int32_t b = 0, e = 0;
+        if (rc == SQLITE_ROW &&
+            !tl__interval((const char *)sqlite3_column_text(sweep, 1), (const char *)sqlite3_column_text(sweep, 2),
+                          &b, &e))
+            continue; /* not a calendar day: left to the singleton pass */
+        if (have && (rc != SQLITE_ROW || b > ce)) {
+            /* the component [cb, ce) is complete */
+            if (tl__touches(d, type, cb, ce)) {
+                int wrc = tl__rebuild_component(db, s, es, ps, w, comp.v, comp.n);
+                if (wrc != SQLITE_OK) {
+                    rc = wrc;
+                    break;
+                }
+            }
+            comp.n = 0;
+            have = 0;
+        }
+        if (rc != SQLITE_ROW)
+            break;
+        if (!have) {
+            cb = b;
+            ce = e;
+            have = 1;
+        } else if (e > ce) {
+            ce = e;
+        }
+        if (tl__ids_push(&comp, sqlite3_column_int64(sweep, 0))) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+    }
+    sqlite3_reset(sweep);
+    free(comp.v);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int tl__timeline_refresh(tl_db *db, const tl__dirty *d)
+{
+    static const char sweep_sql[] =
+        "SELECT e.id, e.sort_begin, e.sort_end FROM events e JOIN documents d ON d.id = e.doc_id"
+        " WHERE e.type = ?1 AND e.sort_begin IS NOT NULL"
+        " ORDER BY e.sort_begin, e.sort_end DESC, d.sha256, e.idx";
+    static const char types_sql[] = "SELECT DISTINCT type FROM events ORDER BY type";
+    static const char loose_sql[] =
+        "SELECT e.id FROM events e JOIN documents d ON d.id = e.doc_id"
+        " WHERE NOT EXISTS (SELECT 1 FROM timeline_sources s WHERE s.event_id = e.id)"
+        " ORDER BY d.sha256, e.idx";
+    static const char orphans_sql[] =
+        "DELETE FROM timeline_events WHERE NOT EXISTS"
+        " (SELECT 1 FROM timeline_sources s WHERE s.timeline_event_id = timeline_events.id)";
+    sqlite3_stmt *s[W_COUNT] = {0}, *sweep = NULL, *es = NULL, *ps = NULL, *types = NULL, *loose = NULL;
+    tl__work w;
+    memset(&w, 0, sizeof w);
+    tl__ids singles = {0};
+    int rc = SQLITE_OK;
+    for (int i = 0; i < W_COUNT && rc == SQLITE_OK; i++)
+        rc = sqlite3_prepare_v2(db->conn, tl__write_sql[i], -1, &s[i], NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db->conn, sweep_sql, -1, &sweep, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db->conn, tl__ev_sql, -1, &es, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db->conn, tl__part_sql, -1, &ps, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db->conn, d->all ? types_sql : loose_sql, -1, d->all ? &types : &loose, NULL);
+    if (rc != SQLITE_OK)
+        goto done;
+
+    if (d->all) {
+        while (rc == SQLITE_OK && (rc = sqlite3_step(types)) == SQLITE_ROW)
+            rc = tl__refresh_type(db, d, (const char *)sqlite3_column_text(types, 0), sweep, s, es, ps, &w);
+        if (rc == SQLITE_DONE)
+            rc = SQLITE_OK;
+        sqlite3_finalize(types);
+        types = NULL;
+        if (rc == SQLITE_OK)
+            rc = sqlite3_prepare_v2(db->conn, loose_sql, -1, &loose, NULL);
+    } else {
+        for (size_t i = 0; i < d->n && rc == SQLITE_OK; i++) {
+            size_t j = 0;
+            while (j < i && strcmp(d->v[j].type, d->v[i].type) != 0)
+                j++;
+            if (j == i) /* first interval of its type */
+                rc = tl__refresh_type(db, d, d->v[i].type, sweep, s, es, ps, &w);
+        }
+    }
+    if (rc != SQLITE_OK)
+        goto done;
+
+    /* events left without a cluster (undated, unplaced): one each */
+    while ((rc = sqlite3_step(loose)) == SQLITE_ROW)
+        if (tl__ids_push(&singles, sqlite3_column_int64(loose, 0))) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+    sqlite3_reset(loose);
+    if (rc != SQLITE_DONE && rc != SQLITE_OK)
+        goto done;
+    rc = SQLITE_OK;
+    for (size_t i = 0; i < singles.n && rc == SQLITE_OK; i++)
+        rc = tl__rebuild_component(db, s, es, ps, &w, &singles.v[i], 1);
+    if (rc == SQLITE_OK)
+        rc = tl__exec(db, orphans_sql);
+done:
+    for (int i = 0; i < W_COUNT; i++)
+        sqlite3_finalize(s[i]);
+    sqlite3_finalize(sweep);
+    sqlite3_finalize(es);
+    sqlite3_finalize(ps);
+    sqlite3_finalize(types);
+    sqlite3_finalize(loose);
+    tl__buf_free(&w.pool);
+    free(w.ev);
+    free(w.part);
+    free(w.cl_first);
+    free(w.cl_next);
+    free(singles.v);
+    return rc;
+}
+
+void tl__day_string(int32_t day, char *buf, size_t buflen)
+{
+    /* civil from days (H. Hinnant) */
+    long z = (long)day + 719468;
+    const long era = (z >= 0 ? z : z - 146096) / 146097;
+    const long doe = z - era * 146097;
+    const long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const long mp = (5 * doy + 2) / 153;
+    const long d = doy - (153 * mp + 2) / 5 + 1;
+    const long m = mp + (mp < 10 ? 3 : -9);
+    const long y = yoe + era * 400 + (m <= 2);
+    snprintf(buf, buflen, "%04ld-%02ld-%02ld", y, m, d);
+}

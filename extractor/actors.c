@@ -136,9 +136,11 @@ static int32_t person_by_surname(const sx__work *w, const char *low, const char 
     const char *names[16];
     int32_t rows[16];
     int in_office[16], n = 0;
-    for (size_t i = 0; i < L->n_people; i++) {
+    int32_t cand[256];
+    size_t nc = sx__name_rows(low, cand, 256);
+    for (size_t ci = nc; ci-- > 0;) { /* rows come newest first: walk them in file order */
+        size_t i = (size_t)cand[ci];
         const sx__person *p = &L->people[i];
-        if (!name_word_match(p->name, low)) continue;
         if (country && *country && strcmp(p->country, country)) continue;
         if (!role_compatible(p->role, cls)) continue;
         int on = day && p->start <= day && day < p->end;

@@ -259,6 +259,27 @@ static void sx__row_gathering(char **f, int n)
     SX__PUSH(L.pub.gatherings, L.pub.n_gatherings, cap_gatherings, g);
 }
 
+/* A one-word key for a person row, folded like article text. */
+static void sx__add_name_word(const char *word, int32_t id)
+{
+    char toks[SX__MAXPTOK][48];
+    if (sx__phrase_tokens(word, toks, SX__MAXPTOK) != 1) return;
+    int ok;
+    SX__GROW(L.ph, L.n_ph, L.cap_ph, ok);
+    if (!ok) return;
+    sx__entry *e = sx__intern(toks[0]);
+    if (!e) return;
+    sx__phrase *p = &L.ph[L.n_ph];
+    memset(p, 0, sizeof *p);
+    p->kind = SX_PH_NAMEWORD;
+    p->id = id;
+    p->ntok = 1;
+    p->toks[0] = e->key;
+    p->next = e->phrases;
+    e->phrases = (int32_t)L.n_ph++;
+    /* no SX_LX_PHRASE flag: name words are looked up, not matched in text */
+}
+
 static void sx__row_person(char **f, int n)
 {
     if (n < 5) return;
@@ -275,6 +296,16 @@ static void sx__row_person(char **f, int n)
     SX__PUSH(L.pub.people, L.pub.n_people, cap_people, p);
     sx__add_phrase(f[0], SX_PH_PERSON, id);
     if (n > 5) sx__each_alias(f[5], SX_PH_PERSON, id);
+    /* first and last name words, for "President Trump", "Chairman Kim" */
+    char word[64];
+    const char *first_end = strchr(f[0], ' ');
+    size_t fl = first_end ? (size_t)(first_end - f[0]) : strlen(f[0]);
+    if (fl < sizeof word) {
+        memcpy(word, f[0], fl);
+        word[fl] = '\0';
+        sx__add_name_word(word, id);
+    }
+    if (sp) sx__add_name_word(sp + 1, id);
 }
 
 static void sx__row_place(char **f, int n)
@@ -497,6 +528,16 @@ const sx__lexicon *sx__lex(void)
 {
     pthread_once(&sx__lex_once, sx__lex_build);
     return L.ok ? &L.pub : NULL;
+}
+
+size_t sx__name_rows(const char *low, int32_t *rows, size_t max)
+{
+    const sx__entry *e = sx__find(low);
+    size_t n = 0;
+    if (!e) return 0;
+    for (int32_t j = e->phrases; j >= 0 && n < max; j = L.ph[j].next)
+        if (L.ph[j].kind == SX_PH_NAMEWORD) rows[n++] = L.ph[j].id;
+    return n;
 }
 
 uint32_t sx__lex_word(const char *low, int32_t *val)

@@ -159,7 +159,7 @@ typedef enum { SX_PD_NONE, SX_PD_MORNING, SX_PD_AFTERNOON, SX_PD_EVENING, SX_PD_
 
 /* Phrase kinds; lower numbers win ties of equal length. */
 enum { SX_PH_PERSON = 1, SX_PH_ORG, SX_PH_COUNTRY, SX_PH_METONYM, SX_PH_DEMONYM, SX_PH_PLACE,
-       SX_PH_TITLE, SX_PH_TRIGGER, SX_PH_KINDS };
+       SX_PH_TITLE, SX_PH_TRIGGER, SX_PH_NAMEWORD, SX_PH_KINDS };
 #define SX_PH_MASK(k) (1u << (k))
 
 typedef struct sx__person { const char *name, *surname, *country, *role; int32_t start, end; } sx__person;
@@ -194,6 +194,9 @@ typedef struct sx__match { int kind; int32_t id; int32_t ntok; } sx__match;
  * best kind first; *n_out gets their count. */
 int32_t sx__phrase_match(const sx__work *w, size_t i, uint32_t kinds_mask, sx__match *out,
                          int max, int *n_out);
+/* People rows whose first or last name word (folded) is low; returns the
+ * number written to rows (at most max). */
+size_t sx__name_rows(const char *low, int32_t *rows, size_t max);
 /* Index of the country with this alpha-3 code, or -1. */
 int32_t sx__country_by_code(const char *alpha3);
 /* Tokenizes a phrase as the text is tokenized (segment.c). */

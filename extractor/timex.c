@@ -408,6 +408,14 @@ static int parse_number(const sx__tctx *c, size_t j, size_t s0, double *v, size_
             k++;
         else break;
     }
+    /* ICU's spellout parse is costly: only numbers that count something
+     * (a unit, "times", "and a half", "-hour") are worth parsing */
+    {
+        const sx__tok *nx = tk(c, last + 1, s0);
+        if (!nx || !((nx->lex & SX_LX_UNIT) || !strcmp(nx->low, "-") || !strcmp(nx->low, "and") ||
+                     !strcmp(nx->low, "times") || !strcmp(nx->low, "of")))
+            return 0;
+    }
     for (size_t e = last + 1; e > j; e--) {
         const sx__tok *a = &c->w->toks[j], *b = &c->w->toks[e - 1];
         if (b->low_len == 1 && b->low[0] == '-') continue;

@@ -6,23 +6,38 @@
  * and tl_ingest, plus the internals of timeline_int.h (error helpers, the
  * code point index, document checks, a byte buffer).
  *
- * Opening: the connection gets foreign_keys=ON, a 5 s busy timeout and, for
- * a file opened read-write, journal_mode=WAL.  PRAGMA user_version says what
- * the file holds: 0 with no tables is a new database and gets the compiled-in
- * schema in one transaction (only with TL_OPEN_CREATE); TL_SCHEMA_VERSION
- * with a `documents` table is ours; anything else is refused before the file
- * is changed (newer versions with TL_ESCHEMA and an "upgrade summit" hint,
- * foreign SQLite files with TL_ESCHEMA, non-SQLite files with TL_EOPEN).
+ * Also exports tl_ingest_doc, tl_remove and tl_count, and the SQL function
+ * tl_name_match (registered on every connection).
+ *
+ * Opening: the connection gets foreign_keys=ON, a 30 s busy timeout and, for
+ * a file opened read-write, journal_mode=WAL, so several processes can
+ * ingest into one file at once (each document's transaction waits for the
+ * others').  PRAGMA user_version says what the file holds: 0 with no tables
+ * is a new database and gets the compiled-in schema (schema.sql, then every
+ * migration) in one transaction (only with TL_OPEN_CREATE);
+ * TL_SCHEMA_VERSION with a `documents` table is ours; an older version of
+ * ours is upgraded in one BEGIN IMMEDIATE transaction (migration SQL, then
+ * filling the new tables from the stored rows) -- a read-only open upgrades
+ * through a short read-write connection first, and fails if the file cannot
+ * be written; anything else is refused before the file is changed (newer
+ * versions with TL_ESCHEMA and an "upgrade summit" hint, foreign SQLite files
+ * with TL_ESCHEMA, non-SQLite files with TL_EOPEN).
  *
  * Ingest: one BEGIN IMMEDIATE ... COMMIT per document, ROLLBACK on any
  * failure, so a document is stored whole or not at all.  A document is keyed
- * by its content (sha256) and by its path: ingesting deletes any stored
+ * by its content (sha256) and by its path.  When a stored document has the
+ * same sha256, the same path (or the new one is "-") and the same extraction
+ * fingerprint, nothing is written.  Otherwise ingesting deletes any stored
  * document with the same sha256 or, unless the path is "-" (stdin), the same
- * path, then inserts afresh (ON DELETE CASCADE removes the old rows).  So
- * re-ingesting refreshes the extraction; row ids change.  Empty strings are
+ * path, then inserts afresh (ON DELETE CASCADE removes the old rows), so a
+ * changed extraction is refreshed; row ids change.  Empty strings are
  * stored as NULL except in NOT NULL columns.  Sentence and mention text is
  * the document's own substring for [start, end) code points, found through a
- * sparse code point index (one linear pass per document).
+ * sparse code point index (one linear pass per document).  Sentences and
+ * quotes (text between “…”, «…», „…“ or "…" within a paragraph, at most
+ * TL__QUOTE_MAX code points) go into the FTS5 table text_search.  Then the
+ * timeline clusters of the dates the old and new events touch are rebuilt
+ * (cluster.c), still inside the transaction.
  *
  * Limits: all SQL is constant and prepared; data only travels in bound
  * parameters.  Nothing here reads the clock or the locale (documents get
@@ -353,9 +368,102 @@ static tl_status tl__open_fail(tl_db *db, const char *path, int rc)
     return tl__fail(db, TL_EOPEN, "cannot open database '%s': %s", path, msg);
 }
 
-/* Runs the compiled-in schema on an empty database, in one transaction.
- * *raced is set when another process created something meanwhile. */
-static tl_status tl__create_schema(tl_db *db, const char *path, int *raced)
+/* ---- migrations ---------------------------------------------------------- */
+
+#define TL__QUOTE_MAX 2000
+
+static int tl__index_quotes(tl_db *db, int64_t doc_id, const char *text, size_t len, const int32_t *sent_start,
+                            size_t n_sent);
+
+/* Version 2's new tables from what a version-1 database holds: sentences
+ * and quotes into the search index, and every cluster. */
+static int tl__fill_2(tl_db *db)
+{
+    static const char fts_sql[] =
+        "INSERT INTO text_search (rowid, text, kind, doc_id, sentence)"
+        " SELECT doc_id * 16777216 + idx, text, 'sentence', doc_id, idx FROM sentences WHERE idx < 8388608";
+    int rc = tl__exec(db, fts_sql);
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_stmt *docs = NULL, *sents = NULL;
+    int32_t *starts = NULL;
+    size_t cap = 0;
+    rc = sqlite3_prepare_v2(db->conn, "SELECT id, body FROM documents ORDER BY id", -1, &docs, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db->conn, "SELECT start_cp FROM sentences WHERE doc_id = ?1 ORDER BY idx", -1,
+                                &sents, NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(docs)) == SQLITE_ROW) {
+        const int64_t id = sqlite3_column_int64(docs, 0);
+        size_t n = 0;
+        sqlite3_bind_int64(sents, 1, id);
+        while ((rc = sqlite3_step(sents)) == SQLITE_ROW) {
+            if (n == cap) {
+                size_t ncap = cap ? cap * 2 : 256;
+                int32_t *v = realloc(starts, ncap * sizeof *v);
+                if (!v) {
+                    rc = SQLITE_NOMEM;
+                    break;
+                }
+                starts = v;
+                cap = ncap;
+            }
+            starts[n++] = sqlite3_column_int(sents, 0);
+        }
+        sqlite3_reset(sents);
+        if (rc != SQLITE_DONE)
+            break;
+        rc = tl__index_quotes(db, id, (const char *)sqlite3_column_text(docs, 1),
+                              (size_t)sqlite3_column_bytes(docs, 1), starts, n);
+    }
+    if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    sqlite3_finalize(docs);
+    sqlite3_finalize(sents);
+    free(starts);
+    if (rc == SQLITE_OK) {
+        tl__dirty all = {0};
+        all.all = 1;
+        rc = tl__timeline_refresh(db, &all);
+    }
+    return rc;
+}
+
+static const struct {
+    int version;
+    const unsigned char *sql;
+    int (*fill)(tl_db *db);
+} tl__migrations[] = {
+    {2, tl_migrate_2_sql, tl__fill_2},
+};
+
+/* Runs every migration after version `from`; the caller holds the
+ * transaction.  On failure the message is on db. */
+static tl_status tl__migrate(tl_db *db, const char *path, long long from)
+{
+    for (size_t i = 0; i < sizeof tl__migrations / sizeof tl__migrations[0]; i++) {
+        if (tl__migrations[i].version <= from)
+            continue;
+        /* Our own constant, multi-statement SQL: sqlite3_exec is the tool. */
+        char *err = NULL;
+        int rc = sqlite3_exec(db->conn, (const char *)tl__migrations[i].sql, NULL, NULL, &err);
+        if (rc != SQLITE_OK) {
+            tl__fail(db, TL_ESCHEMA, "cannot upgrade '%s' to schema version %d: %s", path,
+                     tl__migrations[i].version, err ? err : sqlite3_errstr(rc));
+            sqlite3_free(err);
+            return TL_ESCHEMA;
+        }
+        rc = tl__migrations[i].fill(db);
+        if (rc != SQLITE_OK)
+            return tl__sql_fail(db, "cannot upgrade '%s' to schema version %d", path, tl__migrations[i].version);
+    }
+    return TL_OK;
+}
+
+/* Runs the compiled-in schema and the migrations on an empty database
+ * (from = 0), or the migrations on a database of version `from`, in one
+ * transaction.  *raced is set when another process changed the version
+ * meanwhile (the caller probes again). */
+static tl_status tl__create_schema(tl_db *db, const char *path, long long from, int *raced)
 {
     *raced = 0;
     int rc = tl__exec(db, "BEGIN IMMEDIATE");
@@ -363,21 +471,28 @@ static tl_status tl__create_schema(tl_db *db, const char *path, int *raced)
         return tl__open_fail(db, path, rc);
     tl__probe pr = {0, 0, 0};
     rc = tl__probe_db(db, &pr);
-    if (rc == SQLITE_OK && (pr.version != 0 || pr.n_objects != 0)) {
+    if (rc == SQLITE_OK && (pr.version != from || (from == 0 && pr.n_objects != 0))) {
         *raced = 1;
         tl__exec(db, "ROLLBACK");
         return TL_OK;
     }
     if (rc == SQLITE_OK) {
-        /* Our own constant, multi-statement SQL: sqlite3_exec is the tool. */
-        char *err = NULL;
-        rc = sqlite3_exec(db->conn, (const char *)tl_schema_sql, NULL, NULL, &err);
-        if (rc != SQLITE_OK) {
-            tl__fail(db, TL_ESCHEMA, "cannot create the schema in '%s': %s", path,
-                     err ? err : sqlite3_errstr(rc));
+        tl_status st = TL_OK;
+        if (from == 0) {
+            char *err = NULL;
+            rc = sqlite3_exec(db->conn, (const char *)tl_schema_sql, NULL, NULL, &err);
+            if (rc != SQLITE_OK) {
+                tl__fail(db, TL_ESCHEMA, "cannot create the schema in '%s': %s", path,
+                         err ? err : sqlite3_errstr(rc));
+                st = TL_ESCHEMA;
+            }
             sqlite3_free(err);
+        }
+        if (st == TL_OK)
+            st = tl__migrate(db, path, from ? from : 1);
+        if (st != TL_OK) {
             tl__exec(db, "ROLLBACK");
-            return TL_ESCHEMA;
+            return st;
         }
         rc = tl__exec(db, "COMMIT");
     }
@@ -389,11 +504,14 @@ static tl_status tl__create_schema(tl_db *db, const char *path, int *raced)
     return TL_OK;
 }
 
-/* Everything after sqlite3_open_v2: pragmas, schema check or creation. */
-static tl_status tl__setup(tl_db *db, const char *path, int flags)
+/* Everything after sqlite3_open_v2: pragmas, schema check, creation or
+ * upgrade.  A read-only handle on an older version sets *needs_upgrade and
+ * fails with TL_ESCHEMA. */
+static tl_status tl__setup(tl_db *db, const char *path, int flags, int *needs_upgrade)
 {
     const int readonly = (flags & TL_OPEN_READONLY) != 0;
     const int create = !readonly && (flags & TL_OPEN_CREATE) != 0;
+    *needs_upgrade = 0;
     int rc = tl__exec(db, "PRAGMA foreign_keys = ON");
     if (rc != SQLITE_OK)
         return tl__open_fail(db, path, rc);
@@ -407,27 +525,26 @@ static tl_status tl__setup(tl_db *db, const char *path, int flags)
             return tl__fail(db, TL_ESCHEMA,
                             "database '%s' has schema version %lld, newer than this summit (%d); upgrade summit",
                             path, pr.version, TL_SCHEMA_VERSION);
-        if (pr.version == TL_SCHEMA_VERSION) {
-            if (!pr.has_documents)
-                return tl__fail(db, TL_ESCHEMA,
-                                "'%s' is not a summit database (schema version %lld but no documents table)",
-                                path, pr.version);
-            break;
-        }
-        if (pr.version != 0)
+        if (pr.version >= 1 && !pr.has_documents)
             return tl__fail(db, TL_ESCHEMA,
-                            "database '%s' has schema version %lld, older than this summit (%d), and no "
-                            "upgrade exists; re-create it",
-                            path, pr.version, TL_SCHEMA_VERSION);
-        if (pr.n_objects != 0)
+                            "'%s' is not a summit database (schema version %lld but no documents table)", path,
+                            pr.version);
+        if (pr.version == TL_SCHEMA_VERSION)
+            break;
+        if (pr.version == 0 && pr.n_objects != 0)
             return tl__fail(db, TL_ESCHEMA,
                             "'%s' is not a summit database (it holds other tables and no summit schema)", path);
-        if (!create)
+        if (pr.version == 0 && !create)
             return tl__fail(db, TL_ESCHEMA, "'%s' holds no summit timeline yet (nothing was ingested)", path);
-        if (attempt > 0)
-            return tl__fail(db, TL_ESCHEMA, "cannot create the schema in '%s': it keeps changing", path);
+        if (pr.version != 0 && readonly) {
+            *needs_upgrade = 1;
+            return tl__fail(db, TL_ESCHEMA, "database '%s' has schema version %lld and needs an upgrade to %d",
+                            path, pr.version, TL_SCHEMA_VERSION);
+        }
+        if (attempt > 2)
+            return tl__fail(db, TL_ESCHEMA, "cannot set up the schema in '%s': it keeps changing", path);
         int raced = 0;
-        tl_status st = tl__create_schema(db, path, &raced);
+        tl_status st = tl__create_schema(db, path, pr.version, &raced);
         if (st != TL_OK)
             return st;
         if (!raced)
@@ -445,6 +562,32 @@ static tl_status tl__setup(tl_db *db, const char *path, int flags)
     return TL_OK;
 }
 
+static tl_status tl__open(tl_db *db, const char *path, int flags, int *needs_upgrade)
+{
+    int oflags = SQLITE_OPEN_READONLY;
+    if (!(flags & TL_OPEN_READONLY))
+        oflags = SQLITE_OPEN_READWRITE | ((flags & TL_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
+    sqlite3 *conn = NULL;
+    *needs_upgrade = 0;
+    int rc = sqlite3_open_v2(path, &conn, oflags, NULL);
+    if (rc != SQLITE_OK) {
+        tl_status st = tl__fail(db, (rc & 0xff) == SQLITE_NOMEM ? TL_ENOMEM : TL_EOPEN,
+                                "cannot open database '%s': %s", path,
+                                conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc));
+        sqlite3_close(conn);
+        return st;
+    }
+    db->conn = conn;
+    sqlite3_extended_result_codes(conn, 1);
+    sqlite3_busy_timeout(conn, 30000);
+    tl_status st = tl__register_functions(db) == SQLITE_OK ? TL_OK : tl__open_fail(db, path, SQLITE_ERROR);
+    if (st == TL_OK)
+        st = tl__setup(db, path, flags, needs_upgrade);
+    if (st != TL_OK)
+        tl_db_close(db);
+    return st;
+}
+
 tl_status tl_db_open(tl_db *db, const char *path, int flags)
 {
     if (!db)
@@ -457,25 +600,21 @@ tl_status tl_db_open(tl_db *db, const char *path, int flags)
     if (sqlite3_libversion_number() < TL__MIN_SQLITE)
         return tl__fail(db, TL_EOPEN, "cannot open database '%s': SQLite %s is too old (3.38 or newer needed)",
                         path, sqlite3_libversion());
-
-    int oflags = SQLITE_OPEN_READONLY;
-    if (!(flags & TL_OPEN_READONLY))
-        oflags = SQLITE_OPEN_READWRITE | ((flags & TL_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
-    sqlite3 *conn = NULL;
-    int rc = sqlite3_open_v2(path, &conn, oflags, NULL);
-    if (rc != SQLITE_OK) {
-        tl_status st = tl__fail(db, (rc & 0xff) == SQLITE_NOMEM ? TL_ENOMEM : TL_EOPEN,
-                                "cannot open database '%s': %s", path,
-                                conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc));
-        sqlite3_close(conn);
-        return st;
-    }
-    db->conn = conn;
-    sqlite3_extended_result_codes(conn, 1);
-    sqlite3_busy_timeout(conn, 5000);
-    tl_status st = tl__setup(db, path, flags);
-    if (st != TL_OK)
+    int needs_upgrade = 0;
+    tl_status st = tl__open(db, path, flags, &needs_upgrade);
+    if (st != TL_OK && needs_upgrade) {
+        /* an older database opened read-only: upgrade it, then open again */
+        st = tl__open(db, path, 0, &needs_upgrade);
+        if (st != TL_OK) {
+            char why[sizeof db->errmsg];
+            memcpy(why, db->errmsg, sizeof why);
+            return tl__fail(db, st == TL_ENOMEM ? TL_ENOMEM : TL_ESCHEMA,
+                            "database '%s' needs an upgrade to schema version %d, which failed: %s", path,
+                            TL_SCHEMA_VERSION, why);
+        }
         tl_db_close(db);
+        st = tl__open(db, path, flags, &needs_upgrade);
+    }
     return st;
 }
 
@@ -491,13 +630,15 @@ enum {
     S_PART,
     S_MENT,
     S_WARN,
+    S_FTS,
+    S_OLD,
     S_COUNT
 };
 
 static const char *const tl__ingest_sql[S_COUNT] = {
-    [S_DEL] = "DELETE FROM documents WHERE sha256 = ?1 OR (?2 <> '-' AND path = ?2)",
-    [S_DOC] = "INSERT INTO documents (path, sha256, dct, dct_source, n_chars, body, dct_confidence, dct_note)"
-              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [S_DEL] = "DELETE FROM documents WHERE id = ?1",
+    [S_DOC] = "INSERT INTO documents (path, sha256, dct, dct_source, n_chars, body, dct_confidence, dct_note,"
+              " fingerprint) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [S_SENT] = "INSERT INTO sentences (doc_id, idx, start_cp, end_cp, text) VALUES (?1, ?2, ?3, ?4, ?5)",
     [S_TIMEX] = "INSERT INTO timexes (doc_id, idx, sentence, start_cp, end_cp, text, type, value, mod,"
                 " quant, freq, anchor_idx, sort_begin, sort_end, tz)"
@@ -513,7 +654,224 @@ static const char *const tl__ingest_sql[S_COUNT] = {
     [S_MENT] = "INSERT OR IGNORE INTO event_mentions (event_id, sentence, start_cp, end_cp, text)"
                " VALUES (?1, ?2, ?3, ?4, ?5)",
     [S_WARN] = "INSERT INTO warnings (doc_id, message) VALUES (?1, ?2)",
+    [S_FTS] = "INSERT INTO text_search (rowid, text, kind, doc_id, sentence)"
+              " VALUES (?1 * 16777216 + ?2, ?3, 'sentence', ?1, ?2)",
+    /* what this document replaces: same content, or the same path */
+    [S_OLD] = "SELECT id, path, fingerprint, sha256 = ?1 FROM documents"
+              " WHERE sha256 = ?1 OR (?2 <> '-' AND path = ?2) ORDER BY id",
 };
+
+/* ---- the extraction fingerprint ------------------------------------------- */
+
+/* FNV-1a 64 over every extracted field, each followed by a separator byte
+ * (NULL and "" differ). */
+typedef struct tl__fp {
+    uint64_t h;
+} tl__fp;
+
+static void tl__fp_bytes(tl__fp *f, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        f->h = (f->h ^ b[i]) * 1099511628211ULL;
+}
+
+static void tl__fp_str(tl__fp *f, const char *s)
+{
+    static const unsigned char none = 0xFF, sep = 0x00;
+    if (!s)
+        tl__fp_bytes(f, &none, 1);
+    else
+        tl__fp_bytes(f, s, strlen(s));
+    tl__fp_bytes(f, &sep, 1);
+}
+
+static void tl__fp_arr(tl__fp *f, const char *arr, size_t cap)
+{
+    static const unsigned char sep = 0x00;
+    tl__fp_bytes(f, arr, strnlen(arr, cap));
+    tl__fp_bytes(f, &sep, 1);
+}
+
+static void tl__fp_int(tl__fp *f, long long v)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%lld", v);
+    tl__fp_str(f, buf);
+}
+
+static void tl__fingerprint(const sx_doc *doc, char out[17])
+{
+    tl__fp f = {1469598103934665603ULL};
+    char dct[32] = "";
+    if (doc->has_dct)
+        sx_date_format(&doc->dct, dct, sizeof dct);
+    tl__fp_int(&f, TL_SCHEMA_VERSION);
+    tl__fp_str(&f, dct);
+    tl__fp_str(&f, doc->dct_source);
+    tl__fp_int(&f, (long long)(doc->dct_confidence * 1000.0 + 0.5));
+    tl__fp_arr(&f, doc->dct_note, sizeof doc->dct_note);
+    for (size_t i = 0; i < doc->n_sentences; i++) {
+        tl__fp_int(&f, doc->sentences[i].start);
+        tl__fp_int(&f, doc->sentences[i].end);
+    }
+    for (size_t i = 0; i < doc->n_timexes; i++) {
+        const sx_timex *t = &doc->timexes[i];
+        tl__fp_int(&f, t->start);
+        tl__fp_int(&f, t->end);
+        tl__fp_int(&f, t->sentence);
+        tl__fp_int(&f, (long long)t->type);
+        tl__fp_int(&f, t->anchor);
+        tl__fp_arr(&f, t->value, sizeof t->value);
+        tl__fp_arr(&f, t->mod, sizeof t->mod);
+        tl__fp_arr(&f, t->begin, sizeof t->begin);
+        tl__fp_arr(&f, t->end_iso, sizeof t->end_iso);
+        tl__fp_arr(&f, t->quant, sizeof t->quant);
+        tl__fp_arr(&f, t->freq, sizeof t->freq);
+        tl__fp_arr(&f, t->tz, sizeof t->tz);
+        tl__fp_str(&f, t->text);
+    }
+    for (size_t i = 0; i < doc->n_actors; i++) {
+        const sx_actor *a = &doc->actors[i];
+        tl__fp_int(&f, (long long)a->kind);
+        tl__fp_str(&f, a->name);
+        tl__fp_str(&f, a->country);
+        tl__fp_str(&f, a->title);
+        tl__fp_int(&f, a->mentions);
+    }
+    for (size_t i = 0; i < doc->n_events; i++) {
+        const sx_event *e = &doc->events[i];
+        tl__fp_str(&f, e->type);
+        tl__fp_str(&f, e->cameo);
+        tl__fp_str(&f, e->status);
+        tl__fp_arr(&f, e->date, sizeof e->date);
+        tl__fp_arr(&f, e->begin, sizeof e->begin);
+        tl__fp_arr(&f, e->end_iso, sizeof e->end_iso);
+        tl__fp_int(&f, e->date_timex);
+        tl__fp_str(&f, e->date_source);
+        tl__fp_arr(&f, e->time, sizeof e->time);
+        tl__fp_arr(&f, e->duration, sizeof e->duration);
+        tl__fp_arr(&f, e->duration_mod, sizeof e->duration_mod);
+        tl__fp_arr(&f, e->planned_duration, sizeof e->planned_duration);
+        tl__fp_str(&f, e->location);
+        tl__fp_str(&f, e->summary);
+        for (size_t k = 0; k < e->n_participants; k++) {
+            tl__fp_int(&f, e->participants[k].actor);
+            tl__fp_str(&f, e->participants[k].role);
+        }
+        for (size_t k = 0; k < e->n_mentions; k++) {
+            tl__fp_int(&f, e->mentions[k].start);
+            tl__fp_int(&f, e->mentions[k].end);
+            tl__fp_int(&f, e->mentions[k].sentence);
+        }
+    }
+    for (size_t i = 0; i < doc->n_warnings; i++)
+        tl__fp_str(&f, doc->warnings[i]);
+    snprintf(out, 17, "%016llx", (unsigned long long)f.h);
+}
+
+/* ---- quotes ------------------------------------------------------------------ */
+
+/* Decodes the code point at text[*i] (valid UTF-8) and advances *i. */
+static uint32_t tl__next_cp(const char *text, size_t len, size_t *i)
+{
+    const unsigned char c = (unsigned char)text[*i];
+    size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (*i + n > len)
+        n = len - *i;
+    uint32_t cp = n == 1 ? c : n == 2 ? (c & 0x1Fu) : n == 3 ? (c & 0x0Fu) : (c & 0x07u);
+    for (size_t k = 1; k < n; k++)
+        cp = (cp << 6) | ((unsigned char)text[*i + k] & 0x3Fu);
+    *i += n;
+    return cp;
+}
+
+/* Index of the sentence holding code point cp (starts ascending). */
+static int32_t tl__sentence_of(const int32_t *start, size_t n, int32_t cp)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (start[mid] <= cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? (int32_t)(lo - 1) : 0;
+}
+
+/* Finds the quotes of a document and stores them in `quotes` and the
+ * search index.  Quotes run from an opening mark to its closing mark within
+ * one paragraph (no blank line), hold a letter, and are at most
+ * TL__QUOTE_MAX code points long; nested marks are ignored. */
+static int tl__index_quotes(tl_db *db, int64_t doc_id, const char *text, size_t len, const int32_t *sent_start,
+                            size_t n_sent)
+{
+    static const char qsql[] = "INSERT INTO quotes (doc_id, idx, sentence, start_cp, end_cp, text)"
+                               " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    static const char fsql[] = "INSERT INTO text_search (rowid, text, kind, doc_id, sentence)"
+                               " VALUES (?1 * 16777216 + 8388608 + ?2, ?3, 'quote', ?1, ?4)";
+    if (!text || n_sent == 0)
+        return SQLITE_OK;
+    sqlite3_stmt *qs = NULL, *fs = NULL;
+    int rc = sqlite3_prepare_v2(db->conn, qsql, -1, &qs, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db->conn, fsql, -1, &fs, NULL);
+    uint32_t want = 0; /* the closing mark awaited, 0 when outside a quote */
+    size_t qb = 0;     /* byte offset of the quote's text */
+    int32_t qcp = 0, cp = 0, n_quotes = 0, letters = 0, newlines = 0;
+    for (size_t i = 0; rc == SQLITE_OK && i < len;) {
+        const size_t at = i;
+        const uint32_t c = tl__next_cp(text, len, &i);
+        if (want) {
+            if (c == want || (want == 0x201C && c == 0x201D)) {
+                if (letters && n_quotes < 8388608) {
+                    int32_t sent = tl__sentence_of(sent_start, n_sent, qcp);
+                    rc = sqlite3_bind_int64(qs, 1, doc_id);
+                    rc |= sqlite3_bind_int(qs, 2, n_quotes);
+                    rc |= sqlite3_bind_int(qs, 3, sent);
+                    rc |= sqlite3_bind_int(qs, 4, qcp);
+                    rc |= sqlite3_bind_int(qs, 5, cp);
+                    rc |= sqlite3_bind_text(qs, 6, text + qb, (int)(at - qb), SQLITE_STATIC);
+                    if (rc == SQLITE_OK && (rc = sqlite3_step(qs)) == SQLITE_DONE)
+                        rc = SQLITE_OK;
+                    sqlite3_reset(qs);
+                    if (rc == SQLITE_OK) {
+                        rc = sqlite3_bind_int64(fs, 1, doc_id);
+                        rc |= sqlite3_bind_int(fs, 2, n_quotes);
+                        rc |= sqlite3_bind_text(fs, 3, text + qb, (int)(at - qb), SQLITE_STATIC);
+                        rc |= sqlite3_bind_int(fs, 4, sent);
+                        if (rc == SQLITE_OK && (rc = sqlite3_step(fs)) == SQLITE_DONE)
+                            rc = SQLITE_OK;
+                        sqlite3_reset(fs);
+                    }
+                    n_quotes++;
+                }
+                want = 0;
+            } else if (c == '\n' && ++newlines >= 2) {
+                want = 0; /* a blank line ends the paragraph */
+            } else if (c != '\n' && c != '\r' && c != ' ' && c != '\t') {
+                newlines = 0;
+                letters |= (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c >= 0xC0;
+                if (cp - qcp >= TL__QUOTE_MAX)
+                    want = 0;
+            }
+        } else {
+            uint32_t close = c == 0x201C ? 0x201D : c == 0xAB ? 0xBB : c == 0x201E ? 0x201C : c == '"' ? '"' : 0;
+            if (close) {
+                want = close;
+                qb = i;
+                qcp = cp + 1;
+                letters = 0;
+                newlines = 0;
+            }
+        }
+        cp++;
+    }
+    sqlite3_finalize(qs);
+    sqlite3_finalize(fs);
+    return rc;
+}
 
 /* Binders (declared in timeline_int.h).  Data is bound SQLITE_STATIC: the
  * caller keeps it alive until the statement is reset. */
@@ -571,14 +929,9 @@ static int tl__run(sqlite3_stmt *st, int bind_rc)
 
 /* Inserts every row of doc; the caller holds the transaction. */
 static int tl__insert_doc(tl_db *db, sqlite3_stmt *const *s, const sx_doc *doc, const tl__cpindex *ix,
-                          int64_t *actor_ids, int64_t *out_id)
+                          const char *fingerprint, int64_t *actor_ids, int32_t *sent_start, int64_t *out_id)
 {
     int rc = 0;
-    rc |= sqlite3_bind_text(s[S_DEL], 1, doc->sha256, (int)strnlen(doc->sha256, 64), SQLITE_STATIC);
-    rc |= sqlite3_bind_text(s[S_DEL], 2, doc->path, -1, SQLITE_STATIC);
-    if ((rc = tl__run(s[S_DEL], rc)) != SQLITE_OK)
-        return rc;
-
     char dct[32] = "";
     if (doc->has_dct)
         sx_date_format(&doc->dct, dct, sizeof dct);
@@ -591,6 +944,7 @@ static int tl__insert_doc(tl_db *db, sqlite3_stmt *const *s, const sx_doc *doc, 
     rc |= sqlite3_bind_text(q, 6, doc->text, (int)doc->text_len, SQLITE_STATIC);
     rc |= sqlite3_bind_double(q, 7, doc->dct_confidence);
     rc |= tl__bind_arr(q, 8, doc->dct_note, sizeof doc->dct_note);
+    rc |= sqlite3_bind_text(q, 9, fingerprint, -1, SQLITE_STATIC);
     if (doc->text_len > INT32_MAX)
         rc = SQLITE_TOOBIG;
     if ((rc = tl__run(q, rc)) != SQLITE_OK)
@@ -608,7 +962,21 @@ static int tl__insert_doc(tl_db *db, sqlite3_stmt *const *s, const sx_doc *doc, 
         rc |= tl__bind_span(q, 5, ix, se->start, se->end);
         if ((rc = tl__run(q, rc)) != SQLITE_OK)
             return rc;
+        sent_start[i] = se->start;
+        if (i < 8388608) { /* the search index's rowid range per document */
+            rc = sqlite3_bind_int64(s[S_FTS], 1, doc_id);
+            rc |= sqlite3_bind_int64(s[S_FTS], 2, (int64_t)i);
+            rc |= tl__bind_span(s[S_FTS], 3, ix, se->start, se->end);
+            if ((rc = tl__run(s[S_FTS], rc)) != SQLITE_OK)
+                return rc;
+        }
     }
+    /* sentences are in text order; quotes find theirs by binary search */
+    for (size_t i = 1; i < doc->n_sentences; i++)
+        if (sent_start[i] < sent_start[i - 1])
+            sent_start[i] = sent_start[i - 1];
+    if ((rc = tl__index_quotes(db, doc_id, doc->text, doc->text_len, sent_start, doc->n_sentences)) != SQLITE_OK)
+        return rc;
 
     q = s[S_TIMEX];
     for (size_t i = 0; i < doc->n_timexes; i++) {
@@ -703,8 +1071,67 @@ static int tl__insert_doc(tl_db *db, sqlite3_stmt *const *s, const sx_doc *doc, 
 
 tl_status tl_ingest(tl_db *db, const sx_doc *doc, int64_t *doc_id)
 {
+    tl_ingest_info info = {0, TL_INGEST_NEW};
+    tl_status st = tl_ingest_doc(db, doc, &info);
     if (doc_id)
-        *doc_id = 0;
+        *doc_id = st == TL_OK ? info.doc_id : 0;
+    return st;
+}
+
+/* Checks for an unchanged copy, deletes what doc replaces (noting the
+ * dates of its events) and inserts doc; the caller holds the transaction. */
+static int tl__replace_doc(tl_db *db, sqlite3_stmt *const *s, const sx_doc *doc, const tl__cpindex *ix,
+                           int64_t *actor_ids, int32_t *sent_start, tl__dirty *dirty, tl_ingest_info *info)
+{
+    char fp[17];
+    tl__fingerprint(doc, fp);
+    const int stdin_doc = strcmp(doc->path, "-") == 0;
+    sqlite3_stmt *q = s[S_OLD];
+    int rc = sqlite3_bind_text(q, 1, doc->sha256, (int)strnlen(doc->sha256, 64), SQLITE_STATIC);
+    rc |= sqlite3_bind_text(q, 2, doc->path, -1, SQLITE_STATIC);
+    if (rc != SQLITE_OK)
+        return rc;
+    int64_t old[2] = {0, 0};
+    size_t n_old = 0;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const int64_t id = sqlite3_column_int64(q, 0);
+        const char *path = (const char *)sqlite3_column_text(q, 1), *ofp = (const char *)sqlite3_column_text(q, 2);
+        const int same_content = sqlite3_column_int(q, 3);
+        if (same_content && ofp && strcmp(ofp, fp) == 0 && path && (stdin_doc || strcmp(path, doc->path) == 0)) {
+            sqlite3_reset(q);
+            info->doc_id = id;
+            info->outcome = TL_INGEST_UNCHANGED;
+            return SQLITE_OK;
+        }
+        if (n_old < 2) /* sha256 and path are each unique: at most two rows */
+            old[n_old++] = id;
+    }
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    if (rc != SQLITE_DONE)
+        return rc;
+    for (size_t i = 0; i < n_old; i++) {
+        if ((rc = tl__dirty_add_doc(db, old[i], dirty)) != SQLITE_OK)
+            return rc;
+        rc = sqlite3_bind_int64(s[S_DEL], 1, old[i]);
+        if ((rc = tl__run(s[S_DEL], rc)) != SQLITE_OK)
+            return rc;
+    }
+    info->outcome = n_old ? TL_INGEST_REPLACED : TL_INGEST_NEW;
+    if ((rc = tl__insert_doc(db, s, doc, ix, fp, actor_ids, sent_start, &info->doc_id)) != SQLITE_OK)
+        return rc;
+    if ((rc = tl__dirty_add_doc(db, info->doc_id, dirty)) != SQLITE_OK)
+        return rc;
+    return tl__timeline_refresh(db, dirty);
+}
+
+tl_status tl_ingest_doc(tl_db *db, const sx_doc *doc, tl_ingest_info *info)
+{
+    tl_ingest_info local = {0, TL_INGEST_NEW};
+    if (!info)
+        info = &local;
+    info->doc_id = 0;
+    info->outcome = TL_INGEST_NEW;
     if (!db)
         return TL_EINVAL;
     if (!db->conn)
@@ -716,9 +1143,10 @@ tl_status tl_ingest(tl_db *db, const sx_doc *doc, int64_t *doc_id)
 
     sqlite3_stmt *s[S_COUNT] = {0};
     int64_t *actor_ids = calloc(doc->n_actors ? doc->n_actors : 1, sizeof *actor_ids);
+    int32_t *sent_start = calloc(doc->n_sentences ? doc->n_sentences : 1, sizeof *sent_start);
+    tl__dirty dirty = {0};
     int in_tx = 0;
-    int64_t id = 0;
-    if (!actor_ids) {
+    if (!actor_ids || !sent_start) {
         st = tl__fail(db, TL_ENOMEM, "cannot store '%s': out of memory", doc->path);
         goto done;
     }
@@ -733,10 +1161,11 @@ tl_status tl_ingest(tl_db *db, const sx_doc *doc, int64_t *doc_id)
         goto done;
     }
     in_tx = 1;
-    int rc = tl__insert_doc(db, s, doc, &ix, actor_ids, &id);
+    int rc = tl__replace_doc(db, s, doc, &ix, actor_ids, sent_start, &dirty, info);
     if (rc != SQLITE_OK) {
-        if (rc == SQLITE_TOOBIG)
-            st = tl__fail(db, TL_ESQL, "cannot store '%s': %s", doc->path, sqlite3_errstr(rc));
+        if (rc == SQLITE_TOOBIG || rc == SQLITE_NOMEM)
+            st = tl__fail(db, rc == SQLITE_NOMEM ? TL_ENOMEM : TL_ESQL, "cannot store '%s': %s", doc->path,
+                          sqlite3_errstr(rc));
         else
             st = tl__sql_fail(db, "cannot store '%s'", doc->path);
         goto done;
@@ -749,15 +1178,170 @@ tl_status tl_ingest(tl_db *db, const sx_doc *doc, int64_t *doc_id)
         goto done;
     }
     in_tx = 0;
-    if (doc_id)
-        *doc_id = id;
 
 done:
     for (int i = 0; i < S_COUNT; i++)
         sqlite3_finalize(s[i]);
     if (in_tx && !sqlite3_get_autocommit(db->conn))
         tl__exec(db, "ROLLBACK"); /* keeps the first error's message */
+    if (st != TL_OK) {
+        info->doc_id = 0;
+        info->outcome = TL_INGEST_NEW;
+    }
+    tl__dirty_free(&dirty);
     free(actor_ids);
+    free(sent_start);
     tl__cpindex_free(&ix);
     return st;
+}
+
+/* ---- remove ------------------------------------------------------------------- */
+
+tl_status tl_remove(tl_db *db, const char *key, size_t *n_removed)
+{
+    static const char find_sql[] =
+        "SELECT id, sha256 = lower(?1) OR path = ?1 FROM documents WHERE path = ?1 OR sha256 = lower(?1)"
+        " OR (length(?1) BETWEEN 8 AND 63 AND ?1 NOT GLOB '*[^0-9a-fA-F]*'"
+        "     AND substr(sha256, 1, length(?1)) = lower(?1))"
+        " ORDER BY id";
+    if (n_removed)
+        *n_removed = 0;
+    if (!db)
+        return TL_EINVAL;
+    if (!db->conn || !key || !*key)
+        return tl__fail(db, TL_EINVAL, "cannot remove: %s", db->conn ? "no document named" : "the database is not open");
+    sqlite3_stmt *find = NULL, *del = NULL;
+    tl__dirty dirty = {0};
+    int64_t *ids = NULL;
+    size_t n = 0, cap = 0, exact = 0;
+    tl_status st = TL_OK;
+    int in_tx = 0, rc;
+    if (sqlite3_prepare_v2(db->conn, find_sql, -1, &find, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db->conn, "DELETE FROM documents WHERE id = ?1", -1, &del, NULL) != SQLITE_OK ||
+        tl__exec(db, "BEGIN IMMEDIATE") != SQLITE_OK) {
+        st = tl__sql_fail(db, "cannot remove '%s'", key);
+        goto done;
+    }
+    in_tx = 1;
+    sqlite3_bind_text(find, 1, key, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(find)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 8;
+            int64_t *v = realloc(ids, cap * sizeof *v);
+            if (!v) {
+                st = tl__fail(db, TL_ENOMEM, "cannot remove '%s': out of memory", key);
+                goto done;
+            }
+            ids = v;
+        }
+        ids[n++] = sqlite3_column_int64(find, 0);
+        exact += sqlite3_column_int(find, 1) != 0;
+    }
+    sqlite3_reset(find);
+    if (rc != SQLITE_DONE) {
+        st = tl__sql_fail(db, "cannot remove '%s'", key);
+        goto done;
+    }
+    if (exact == 0 && n > 1) {
+        st = tl__fail(db, TL_EINVAL, "cannot remove '%s': the prefix matches %zu documents; give more digits",
+                      key, n);
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        rc = tl__dirty_add_doc(db, ids[i], &dirty);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_int64(del, 1, ids[i]);
+            rc = tl__run(del, SQLITE_OK);
+        }
+        if (rc != SQLITE_OK) {
+            st = rc == SQLITE_NOMEM ? tl__fail(db, TL_ENOMEM, "cannot remove '%s': out of memory", key)
+                                    : tl__sql_fail(db, "cannot remove '%s'", key);
+            goto done;
+        }
+    }
+    if (n && (rc = tl__timeline_refresh(db, &dirty)) != SQLITE_OK) {
+        st = tl__sql_fail(db, "cannot remove '%s'", key);
+        goto done;
+    }
+    sqlite3_reset(del);
+    if (tl__exec(db, "COMMIT") != SQLITE_OK) {
+        st = tl__sql_fail(db, "cannot remove '%s'", key);
+        goto done;
+    }
+    in_tx = 0;
+    if (n_removed)
+        *n_removed = n;
+done:
+    sqlite3_finalize(find);
+    sqlite3_finalize(del);
+    if (in_tx && !sqlite3_get_autocommit(db->conn))
+        tl__exec(db, "ROLLBACK");
+    tl__dirty_free(&dirty);
+    free(ids);
+    return st;
+}
+
+/* ---- counts ----------------------------------------------------------------------- */
+
+tl_status tl_count(tl_db *db, tl_counts *out)
+{
+    static const char sql[] =
+        "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM events), (SELECT count(*) FROM timexes),"
+        " (SELECT count(*) FROM timeline_events), (SELECT count(*) FROM timeline_events WHERE n_conflicts > 0)";
+    if (!db || !out)
+        return TL_EINVAL;
+    memset(out, 0, sizeof *out);
+    if (!db->conn)
+        return tl__fail(db, TL_EINVAL, "cannot count: the database is not open");
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+        tl_status r = tl__sql_fail(db, "cannot count the timeline");
+        sqlite3_finalize(st);
+        return r;
+    }
+    out->documents = sqlite3_column_int64(st, 0);
+    out->events = sqlite3_column_int64(st, 1);
+    out->timexes = sqlite3_column_int64(st, 2);
+    out->timeline_events = sqlite3_column_int64(st, 3);
+    out->conflicts = sqlite3_column_int64(st, 4);
+    sqlite3_finalize(st);
+    return TL_OK;
+}
+
+/* ---- SQL functions ------------------------------------------------------------------ */
+
+static unsigned char tl__lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+/* tl_name_match(name, query): query is name, or a run of whole words of it
+ * (words end at spaces), ASCII case-insensitive. */
+static void tl__name_match(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const unsigned char *name = sqlite3_value_text(argv[0]), *q = sqlite3_value_text(argv[1]);
+    if (!name || !q) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    const size_t nl = strlen((const char *)name), ql = strlen((const char *)q);
+    int hit = 0;
+    for (size_t at = 0; ql && at + ql <= nl && !hit; at++) {
+        if (at > 0 && name[at - 1] != ' ')
+            continue;
+        if (at + ql < nl && name[at + ql] != ' ')
+            continue;
+        size_t k = 0;
+        while (k < ql && tl__lower(name[at + k]) == tl__lower(q[k]))
+            k++;
+        hit = k == ql;
+    }
+    sqlite3_result_int(ctx, hit);
+}
+
+int tl__register_functions(tl_db *db)
+{
+    return sqlite3_create_function(db->conn, "tl_name_match", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                   tl__name_match, NULL, NULL);
 }

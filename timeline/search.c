@@ -1,0 +1,2 @@
+/* placeholder */
+#include "timeline_int.h"

@@ -188,7 +188,7 @@ static const char *const function_words[] = {
 static int is_function_word(const char *low)
 {
     for (const char *const *p = function_words; *p; p++)
-        if (!strcmp(low, *p)) return 1;
+        if (low[0] == (*p)[0] && !strcmp(low, *p)) return 1;
     return 0;
 }
 

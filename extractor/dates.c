@@ -82,23 +82,29 @@ void sx_date_format(const sx_date *d, char *buf, size_t buflen)
     else snprintf(buf, buflen, "%04d-%02d-%02d", d->year, d->month, d->day);
 }
 
-/* Opens a UTC Gregorian calendar with ISO week rules at y/m/d noon. */
+/* A UTC Gregorian calendar with ISO week rules, set to y/m/d noon.  Opening
+ * a calendar (zone lookup, locale data) costs far more than the arithmetic,
+ * so each thread opens one once and keeps it: it is a cache, not state
+ * any result depends on (ucal_clear resets it on every use). */
+static _Thread_local UCalendar *sx__cal;
+
 static UCalendar *sx__cal_open(int y, int m, int d)
 {
     static const UChar utc[] = {'U', 'T', 'C', 0};
     UErrorCode e = U_ZERO_ERROR;
-    UCalendar *c = ucal_open(utc, 3, "en_US_POSIX", UCAL_GREGORIAN, &e);
-    if (U_FAILURE(e)) return NULL;
-    ucal_setAttribute(c, UCAL_FIRST_DAY_OF_WEEK, UCAL_MONDAY);
-    ucal_setAttribute(c, UCAL_MINIMAL_DAYS_IN_FIRST_WEEK, 4);
-    ucal_setAttribute(c, UCAL_LENIENT, 1);
-    ucal_clear(c);
-    ucal_setDateTime(c, y, m - 1, d, 12, 0, 0, &e);
-    if (U_FAILURE(e)) {
-        ucal_close(c);
-        return NULL;
+    if (!sx__cal) {
+        sx__cal = ucal_open(utc, 3, "en_US_POSIX", UCAL_GREGORIAN, &e);
+        if (U_FAILURE(e)) {
+            sx__cal = NULL;
+            return NULL;
+        }
+        ucal_setAttribute(sx__cal, UCAL_FIRST_DAY_OF_WEEK, UCAL_MONDAY);
+        ucal_setAttribute(sx__cal, UCAL_MINIMAL_DAYS_IN_FIRST_WEEK, 4);
+        ucal_setAttribute(sx__cal, UCAL_LENIENT, 1);
     }
-    return c;
+    ucal_clear(sx__cal);
+    ucal_setDateTime(sx__cal, y, m - 1, d, 12, 0, 0, &e);
+    return U_SUCCESS(e) ? sx__cal : NULL;
 }
 
 static int sx__cal_read(UCalendar *c, int *y, int *m, int *d)
@@ -126,9 +132,7 @@ int sx__date_add(int *y, int *m, int *d, int field, int n)
     if (!c) return 0;
     UErrorCode e = U_ZERO_ERROR;
     ucal_add(c, (UCalendarDateFields)field, n, &e);
-    int ok = U_SUCCESS(e) && sx__cal_read(c, y, m, d);
-    ucal_close(c);
-    return ok;
+    return U_SUCCESS(e) && sx__cal_read(c, y, m, d);
 }
 
 int sx__iso_week(int y, int m, int d, int *wyear, int *week)
@@ -138,7 +142,6 @@ int sx__iso_week(int y, int m, int d, int *wyear, int *week)
     UErrorCode e = U_ZERO_ERROR;
     *wyear = ucal_get(c, UCAL_YEAR_WOY, &e);
     *week = ucal_get(c, UCAL_WEEK_OF_YEAR, &e);
-    ucal_close(c);
     return U_SUCCESS(e);
 }
 

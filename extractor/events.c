@@ -79,7 +79,7 @@ typedef struct sx__ectx {
     size_t n, cap;
 } sx__ectx;
 
-static int eq(const sx__tok *t, const char *s) { return t && strcmp(t->low, s) == 0; }
+static int eq(const sx__tok *t, const char *s) { return t && t->low[0] == s[0] && strcmp(t->low, s) == 0; }
 
 static const sx__tok *T(const sx__ectx *e, size_t i, int32_t sent)
 {
@@ -135,7 +135,7 @@ static const char *const adverbs[] = {
 static int is_adverb(const sx__tok *t)
 {
     for (const char *const *p = adverbs; *p; p++)
-        if (!strcmp(t->low, *p)) return 1;
+        if (t->low[0] == (*p)[0] && !strcmp(t->low, *p)) return 1;
     return 0;
 }
 

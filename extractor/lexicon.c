@@ -513,6 +513,9 @@ static void sx__lex_build(void)
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
         sx__add_word(parts[i].w, SX_LX_PARTDAY, parts[i].v);
 
+    for (const char *const *w = sx__tx_starts; *w; w++) sx__add_word(*w, SX_LX_TXSTART, 0);
+    for (const char *const *w = sx__past_cues; *w; w++) sx__add_word(*w, SX_LX_PASTCUE, 0);
+    for (const char *const *w = sx__future_cues; *w; w++) sx__add_word(*w, SX_LX_FUTCUE, 0);
     sx__add_countries();
     sx__each_row(sx_data_country_terms, sx__row_country_term);
     sx__each_row(sx_data_people, sx__row_person);

@@ -150,8 +150,13 @@ enum {
     SX_LX_ORDWORD = 1u << 6,   /* lexval 1..31 ("first", "twenty-first") */
     SX_LX_SEASON = 1u << 7,    /* lexval 1..4 spring, summer, fall/autumn, winter */
     SX_LX_PARTDAY = 1u << 8,   /* lexval sx__partday */
-    SX_LX_PHRASE = 1u << 9     /* first token of a gazetteer/trigger phrase */
+    SX_LX_PHRASE = 1u << 9,    /* first token of a gazetteer/trigger phrase */
+    SX_LX_TXSTART = 1u << 10,  /* a word a time expression rule may start at */
+    SX_LX_PASTCUE = 1u << 11,  /* a word marking a clause as past ("said", "was") */
+    SX_LX_FUTCUE = 1u << 12    /* a word marking a clause as future ("will") */
 };
+/* timex.c's word lists, entered into the lexicon with the bits above */
+extern const char *const sx__tx_starts[], *const sx__past_cues[], *const sx__future_cues[];
 typedef enum { SX_U_NONE, SX_U_SEC, SX_U_MIN, SX_U_HOUR, SX_U_DAY, SX_U_WEEK, SX_U_FORTNIGHT,
                SX_U_MONTH, SX_U_YEAR, SX_U_DECADE, SX_U_CENTURY } sx__unit;
 typedef enum { SX_PD_NONE, SX_PD_MORNING, SX_PD_AFTERNOON, SX_PD_EVENING, SX_PD_NIGHT,

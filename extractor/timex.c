@@ -91,7 +91,7 @@ static const sx__tok *tk(const sx__tctx *c, size_t i, size_t s0)
 static int is(const sx__tctx *c, size_t i, size_t s0, const char *word)
 {
     const sx__tok *t = tk(c, i, s0);
-    return t && strcmp(t->low, word) == 0;
+    return t && t->low[0] == word[0] && strcmp(t->low, word) == 0;
 }
 
 static int is_any(const sx__tctx *c, size_t i, size_t s0, const char *const *words)
@@ -99,7 +99,7 @@ static int is_any(const sx__tctx *c, size_t i, size_t s0, const char *const *wor
     const sx__tok *t = tk(c, i, s0);
     if (!t) return 0;
     for (; *words; words++)
-        if (strcmp(t->low, *words) == 0) return 1;
+        if (t->low[0] == (*words)[0] && strcmp(t->low, *words) == 0) return 1;
     return 0;
 }
 
@@ -157,12 +157,12 @@ static int name_follows(const sx__tctx *c, size_t i, size_t s0)
 
 enum { SX_TENSE_UNKNOWN, SX_TENSE_PAST, SX_TENSE_FUTURE };
 
-static const char *const future_cues[] = {
+const char *const sx__future_cues[] = {
     "will", "'ll", "shall", "would", "scheduled", "expected", "plans", "planned", "planning",
     "slated", "upcoming", "due", "intends", "going", "set", "wo", "tomorrow", "next", "coming",
     "hopes", "aims", "to be", "could", "might", "can", "won't", "wouldn't", "shan't", "can't",
     "couldn't", "should", "must", NULL};
-static const char *const past_cues[] = {
+const char *const sx__past_cues[] = {
     "was", "were", "had", "did", "said", "met", "told", "ran", "went", "came", "took", "gave",
     "made", "held", "began", "saw", "spoke", "sat", "left", "led", "won", "lost", "sent",
     "brought", "thought", "felt", "kept", "found", "stood", "wrote", "became", "fell", "rose",
@@ -172,8 +172,7 @@ static const char *const past_cues[] = {
 static int is_past_word(const sx__tok *t)
 {
     if (!(t->flags & SX_TF_WORD)) return 0;
-    for (const char *const *p = past_cues; *p; p++)
-        if (strcmp(t->low, *p) == 0) return 1;
+    if (t->lex & SX_LX_PASTCUE) return 1;
     /* regular past: "-ed" words, less a few that are not verbs in the past */
     static const char *const not_past[] = {"need", "speed", "proceed", "indeed", "red", "bed",
                                            "embed", "united", "based", "limited", "interested",
@@ -191,16 +190,11 @@ static int is_past_word(const sx__tok *t)
 static int is_future_word(const sx__tctx *c, size_t j)
 {
     const sx__tok *t = &c->w->toks[j];
-    if (!(t->flags & SX_TF_WORD)) return 0;
-    for (const char *const *p = future_cues; *p; p++)
-        if (strcmp(t->low, *p) == 0) {
-            /* "set" and "due" only as "set to" / "due to"; "going" as "going to" */
-            if ((!strcmp(*p, "set") || !strcmp(*p, "due") || !strcmp(*p, "going")) &&
-                !is(c, j + 1, j, "to"))
-                return 0;
-            return 1;
-        }
-    return 0;
+    if (!(t->flags & SX_TF_WORD) || !(t->lex & SX_LX_FUTCUE)) return 0;
+    /* "set" and "due" only as "set to" / "due to"; "going" as "going to" */
+    if ((!strcmp(t->low, "set") || !strcmp(t->low, "due") || !strcmp(t->low, "going")) && !is(c, j + 1, j, "to"))
+        return 0;
+    return 1;
 }
 
 /* Words that end a clause: a tense cue beyond one belongs to another verb
@@ -1632,6 +1626,18 @@ static void time_date_prefix(sx__tctx *c, size_t i, char *buf, size_t cap)
     else snprintf(buf, cap, "XXXX-XX-XX");
 }
 
+/* Words a rule may start at besides months, weekdays, numbers, units and
+ * parts of day; the lexicon marks them SX_LX_TXSTART. */
+const char *const sx__tx_starts[] = {
+        "the", "that", "later", "earlier", "last", "next", "this", "past", "coming", "previous",
+        "early", "late", "mid", "today", "yesterday", "tomorrow", "tonight", "noon", "midday",
+        "midnight", "in", "within", "every", "each", "once", "twice", "now", "currently",
+        "presently", "nowadays", "so", "at", "recently", "lately", "annual", "annually", "yearly",
+        "weekly", "daily", "monthly", "hourly", "biweekly", "biennial", "quarterly", "nightly",
+        "for", "more", "over", "nearly", "almost", "less", "fewer", "under", "about", "some",
+        "around", "roughly", "approximately", "up", "no", "just", "half", "right", "to", "previously",
+        "as", NULL};
+
 /* Cheap test: can any rule start at this token? */
 static int may_start(const sx__tok *t)
 {
@@ -1641,18 +1647,7 @@ static int may_start(const sx__tok *t)
         return 1;
     if (!(t->flags & SX_TF_WORD)) return 0;
     if ((t->flags & SX_TF_CAP) && t->low_len >= 7 && !strcmp(t->low + t->low_len - 4, "days")) return 1;
-    static const char *const starts[] = {
-        "the", "that", "later", "earlier", "last", "next", "this", "past", "coming", "previous",
-        "early", "late", "mid", "today", "yesterday", "tomorrow", "tonight", "noon", "midday",
-        "midnight", "in", "within", "every", "each", "once", "twice", "now", "currently",
-        "presently", "nowadays", "so", "at", "recently", "lately", "annual", "annually", "yearly",
-        "weekly", "daily", "monthly", "hourly", "biweekly", "biennial", "quarterly", "nightly",
-        "for", "more", "over", "nearly", "almost", "less", "fewer", "under", "about", "some",
-        "around", "roughly", "approximately", "up", "no", "just", "half", "right", "to", "previously",
-        "as", NULL};
-    for (const char *const *p = starts; *p; p++)
-        if (t->low[0] == (*p)[0] && !strcmp(t->low, *p)) return 1;
-    return 0;
+    return (t->lex & SX_LX_TXSTART) != 0;
 }
 
 sx_status sx__timex_run(sx__work *w)

@@ -306,19 +306,78 @@ verbatim:
     return 0;
 }
 
+/* ---- filters ------------------------------------------------------------------ */
+
+/* "2017", "2017-07" or "2017-07-07" -> the first day it covers and the day
+ * after its last, as ISO days. */
+static int tl__filter_day(const char *v, char first[24], char after[24])
+{
+    int y, m = 1, d = 1;
+    size_t n = strlen(v);
+    if (!(n == 4 || n == 7 || n == 10) || !tl__digits(v, 4, &y) || y < 1)
+        return 0;
+    if (n >= 7 && (v[4] != '-' || !tl__digits(v + 5, 2, &m) || m < 1 || m > 12))
+        return 0;
+    if (n == 10 && (v[7] != '-' || !tl__digits(v + 8, 2, &d) || d < 1 || d > tl__days_in_month(y, m)))
+        return 0;
+    snprintf(first, 24, "%04d-%02d-%02d", y, m, d);
+    int32_t day = 0;
+    if (n == 4)
+        snprintf(after, 24, "%04d-01-01", y + 1);
+    else if (n == 7)
+        snprintf(after, 24, "%04d-%02d-01", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
+    else if (tl__day_number(first, &day))
+        tl__day_string(day + 1, after, 24);
+    return 1;
+}
+
+tl_status tl__filter_bind(tl_db *db, const tl_filter *f, sqlite3_stmt *st, char days[2][24])
+{
+    char tmp[24];
+    days[0][0] = days[1][0] = '\0';
+    if (f && f->from && !tl__filter_day(f->from, days[0], tmp))
+        return tl__fail(db, TL_EINVAL, "--from '%s' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", f->from);
+    if (f && f->to && !tl__filter_day(f->to, tmp, days[1]))
+        return tl__fail(db, TL_EINVAL, "--to '%s' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", f->to);
+    if (f && f->from && f->to && strcmp(days[0], days[1]) >= 0)
+        return tl__fail(db, TL_EINVAL, "--from '%s' is after --to '%s'", f->from, f->to);
+    int rc = tl__bind_opt(st, 1, days[0]);
+    rc |= tl__bind_opt(st, 2, days[1]);
+    rc |= tl__bind_opt(st, 3, f ? f->type : NULL);
+    rc |= tl__bind_opt(st, 4, f ? f->actor : NULL);
+    const int both = f && f->between[0] && f->between[1];
+    rc |= tl__bind_opt(st, 5, both ? f->between[0] : NULL);
+    rc |= tl__bind_opt(st, 6, both ? f->between[1] : NULL);
+    if (rc != SQLITE_OK)
+        return tl__sql_fail(db, "cannot select timeline events");
+    return TL_OK;
+}
+
 /* ---- the chronology ---------------------------------------------------------- */
 
 static const char tl__chron_sql[] =
-    "SELECT e.id, e.date, e.time, e.type, e.status, e.location, e.duration, e.duration_mod,"
-    " e.planned_duration, e.summary, d.path"
-    " FROM events e JOIN documents d ON d.id = e.doc_id" TL__EVENT_ORDER;
+    "SELECT te.id, te.date, te.time, te.type, te.status, te.location, te.duration, te.duration_mod,"
+    " te.planned_duration, te.summary, te.n_sources"
+    " FROM timeline_events te" TL__FILTER_WHERE TL__TIMELINE_ORDER;
 
 static const char tl__chron_part_sql[] =
-    "SELECT a.name, p.role FROM event_participants p JOIN actors a ON a.id = p.actor_id"
-    " WHERE p.event_id = ?1 ORDER BY a.idx, p.role";
+    "SELECT name, role FROM timeline_participants WHERE timeline_event_id = ?1 ORDER BY ord";
+
+/* sources: path, the sentence and offsets of the first mention */
+static const char tl__chron_src_sql[] =
+    "SELECT d.path, (SELECT m.sentence FROM event_mentions m WHERE m.event_id = s.event_id ORDER BY m.start_cp"
+    " LIMIT 1), (SELECT m.start_cp FROM event_mentions m WHERE m.event_id = s.event_id ORDER BY m.start_cp"
+    " LIMIT 1), (SELECT m.end_cp FROM event_mentions m WHERE m.event_id = s.event_id ORDER BY m.start_cp"
+    " LIMIT 1), (SELECT m.text FROM event_mentions m WHERE m.event_id = s.event_id ORDER BY m.start_cp LIMIT 1)"
+    " FROM timeline_sources s JOIN documents d ON d.id = s.doc_id WHERE s.timeline_event_id = ?1 ORDER BY s.ord";
+
+static const char tl__chron_conf_sql[] =
+    "SELECT c.field, c.value, d.path FROM timeline_conflicts c JOIN timeline_sources s ON s.event_id = c.event_id"
+    " JOIN documents d ON d.id = s.doc_id WHERE c.timeline_event_id = ?1 ORDER BY c.field, s.ord";
 
 static const char tl__chron_count_sql[] =
-    "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM events)";
+    "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM timeline_events),"
+    " (SELECT count(*) FROM events)";
 
 static const char *tl__col(sqlite3_stmt *st, int i)
 {
@@ -326,24 +385,52 @@ static const char *tl__col(sqlite3_stmt *st, int i)
     return s ? (const char *)s : "";
 }
 
+/* Writes s for Markdown: characters with a meaning there are escaped, line
+ * breaks become spaces. */
+static void tl__md_put(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        if (strchr("\\`*_[]<>|#", *s))
+            fputc('\\', out);
+        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
+    }
+}
+
+static void tl__put(FILE *out, const char *s, int md)
+{
+    if (md)
+        tl__md_put(out, s);
+    else
+        fputs(s, out);
+}
+
 /* Prints n NUL-separated names joined with ", " and a final " and ". */
-static void tl__print_names(FILE *out, const char *names, size_t n)
+static void tl__print_names(FILE *out, const char *names, size_t n, int md)
 {
     for (size_t i = 0; i < n; i++) {
         if (i)
             fputs(i + 1 == n ? " and " : ", ", out);
-        fputs(names, out);
+        tl__put(out, names, md);
         names += strlen(names) + 1;
     }
+}
+
+/* Is name among the n NUL-separated names of list? */
+static int tl__in_names(const char *list, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++, list += strlen(list) + 1)
+        if (strcmp(list, name) == 0)
+            return 1;
+    return 0;
 }
 
 /* Prints ": A, B and C (targets: D and E; audience: F)" for one event, or
  * nothing: core participants in order of first mention, then the other
  * roles grouped by role in order of first appearance. */
-static tl_status tl__print_participants(tl_db *db, sqlite3_stmt *ps, int64_t event_id, FILE *out)
+static tl_status tl__print_participants(tl_db *db, sqlite3_stmt *ps, int64_t event_id, FILE *out, int md)
 {
     tl__buf core = {0}, other = {0}; /* "name\0..." and "role\0name\0..." */
-    size_t n_core = 0, n_other = 0, last_off = 0;
+    size_t n_core = 0, n_other = 0;
     tl_status st = TL_OK;
     int rc;
 
@@ -352,9 +439,8 @@ static tl_status tl__print_participants(tl_db *db, sqlite3_stmt *ps, int64_t eve
         const char *name = tl__col(ps, 0), *role = tl__col(ps, 1);
         int err = 0;
         if (sx_role_is_core(role)) {
-            if (n_core && strcmp(core.s + last_off, name) == 0)
+            if (n_core && tl__in_names(core.s, n_core, name))
                 continue; /* the same actor in two core roles */
-            last_off = core.len;
             err = tl__buf_add(&core, name, strlen(name) + 1);
             n_core++;
         } else {
@@ -367,12 +453,12 @@ static tl_status tl__print_participants(tl_db *db, sqlite3_stmt *ps, int64_t eve
         }
     }
     if (rc != SQLITE_DONE) {
-        st = tl__sql_fail(db, "cannot read the participants of event %lld", (long long)event_id);
+        st = tl__sql_fail(db, "cannot read the participants of timeline event %lld", (long long)event_id);
         goto done;
     }
     if (n_core) {
-        fputs(": ", out);
-        tl__print_names(out, core.s, n_core);
+        fputs(md ? " \xE2\x80\x94 " : ": ", out);
+        tl__print_names(out, core.s, n_core, md);
     }
     if (n_other) {
         fputs(" (", out);
@@ -402,7 +488,7 @@ static tl_status tl__print_participants(tl_db *db, sqlite3_stmt *ps, int64_t eve
                 n++;
             }
             fprintf(out, "%s%s%s: ", first ? "" : "; ", role, n > 1 && strcmp(role, "audience") != 0 ? "s" : "");
-            tl__print_names(out, names.s, n);
+            tl__print_names(out, names.s, n, md);
             tl__buf_free(&names);
             first = 0;
         }
@@ -433,107 +519,221 @@ static void tl__print_durations(const char *status, const char *dur, const char 
     }
 }
 
+/* The summary and sources line(s) of one event. */
+static tl_status tl__print_sources(tl_db *db, sqlite3_stmt *ss, int64_t id, const char *summary, FILE *out, int md)
+{
+    int rc, n = 0;
+    sqlite3_bind_int64(ss, 1, id);
+    if (md) {
+        if (*summary) {
+            fputs("  ", out);
+            tl__md_put(out, summary);
+            fputs("  \n", out);
+        }
+        fputs("  Sources: ", out);
+        while ((rc = sqlite3_step(ss)) == SQLITE_ROW) {
+            fprintf(out, "%s`", n++ ? "; " : "");
+            for (const char *p = tl__col(ss, 0); *p; p++) /* no backquotes inside a code span */
+                fputc(*p == '`' ? '\'' : *p, out);
+            fputc('`', out);
+            if (sqlite3_column_type(ss, 1) != SQLITE_NULL) {
+                fprintf(out, " (sentence %d, \"", sqlite3_column_int(ss, 1) + 1);
+                tl__md_put(out, tl__col(ss, 4));
+                fprintf(out, "\" at %d\xE2\x80\x93%d)", sqlite3_column_int(ss, 2), sqlite3_column_int(ss, 3));
+            }
+        }
+        fputs("  \n", out);
+    } else {
+        fprintf(out, "      %s%s[", summary, *summary ? "  " : "");
+        while ((rc = sqlite3_step(ss)) == SQLITE_ROW)
+            fprintf(out, "%s%s", n++ ? "; " : "", tl__col(ss, 0));
+        fputs("]\n", out);
+    }
+    sqlite3_reset(ss);
+    if (rc != SQLITE_DONE)
+        return tl__sql_fail(db, "cannot read the sources of timeline event %lld", (long long)id);
+    return TL_OK;
+}
+
+/* "sources disagree on the date: 2008-07-06 [a.txt]; 2008-07-07 [b.txt]" lines. */
+static tl_status tl__print_conflicts(tl_db *db, sqlite3_stmt *cs, int64_t id, FILE *out, int md)
+{
+    int rc;
+    char field[32] = "";
+    sqlite3_bind_int64(cs, 1, id);
+    while ((rc = sqlite3_step(cs)) == SQLITE_ROW) {
+        const char *f = tl__col(cs, 0), *v = sqlite3_column_type(cs, 1) == SQLITE_NULL ? "(none)" : tl__col(cs, 1);
+        if (strcmp(f, field) != 0) {
+            if (*field)
+                fputs(md ? "  \n" : "\n", out);
+            snprintf(field, sizeof field, "%s", f);
+            fprintf(out, "%ssources disagree on the %s: ", md ? "  \xE2\x9A\xA0 " : "      ! ",
+                    strcmp(f, "planned_duration") == 0 ? "planned duration" : f);
+        } else {
+            fputs("; ", out);
+        }
+        tl__put(out, v, md);
+        fputs(" [", out);
+        tl__put(out, tl__col(cs, 2), md);
+        fputc(']', out);
+    }
+    if (*field)
+        fputs(md ? "  \n" : "\n", out);
+    sqlite3_reset(cs);
+    if (rc != SQLITE_DONE)
+        return tl__sql_fail(db, "cannot read the conflicts of timeline event %lld", (long long)id);
+    return TL_OK;
+}
+
+/* The header: counts and how each document was dated (text), or a title. */
+static tl_status tl__print_header(tl_db *db, sqlite3_stmt *count_st, const tl_filter *f, FILE *out, int md,
+                                  long long *n_events)
+{
+    if (sqlite3_step(count_st) != SQLITE_ROW)
+        return tl__sql_fail(db, "cannot read the timeline");
+    const long long n_docs = sqlite3_column_int64(count_st, 0), n_te = sqlite3_column_int64(count_st, 1),
+                    n_rep = sqlite3_column_int64(count_st, 2);
+    *n_events = n_te;
+    if (md)
+        fputs("# summit timeline\n\n", out);
+    fprintf(out, "%s%lld document%s, %lld event%s", md ? "" : "summit timeline: ", n_docs, n_docs == 1 ? "" : "s",
+            n_te, n_te == 1 ? "" : "s");
+    if (n_rep != n_te)
+        fprintf(out, " (from %lld reports)", n_rep);
+    fputs(md ? ".\n" : "\n", out);
+    const int filtered = f && (f->from || f->to || f->type || f->actor || (f->between[0] && f->between[1]));
+    if (filtered) {
+        fputs(md ? "\nShowing events" : "  showing events", out);
+        if (f->type)
+            fprintf(out, " of type %s", f->type);
+        if (f->actor)
+            fprintf(out, " with %s", f->actor);
+        if (f->between[0] && f->between[1])
+            fprintf(out, " between %s and %s", f->between[0], f->between[1]);
+        if (f->from)
+            fprintf(out, " from %s", f->from);
+        if (f->to)
+            fprintf(out, " to %s", f->to);
+        fputs(md ? ".\n" : "\n", out);
+    }
+    if (md)
+        return TL_OK;
+    /* how each document was dated, so a reader knows what "Friday" means */
+    sqlite3_stmt *ds = NULL;
+    if (sqlite3_prepare_v2(db->conn,
+                           "SELECT path, dct, dct_source, dct_note, count(*) OVER () FROM documents ORDER BY id LIMIT 10",
+                           -1, &ds, NULL) != SQLITE_OK)
+        return tl__sql_fail(db, "cannot read the timeline");
+    long long total = 0;
+    int undated = 0;
+    while (sqlite3_step(ds) == SQLITE_ROW) {
+        const char *p = tl__col(ds, 0), *dct = tl__col(ds, 1), *src = tl__col(ds, 2), *note = tl__col(ds, 3);
+        total = sqlite3_column_int64(ds, 4);
+        if (!*dct) {
+            fprintf(out, "  %s: no date found; relative dates are left unplaced\n", p);
+            undated = 1;
+        } else if (!strcmp(src, "flag"))
+            fprintf(out, "  %s: dated %s (given)\n", p, dct);
+        else
+            fprintf(out, "  %s: dated %s (%s)\n", p, dct, *note ? note : src);
+    }
+    sqlite3_finalize(ds);
+    if (total > 10)
+        fprintf(out, "  ... and %lld more documents\n", total - 10);
+    if (undated)
+        fputs("  (give the date with 'summit ingest --dct YYYY-MM-DD FILE' to place them)\n", out);
+    return TL_OK;
+}
+
 tl_status tl_chronology(tl_db *db, FILE *out)
+{
+    return tl_chronology_filtered(db, NULL, TL_FORMAT_TEXT, out);
+}
+
+tl_status tl_chronology_filtered(tl_db *db, const tl_filter *filter, tl_format fmt, FILE *out)
 {
     if (!db)
         return TL_EINVAL;
     if (!db->conn || !out)
         return tl__fail(db, TL_EINVAL, "cannot print the chronology: %s",
                         db->conn ? "no output stream" : "the database is not open");
-    sqlite3_stmt *main_st = NULL, *part_st = NULL, *count_st = NULL;
+    if (fmt != TL_FORMAT_TEXT && fmt != TL_FORMAT_MARKDOWN)
+        return tl__fail(db, TL_EINVAL, "cannot print the chronology: format %d is not text or Markdown", (int)fmt);
+    const int md = fmt == TL_FORMAT_MARKDOWN;
+    sqlite3_stmt *main_st = NULL, *part_st = NULL, *count_st = NULL, *src_st = NULL, *conf_st = NULL;
     tl_status st = TL_OK;
+    char days[2][24];
     int rc;
     if (sqlite3_prepare_v2(db->conn, tl__chron_count_sql, -1, &count_st, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db->conn, tl__chron_sql, -1, &main_st, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db->conn, tl__chron_part_sql, -1, &part_st, NULL) != SQLITE_OK) {
+        sqlite3_prepare_v2(db->conn, tl__chron_part_sql, -1, &part_st, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db->conn, tl__chron_src_sql, -1, &src_st, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db->conn, tl__chron_conf_sql, -1, &conf_st, NULL) != SQLITE_OK) {
         st = tl__sql_fail(db, "cannot read the timeline");
         goto done;
     }
-    if (sqlite3_step(count_st) != SQLITE_ROW) {
-        st = tl__sql_fail(db, "cannot read the timeline");
+    if ((st = tl__filter_bind(db, filter, main_st, days)) != TL_OK)
         goto done;
-    }
-    const long long n_docs = sqlite3_column_int64(count_st, 0), n_events = sqlite3_column_int64(count_st, 1);
-    fprintf(out, "summit timeline: %lld document%s, %lld event%s\n", n_docs, n_docs == 1 ? "" : "s", n_events,
-            n_events == 1 ? "" : "s");
-    /* how each document was dated, so a reader knows what "Friday" means */
-    {
-        sqlite3_stmt *ds = NULL;
-        if (sqlite3_prepare_v2(db->conn,
-                               "SELECT path, dct, dct_source, dct_note, count(*) OVER () FROM documents ORDER BY id LIMIT 10",
-                               -1, &ds, NULL) != SQLITE_OK) {
-            st = tl__sql_fail(db, "cannot read the timeline");
-            goto done;
-        }
-        long long total = 0;
-        int undated = 0;
-        while (sqlite3_step(ds) == SQLITE_ROW) {
-            const char *p = tl__col(ds, 0), *dct = tl__col(ds, 1), *src = tl__col(ds, 2), *note = tl__col(ds, 3);
-            total = sqlite3_column_int64(ds, 4);
-            if (!dct || !*dct) {
-                fprintf(out, "  %s: no date found; relative dates are left unplaced\n", p ? p : "");
-                undated = 1;
-            } else if (src && !strcmp(src, "flag"))
-                fprintf(out, "  %s: dated %s (given)\n", p ? p : "", dct);
-            else
-                fprintf(out, "  %s: dated %s (%s)\n", p ? p : "", dct, note && *note ? note : src ? src : "");
-        }
-        sqlite3_finalize(ds);
-        if (total > 10)
-            fprintf(out, "  ... and %lld more documents\n", total - 10);
-        if (undated)
-            fputs("  (give the date with 'summit ingest --dct YYYY-MM-DD FILE' to place them)\n", out);
-    }
+    long long n_events = 0;
+    if ((st = tl__print_header(db, count_st, filter, out, md, &n_events)) != TL_OK)
+        goto done;
     if (n_events == 0)
         fputs("\n(no events stored yet)\n", out);
 
     char heading[128] = "", prev[128] = "";
     int first = 1;
+    size_t shown = 0;
     while ((rc = sqlite3_step(main_st)) == SQLITE_ROW) {
         const int64_t id = sqlite3_column_int64(main_st, 0);
         const char *date = tl__col(main_st, 1), *time = tl__col(main_st, 2), *type = tl__col(main_st, 3),
                    *status = tl__col(main_st, 4), *loc = tl__col(main_st, 5), *dur = tl__col(main_st, 6),
                    *dmod = tl__col(main_st, 7), *planned = tl__col(main_st, 8),
-                   *summary = tl__col(main_st, 9), *path = tl__col(main_st, 10);
-
+                   *summary = tl__col(main_st, 9);
+        shown++;
         if (!tl_format_date(date, heading, sizeof heading)) { /* "XXXX-WXX-5" */
             size_t n = strlen(heading);
             snprintf(heading + n, sizeof heading - n, " (not placed on the calendar)");
         }
         if (first || strcmp(heading, prev) != 0) {
-            fprintf(out, "\n%s\n", heading);
+            fprintf(out, md ? "\n## %s\n\n" : "\n%s\n", heading);
             memcpy(prev, heading, sizeof prev);
             first = 0;
         }
         char tod[64];
         /* time of day: the event's own, else a time part of its date */
         tl__time_of_day(*time ? time : (tl__time_part(date) ? date : ""), tod, sizeof tod);
-        fputs("  ", out);
+        fputs(md ? "- " : "  ", out);
         if (*tod)
-            fprintf(out, "%s  ", tod);
-        fputs(type, out);
+            fprintf(out, md ? "%s \xC2\xB7 " : "%s  ", tod);
+        fprintf(out, md ? "**%s**" : "%s", type);
         if (*status && strcmp(status, "occurred") != 0)
             fprintf(out, " (%s)", status);
-        if ((st = tl__print_participants(db, part_st, id, out)) != TL_OK)
+        if ((st = tl__print_participants(db, part_st, id, out, md)) != TL_OK)
             goto done;
-        if (*loc)
-            fprintf(out, " in %s", loc);
+        if (*loc) {
+            fputs(" in ", out);
+            tl__put(out, loc, md);
+        }
         tl__print_durations(status, dur, dmod, planned, out);
-        fputc('\n', out);
-        if (*summary)
-            fprintf(out, "      %s  [%s]\n", summary, path);
-        else
-            fprintf(out, "      [%s]\n", path);
+        fputs(md ? "  \n" : "\n", out);
+        if ((st = tl__print_sources(db, src_st, id, summary, out, md)) != TL_OK)
+            goto done;
+        if ((st = tl__print_conflicts(db, conf_st, id, out, md)) != TL_OK)
+            goto done;
     }
     if (rc != SQLITE_DONE) {
         st = tl__sql_fail(db, "cannot read the timeline");
         goto done;
     }
+    if (n_events > 0 && shown == 0)
+        fputs(md ? "\nNo event matches.\n" : "\n(no event matches)\n", out);
     if (fflush(out) != 0 || ferror(out))
         st = tl__fail(db, TL_EIO, "cannot write the chronology");
 done:
     sqlite3_finalize(count_st);
     sqlite3_finalize(main_st);
     sqlite3_finalize(part_st);
+    sqlite3_finalize(src_st);
+    sqlite3_finalize(conf_st);
     return st;
 }

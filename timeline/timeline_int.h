@@ -64,9 +64,9 @@ extern const unsigned long tl_migrate_2_sql_len;
     "   WHERE fp.timeline_event_id = te.id AND tl_name_match(fp.name, ?6))))"
 
 /* Checks filter's dates and binds its parameters (1..6) to st.  Day
- * strings are written into days (2 x 11 bytes), which must outlive the
+ * strings are written into days (2 x 24 bytes), which must outlive the
  * statement's use.  Returns TL_OK or TL_EINVAL with a message on db. */
-tl_status tl__filter_bind(tl_db *db, const tl_filter *filter, sqlite3_stmt *st, char days[2][11]);
+tl_status tl__filter_bind(tl_db *db, const tl_filter *filter, sqlite3_stmt *st, char days[2][24]);
 
 /* Writes a printf-style message into db->errmsg and returns st. */
 tl_status tl__fail(tl_db *db, tl_status st, const char *fmt, ...) TL__PRINTF(3, 4);

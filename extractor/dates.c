@@ -249,3 +249,24 @@ void sx__value_interval(const char *v, char *begin, size_t bcap, char *end, size
     sx__date_add(&yy, &mm, &d2, UCAL_DATE, 1);
     sx__fmt_day(end, ecap, yy, mm, d2);
 }
+
+int sx__zone_offset(const char *zone_id, int y, int m, int d, int hh, int mi, char *buf, size_t cap)
+{
+    /* ICU's time-zone data, DST included, for the moment named */
+    UChar zid[64];
+    int32_t zl = 0;
+    for (; zone_id[zl] && zl < 63; zl++) zid[zl] = (UChar)zone_id[zl];
+    zid[zl] = 0;
+    UErrorCode e = U_ZERO_ERROR;
+    UCalendar *c = ucal_open(zid, zl, "en_US_POSIX", UCAL_GREGORIAN, &e);
+    if (U_FAILURE(e)) return 0;
+    ucal_clear(c);
+    ucal_setDateTime(c, y, m - 1, d, hh, mi, 0, &e);
+    int32_t off = ucal_get(c, UCAL_ZONE_OFFSET, &e) + ucal_get(c, UCAL_DST_OFFSET, &e);
+    ucal_close(c);
+    if (U_FAILURE(e)) return 0;
+    int mins = off / 60000, a = mins < 0 ? -mins : mins;
+    if (mins == 0) snprintf(buf, cap, "Z");
+    else snprintf(buf, cap, "%c%02d:%02d", mins < 0 ? '-' : '+', a / 60, a % 60);
+    return 1;
+}

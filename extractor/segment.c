@@ -333,7 +333,9 @@ sx_status sx__segment(sx__work *w)
                         merge = 1;
                     /* "3:32 P.M. EDT": a zone after a.m./p.m. */
                     if (dot->low_len == 1 && dot->low[0] == '.' && (!strcmp(prev->low, "p.m") || !strcmp(prev->low, "a.m")) &&
-                        !(next->flags & SX_TF_NL) && (next->flags & SX_TF_ALLCAP) && next->low_len <= 4)
+                        !(next->flags & SX_TF_NL) &&
+                        (((next->flags & SX_TF_ALLCAP) && next->low_len <= 4) ||
+                         (ti + 1 < w->n_toks && !strcmp(w->toks[ti + 1].low, "time")))) /* "10 a.m. Moscow time" */
                         merge = 1;
                 }
                 if (!merge) cur++;

@@ -245,6 +245,9 @@ int sx__date_add(int *y, int *m, int *d, int field, int n);
 int sx__iso_week(int y, int m, int d, int *wyear, int *week);
 /* Monday of ISO week (wyear, week). */
 int sx__iso_week_monday(int wyear, int week, int *y, int *m, int *d);
+/* The UTC offset ("+03:00", "Z") of an IANA zone at a local date and time,
+ * from ICU's zone data; 0 if the zone is unknown. */
+int sx__zone_offset(const char *zone_id, int y, int m, int d, int hh, int mi, char *buf, size_t cap);
 /* Fills begin/end ("YYYY-MM-DD") of the interval a TIMEX3 DATE value covers,
  * or leaves them "" for values with no interval. */
 void sx__value_interval(const char *value, char *begin, size_t bcap, char *end, size_t ecap);

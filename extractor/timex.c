@@ -720,10 +720,36 @@ static int r_clock(sx__tctx *c, size_t i, sx__tm *m)
     if (h == 24) h = 24, mi = 0;
     /* A stated zone goes beside the value (m->tz), outside the span, as
      * TimeML annotators mark it; "local time" belongs to the expression. */
-    if (is(c, j, s0, "local") && is(c, j + 1, s0, "time")) j += 2;
-    else if (j < c->w->n_toks) zone_offset(c->w->toks[j].low, m->tz, sizeof m->tz);
     char date[24];
     time_date_prefix(c, i, date, sizeof date);
+    /* "10 a.m. Moscow time", "9 p.m. Eastern time": a named zone, whose
+     * offset on that day comes from ICU's time-zone data */
+    static const struct { const char *name, *zone; } named[] = {
+        {"moscow", "Europe/Moscow"}, {"beijing", "Asia/Shanghai"}, {"tokyo", "Asia/Tokyo"},
+        {"london", "Europe/London"}, {"paris", "Europe/Paris"}, {"berlin", "Europe/Berlin"},
+        {"brussels", "Europe/Brussels"}, {"geneva", "Europe/Zurich"}, {"vienna", "Europe/Vienna"},
+        {"kyiv", "Europe/Kiev"}, {"kiev", "Europe/Kiev"}, {"washington", "America/New_York"},
+        {"eastern", "America/New_York"}, {"central", "America/Chicago"}, {"pacific", "America/Los_Angeles"},
+        {"tehran", "Asia/Tehran"}, {"jerusalem", "Asia/Jerusalem"}, {"seoul", "Asia/Seoul"},
+        {"pyongyang", "Asia/Pyongyang"}, {"hanoi", "Asia/Ho_Chi_Minh"}, {"singapore", "Asia/Singapore"},
+        {"ankara", "Europe/Istanbul"}, {"riyadh", "Asia/Riyadh"}, {"cairo", "Africa/Cairo"}};
+    if (is(c, j, s0, "local") && is(c, j + 1, s0, "time")) j += 2;
+    else if (j < c->w->n_toks && is(c, j + 1, s0, "time")) {
+        for (size_t z = 0; z < sizeof named / sizeof named[0]; z++)
+            if (!strcmp(c->w->toks[j].low, named[z].name)) {
+                int yy = 0, mm = 0, dd = 0, okd = strlen(date) == 10 && date[0] != 'X';
+                for (int q = 0; okd && q < 10; q++) {
+                    if (q == 4 || q == 7) continue;
+                    int dg = date[q] - '0';
+                    if (q < 4) yy = yy * 10 + dg;
+                    else if (q < 7) mm = mm * 10 + dg;
+                    else dd = dd * 10 + dg;
+                }
+                if (okd && sx__zone_offset(named[z].zone, yy, mm, dd, h == 24 ? 0 : h, mi, m->tz, sizeof m->tz))
+                    j += 2;
+                break;
+            }
+    } else if (j < c->w->n_toks) zone_offset(c->w->toks[j].low, m->tz, sizeof m->tz);
     m->t0 = (int32_t)i;
     m->t1 = (int32_t)j;
     m->type = SX_TIMEX_TIME;

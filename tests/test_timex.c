@@ -84,3 +84,34 @@ Test(timex, table)
     printf("timex table: %d cases (%d rejections), %d failed\n", rows, rejections, failed);
     cr_assert_gt(rows, 100);
 }
+
+/* A stated zone stays beside the value as a UTC offset; named zones take
+ * their offset on that day from ICU's time-zone data (DST included). */
+Test(timex, zones_beside_the_value)
+{
+    static const struct { const char *text, *dct, *span, *value, *tz; } cases[] = {
+        {"The ceasefire takes effect at 10 a.m. Moscow time.", "2015-02-13", "10 a.m. Moscow time", "2015-02-13T10:00", "+03:00"},
+        {"The vote closes at 9 p.m. Eastern time.", "2016-11-08", "9 p.m. Eastern time", "2016-11-08T21:00", "-05:00"},
+        {"The talks resume at 9 p.m. Eastern time.", "2016-07-08", "9 p.m. Eastern time", "2016-07-08T21:00", "-04:00"},
+        {"The briefing started at 3:32 P.M. EDT.", "2008-07-01", "3:32 P.M.", "2008-07-01T15:32", "-04:00"},
+        {"The vote closes at 14:00 GMT.", "2017-07-07", "14:00", "2017-07-07T14:00", "Z"},
+        {"The talks began at 10 a.m. local time.", "2017-07-07", "10 a.m. local time", "2017-07-07T10:00", ""},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        sx_date dct;
+        cr_assert_eq(sx_date_parse(cases[k].dct, &dct, NULL, 0), SX_OK);
+        sx_doc doc;
+        sx_doc_init(&doc);
+        sx_options o = {&dct, 0};
+        cr_assert_eq(sx_extract(&doc, "case", cases[k].text, strlen(cases[k].text), &o), SX_OK);
+        const sx_timex *hit = NULL;
+        for (size_t i = 0; i < doc.n_timexes && !hit; i++)
+            if (!strcmp(doc.timexes[i].text, cases[k].span)) hit = &doc.timexes[i];
+        cr_expect(hit != NULL, "\"%s\": no \"%s\"", cases[k].text, cases[k].span);
+        if (hit) {
+            cr_expect_str_eq(hit->value, cases[k].value, "%s", cases[k].text);
+            cr_expect_str_eq(hit->tz, cases[k].tz, "%s", cases[k].text);
+        }
+        sx_doc_free(&doc);
+    }
+}

@@ -234,6 +234,10 @@ static void collect_right(sx__ectx *e, sx__cand *c, size_t k, const char *role, 
         while (skip < 6) {
             t = T(e, k + skip, s);
             if (!t || e->am_start[k + skip] >= 0) break;
+            if (eq(t, "with") && skip == 0 && guard > 1) {
+                skip++; /* "Kan and with Foreign Minister Matsumoto" */
+                continue;
+            }
             if (eq(t, ".") && skip > 0 && (w->toks[k + skip - 1].flags & SX_TF_DOT)) {
                 skip++; /* "U.S." */
                 continue;
@@ -249,10 +253,6 @@ static void collect_right(sx__ectx *e, sx__cand *c, size_t k, const char *role, 
                 !eq(t, "counterpart") && !eq(t, "to") && !eq(t, "of") && !eq(t, "host") && !eq(t, "guest")) {
                 t = NULL;
                 break;
-            }
-            if (eq(t, "with") && skip == 0) {
-                skip++; /* "Kan and with Foreign Minister Matsumoto" */
-                continue;
             }
             if (eq(t, "and") || eq(t, "in") || eq(t, "at") || eq(t, "on") || eq(t, "for") || eq(t, "that") ||
                 eq(t, "about") || eq(t, "over") || eq(t, "during") || eq(t, "after") || eq(t, "before") ||
@@ -457,6 +457,16 @@ static int32_t sentence_date(const sx__ectx *e, const sx__cand *c)
                 (eq(pv, "the") || eq(pv, "a") || eq(pv, "an") || (pv->flags & SX_TF_POSS)))
                 continue;
         }
+        /* a date inside a relative clause ("..., where he will pay tribute
+         * to what happened on September 11, 2001") is not the event's */
+        {
+            size_t lo2 = a >= c->t1 ? c->t1 : b, hi2 = a >= c->t1 ? a : c->t0;
+            int rel = 0;
+            for (size_t k = lo2; k < hi2 && !rel; k++)
+                rel = eq(&w->toks[k], "where") || eq(&w->toks[k], "which") || eq(&w->toks[k], "who") ||
+                      eq(&w->toks[k], "whose");
+            if (rel) continue;
+        }
         /* a report's own time comes before the verb or right after it
          * ("said Friday", "said later that day"); a date further on
          * belongs to what was said ("said ... business in 2004 will ...") */
@@ -590,12 +600,19 @@ static int32_t resolve_pronoun(const sx__ectx *e, size_t upto)
 
 static int date_rank(const char *v) { return (int)strlen(v); }
 
+/* Equal dates, or one at a coarser precision containing the other:
+ * "2017" and "2017-07-07", "2004-W49" and "2004-11-30". */
 static int dates_compatible(const char *a, const char *b)
 {
     if (!a[0] || !b[0]) return !a[0] && !b[0];
     size_t la = strlen(a), lb = strlen(b), n = la < lb ? la : lb;
     if (n > 10) n = 10;
-    return strncmp(a, b, n) == 0;
+    if (strncmp(a, b, n) == 0) return 1;
+    char ab[24], ae[24], bb[24], be[24];
+    sx__value_interval(a, ab, sizeof ab, ae, sizeof ae);
+    sx__value_interval(b, bb, sizeof bb, be, sizeof be);
+    if (!ab[0] || !bb[0]) return 0;
+    return (strcmp(ab, bb) <= 0 && strcmp(be, ae) <= 0) || (strcmp(bb, ab) <= 0 && strcmp(ae, be) <= 0);
 }
 
 static int same_core(const sx_event *a, const sx_event *b)
@@ -667,7 +684,12 @@ static sx_status merge_into(sx__work *w, sx_event *dst, sx_event *src)
     if (st != SX_OK) return st;
     int src_text = src->date_source && !strcmp(src->date_source, "text");
     int dst_text = dst->date_source && !strcmp(dst->date_source, "text");
-    if ((src_text && !dst_text && src->date[0]) || (src_text == dst_text && date_rank(src->date) > date_rank(dst->date))) {
+    /* an explicit date beats one inherited from the narrative; between two
+     * of a kind the finer wins only where they agree ("2017-07" and
+     * "2017-07-07"), so a stray date cannot overwrite the event's own */
+    if ((src_text && !dst_text && src->date[0]) ||
+        (src_text == dst_text && date_rank(src->date) > date_rank(dst->date) &&
+         (!dst->date[0] || dates_compatible(src->date, dst->date)))) {
         dst->date_source = src->date_source;
         sx__copy(dst->date, sizeof dst->date, src->date);
         sx__copy(dst->begin, sizeof dst->begin, src->begin);
@@ -841,10 +863,41 @@ sx_status sx__events_run(sx__work *w)
                 continue;
             }
         }
+        /* "spoke"/"talked" are calls only by phone: "spoke with Lavrov by
+         * telephone", "talked by phone"; otherwise nothing */
+        if (tn == 1 && (eq(t, "spoke") || eq(t, "talked"))) {
+            int phone = 0;
+            for (size_t k = c->t1; k < n && k < c->t1 + 10 && w->toks[k].sent == c->sent; k++)
+                phone |= eq(&w->toks[k], "phone") || eq(&w->toks[k], "telephone") || eq(&w->toks[k], "video");
+            if (!phone) {
+                i = c->t1;
+                continue;
+            }
+        }
         /* "said" as an adjective ("the said agreement") */
         if (!strcmp(tg->form, "prep")) {
             collect_right(&e, c, c->t1, "speaker", 0);
         } else if (noun) {
+            /* "Bush's visit to Canada": the country visited hosts */
+            if (!strcmp(tg->type, "visit") && c->t1 < n && eq(&w->toks[c->t1], "to")) {
+                for (size_t p = (size_t)e.pm_first[c->sent]; p < w->n_pms && w->toks[w->pms[p].tok_start].sent == c->sent; p++) {
+                    const sx__pmention *pm = &w->pms[p];
+                    if ((size_t)pm->tok_start != c->t1 + 1 && (size_t)pm->tok_start != c->t1 + 2) continue;
+                    if (pm->country < 0) break;
+                    int32_t ca = sx__country_actor(w, pm->country, w->toks[pm->tok_start].cp_start, w->toks[pm->tok_end - 1].cp_end);
+                    if (ca < 0) {
+                        st = SX_ENOMEM;
+                        break;
+                    }
+                    add_part(c, ca, "host");
+                    c->place = (int32_t)p;
+                    break;
+                }
+                /* a country named as an actor right after "to" */
+                if (c->t1 + 1 < n && e.am_start[c->t1 + 1] >= 0 && w->ams[e.am_start[c->t1 + 1]].actor >= 0 &&
+                    w->actors[w->ams[e.am_start[c->t1 + 1]].actor].kind == SX_ACTOR_COUNTRY)
+                    add_part(c, w->ams[e.am_start[c->t1 + 1]].actor, "host");
+            }
             /* possessive owner: "Trump's meeting" */
             if (i > 0 && e.am_end[i - 1] >= 0 && (w->toks[i - 1].flags & SX_TF_POSS)) {
                 int32_t acts[4];
@@ -935,7 +988,8 @@ sx_status sx__events_run(sx__work *w)
             }
             /* "discussed aid with the Tanzanian President": the partner may
              * come after the topic, before the clause ends */
-            if ((!strcmp(tg->type, "discussion") || !strcmp(tg->type, "meeting") || !strcmp(tg->type, "call")) &&
+            if ((!strcmp(tg->type, "discussion") || !strcmp(tg->type, "meeting") || !strcmp(tg->type, "call") ||
+                 !strcmp(tg->type, "agreement")) &&
                 c->np < 2) {
                 for (size_t k = c->t1, d = 0; k < n && d < 8 && w->toks[k].sent == c->sent; k++, d++) {
                     if (eq(&w->toks[k], ",") || eq(&w->toks[k], ";") || eq(&w->toks[k], "that") ||

@@ -331,6 +331,13 @@ static int32_t latest_person_any(const sx__work *w, const char *country, const c
 static size_t try_group(sx__work *w, size_t i)
 {
     size_t j = i;
+    /* "the leaders", "the presidents": whoever met, as for "they" */
+    if (!strcmp(w->toks[j].low, "the") && j + 1 < w->n_toks && w->toks[j + 1].sent == w->toks[i].sent &&
+        (!strcmp(w->toks[j + 1].low, "leaders") || !strcmp(w->toks[j + 1].low, "presidents"))) {
+        if (!add_mention(w, i, j + 2, -1)) return 0;
+        w->ams[w->n_ams - 1].pronoun = 2;
+        return 2;
+    }
     if (!strcmp(w->toks[j].low, "the") && j + 1 < w->n_toks && !strcmp(w->toks[j + 1].low, "two")) j += 2;
     else if (!strcmp(w->toks[j].low, "both")) j += 1;
     else return 0;
@@ -511,7 +518,10 @@ static size_t try_role_noun(sx__work *w, size_t i)
             return a >= 0 && add_mention(w, i, e, a) ? e - i : 0;
         }
     }
-    if (bare && !ofn && !country) return 0;
+    /* bare titles only as "Brazilian President", "President of Brazil", or
+     * coordinated: "The President and Prime Minister" */
+    int coord = bare && i > 0 && w->toks[i - 1].sent == sent && !strcmp(w->toks[i - 1].low, "and");
+    if (bare && !ofn && !country && !coord) return 0;
     if (bare && end < w->n_toks && w->toks[end].sent == sent && cap(&w->toks[end]) &&
         (w->toks[end].flags & SX_TF_WORD))
         return 0; /* a name follows: try_titled's business */
@@ -520,7 +530,7 @@ static size_t try_role_noun(sx__work *w, size_t i)
     if (cls[0] != '@' && strcmp(cls, "spokesperson") && !ofn && !(bare && country)) {
         /* "the Secretary", "the Prime Minister": only someone introduced
          * with that title */
-        if (bare) return 0;
+        if (bare && !coord) return 0;
         int32_t byt = -1;
         for (size_t q = w->n_ams; q-- > 0 && byt < 0;) {
             const sx__amention *m = &w->ams[q];
@@ -533,7 +543,19 @@ static size_t try_role_noun(sx__work *w, size_t i)
         w->actors[byt].mentions++;
         return add_mention(w, i, end, byt) ? end - i : 0;
     }
-    if (!strcmp(cls, "@leader") && !country && strcmp(w->toks[j].low, "president")) return 0;
+    if (!strcmp(cls, "@leader") && !country && strcmp(w->toks[j].low, "president")) {
+        /* "the Prime Minister": only someone introduced with that title */
+        int32_t byt = -1;
+        for (size_t q = w->n_ams; q-- > 0 && byt < 0;) {
+            const sx__amention *m = &w->ams[q];
+            if (m->actor < 0) continue;
+            const sx_actor *pa = &w->actors[m->actor];
+            if (pa->kind == SX_ACTOR_PERSON && pa->title && !strcmp(pa->title, title->display)) byt = m->actor;
+        }
+        if (byt < 0) return 0;
+        w->actors[byt].mentions++;
+        return add_mention(w, i, end, byt) ? end - i : 0;
+    }
     int32_t a = latest_person(w, country, cls[0] == '@' || !strcmp(cls, "spokesperson") ? cls : NULL, -1,
                               title->display);
     if (a < 0 && country && office[0] != '@') {

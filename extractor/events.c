@@ -327,6 +327,15 @@ static void subject_fallback(sx__ectx *e, sx__cand *c, const char *role)
         int32_t acts[4];
         int n = mention_actors(e, (int32_t)m, acts, 4);
         for (int i = 0; i < n; i++) add_part(c, acts[i], role);
+        /* and the subjects coordinated with it: "The President and Prime Minister" */
+        for (size_t q = m + 1, guard = 0; q < w->n_ams && guard < 3; q++, guard++) {
+            size_t prev_end = (size_t)w->ams[q - 1].tok_end;
+            if ((size_t)w->ams[q].tok_start != prev_end + 1 || !eq(&w->toks[prev_end], "and") ||
+                (size_t)w->ams[q].tok_start >= c->t0)
+                break;
+            n = mention_actors(e, (int32_t)q, acts, 4);
+            for (int i = 0; i < n; i++) add_part(c, acts[i], role);
+        }
         return;
     }
 }

@@ -1171,8 +1171,7 @@ sx_status sx__events_run(sx__work *w)
                 target = (int32_t)j;
                 break;
             }
-        if (target < 0 && strcmp(ev->type, "meeting")) continue;
-        if (target < 0) {
+        if (!strcmp(ev->type, "meeting")) {
             /* "signed Monday at talks in Addis Ababa": talks held by the
              * parties of the other event of the sentence */
             int32_t s0 = ev->mentions[0].sentence;
@@ -1191,6 +1190,9 @@ sx_status sx__events_run(sx__work *w)
                     if (sx_role_is_core(o->participants[p].role)) st = add_participant(ev, o->participants[p].actor, "participant");
             }
             if (ev->n_participants) continue;
+        }
+        if (target < 0 && strcmp(ev->type, "meeting")) continue;
+        if (target < 0) {
             /* "X confronted Y ... during a face-to-face meeting": the persons
              * of a clause the meeting is the setting of; not sources
              * ("according to X") */
@@ -1203,9 +1205,9 @@ sx_status sx__events_run(sx__work *w)
             }
             if (!setting) continue;
             int32_t s = ev->mentions[0].sentence;
-            for (size_t m = 0; m < w->n_ams && st == SX_OK; m++) {
+            for (size_t m = (size_t)e.am_first[s]; m < w->n_ams && w->toks[w->ams[m].tok_start].sent == s && st == SX_OK; m++) {
                 const sx__amention *am = &w->ams[m];
-                if (am->actor < 0 || w->toks[am->tok_start].sent != s) continue;
+                if (am->actor < 0) continue;
                 if (w->toks[am->tok_start].flags & SX_TF_INQUOTE) continue;
                 if (w->actors[am->actor].kind != SX_ACTOR_PERSON) continue;
                 if (am->tok_start >= 2 && eq(&w->toks[am->tok_start - 1], "to") && eq(&w->toks[am->tok_start - 2], "according"))

@@ -169,6 +169,20 @@ static void collect_left(sx__ectx *e, sx__cand *c, size_t k, const char *role)
         if (mi < 0) break;
         const sx__amention *m = &w->ams[mi];
         if (m->locative) break;
+        /* "Chairman Kim Jong Un of the State Affairs Commission of the
+         * DPRK had ...": a country or body after "of" qualifies the person
+         * before it */
+        for (int hop = 0; hop < 3 && m->actor >= 0 && w->actors[m->actor].kind != SX_ACTOR_PERSON; hop++) {
+            size_t b = (size_t)m->tok_start;
+            if (b > lo && eq(&w->toks[b - 1], "the")) b--;
+            if (!(b > lo && eq(&w->toks[b - 1], "of"))) break;
+            int32_t prev = -1;
+            for (size_t q = b - 1; q > lo && b - 1 - q < 8 && prev < 0; q--)
+                if (e->am_end[q - 1] >= 0) prev = e->am_end[q - 1];
+            if (prev < 0) break;
+            mi = prev;
+            m = &w->ams[mi];
+        }
         int32_t acts[4];
         int n = mention_actors(e, mi, acts, 4);
         if (m->pronoun == 2 || (m->pronoun == 1 && m->actor < 0)) {
@@ -475,6 +489,16 @@ static int32_t sentence_date(const sx__ectx *e, const sx__cand *c)
                 rel = eq(&w->toks[k], "where") || eq(&w->toks[k], "which") || eq(&w->toks[k], "who") ||
                       eq(&w->toks[k], "whose");
             if (rel) continue;
+        }
+        /* "agreed to meet again in 10 days": a date after an infinitive
+         * belongs to that verb, not the trigger */
+        if (a >= c->t1 && strcmp(c->trig->form, "noun")) {
+            int inf = 0;
+            for (size_t k = c->t1; k + 1 < a && !inf; k++)
+                inf = eq(&w->toks[k], "to") && (w->toks[k + 1].flags & SX_TF_WORD) &&
+                      !(w->toks[k + 1].flags & SX_TF_CAP) && !eq(&w->toks[k + 1], "a") && !eq(&w->toks[k + 1], "an") &&
+                      !eq(&w->toks[k + 1], "the") && e->am_start[k + 1] < 0;
+            if (inf) continue;
         }
         /* a report's own time comes before the verb or right after it
          * ("said Friday", "said later that day"); a date further on

@@ -142,6 +142,8 @@ int sx__phrase_tokens(const char *utf8, char out[][48], int max)
     while ((q = ubrk_next(b)) != UBRK_DONE && cnt < max) {
         if (!sx__is_ws(u[p])) {
             int32_t l = sx__fold(u + p, q - p, out[cnt], 48);
+            /* as in the text: "People's" is "people" with a possessive flag */
+            if (l > 2 && out[cnt][l - 2] == '\'' && out[cnt][l - 1] == 's') out[cnt][l - 2] = '\0';
             if (l > 0) cnt++;
         }
         p = q;

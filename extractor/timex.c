@@ -213,6 +213,16 @@ static int cue_at(const sx__tctx *c, size_t j)
     const sx__work *w = c->w;
     const sx__tok *t = &w->toks[j];
     if (!strcmp(t->low, "may") && (t->flags & SX_TF_CAP)) return SX_TENSE_UNKNOWN; /* the month */
+    /* "agreed to meet", "plans to visit": an infinitive of intent is future */
+    if (!strcmp(t->low, "to") && j > 0 && j + 1 < w->n_toks && w->toks[j - 1].sent == t->sent &&
+        w->toks[j + 1].sent == t->sent && (w->toks[j + 1].flags & SX_TF_WORD)) {
+        static const char *const intent[] = {"agreed", "agree", "agrees", "plan", "plans", "planned", "set",
+                                             "scheduled", "due", "hope", "hopes", "intend", "intends",
+                                             "decided", "promised", "pledged", "vowed", "invited", "ready",
+                                             "prepared", "expected", "wants", "want", NULL};
+        for (const char *const *p = intent; *p; p++)
+            if (!strcmp(w->toks[j - 1].low, *p)) return SX_TENSE_FUTURE;
+    }
     if (is_future_word(c, j) || !strcmp(t->low, "may")) return SX_TENSE_FUTURE;
     if (!is_past_word(t)) return SX_TENSE_UNKNOWN;
     int32_t s = t->sent;
@@ -571,6 +581,10 @@ static int r_duration(sx__tctx *c, size_t i, sx__tm *m)
             half = 0.5;
             ne += 3;
         }
+        /* "10-11 days": a range of durations takes its lower bound */
+        if ((is(c, ne, s0, "-") || is(c, ne, s0, "–")) && num_of(c, ne + 1, s0) > (int64_t)v && v >= 0 &&
+            tk(c, ne + 2, s0) && (c->w->toks[ne + 2].lex & SX_LX_UNIT))
+            ne += 2;
         const sx__tok *u = tk(c, ne, s0);
         int hyph = 0;
         if (u && u->low_len == 1 && u->low[0] == '-' && glued(c, ne) && ne + 1 < c->w->n_toks &&
@@ -1317,6 +1331,13 @@ static int r_offset(sx__tctx *c, size_t i, sx__tm *m)
     double v;
     size_t ne;
     if (!parse_number(c, j, s0, &v, &ne)) return 0;
+    /* "in 10-11 days": a range; the day is uncertain, so the value keeps
+     * only the month */
+    int range = 0;
+    if ((is(c, ne, s0, "-") || is(c, ne, s0, "–")) && num_of(c, ne + 1, s0) > (int64_t)v) {
+        range = 1;
+        ne += 2;
+    }
     const sx__tok *u = tk(c, ne, s0);
     if (!u || !(u->lex & SX_LX_UNIT) || v == SX_VAGUE || v != (double)(int)v) return 0;
     int unit = u->lexval, n = (int)v;
@@ -1358,7 +1379,8 @@ static int r_offset(sx__tctx *c, size_t i, sx__tm *m)
     m->t0 = (int32_t)(in_form ? i + 1 : i);
     m->t1 = (int32_t)end;
     m->type = SX_TIMEX_DATE;
-    if (unit == SX_U_DAY) set_day(m, y, mo, d);
+    if (unit == SX_U_DAY && range) snprintf(m->value, sizeof m->value, "%04d-%02d", y, mo);
+    else if (unit == SX_U_DAY) set_day(m, y, mo, d);
     else if (unit == SX_U_WEEK || unit == SX_U_FORTNIGHT) fmt_week(m->value, sizeof m->value, y, mo, d);
     else if (unit == SX_U_MONTH) snprintf(m->value, sizeof m->value, "%04d-%02d", y, mo);
     else if (unit == SX_U_DECADE) snprintf(m->value, sizeof m->value, "%03dX", y / 10);

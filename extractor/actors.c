@@ -719,7 +719,7 @@ static size_t try_unknown_person(sx__work *w, size_t i)
      * "the Japanese ambassador to China Anami Koreshige" */
     size_t rb = i;
     if (rb >= 3 && w->ams && w->n_ams && (size_t)w->ams[w->n_ams - 1].tok_end == rb &&
-        !strcmp(w->toks[w->ams[w->n_ams - 1].tok_start - 1].low, "to"))
+        w->ams[w->n_ams - 1].tok_start > 0 && !strcmp(w->toks[w->ams[w->n_ams - 1].tok_start - 1].low, "to"))
         rb = (size_t)w->ams[w->n_ams - 1].tok_start - 1; /* over "to China" */
     for (size_t b = rb, d = 0; b > 0 && d < 1 && !reason; b--, d++) {
         const sx__tok *p = &w->toks[b - 1];

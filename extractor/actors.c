@@ -258,6 +258,8 @@ static int32_t locative_before(const sx__work *w, size_t i)
     size_t k = i;
     if (k > 0 && !strcmp(w->toks[k - 1].low, "the")) k--;
     if (k == 0 || w->toks[k - 1].sent != w->toks[i].sent) return -1;
+    /* "according to the U.S.": a source, not a place */
+    if (k >= 2 && !strcmp(w->toks[k - 1].low, "to") && !strcmp(w->toks[k - 2].low, "according")) return -1;
     static const char *const preps[] = {"in", "at", "to", "from", "near", "outside", "around",
                                         "inside", "across", "throughout", "into", NULL};
     for (const char *const *p = preps; *p; p++)
@@ -713,6 +715,9 @@ static size_t try_unknown_person(sx__work *w, size_t i)
         !strcmp(sx__lex()->triggers[mm[0].id].type, "statement"))
         reason = 1;
     if (i >= 2 && !strcmp(w->toks[i - 2].low, "according") && !strcmp(w->toks[i - 1].low, "to")) reason = 1;
+    /* a line that starts with a name and a comma lists an official:
+     * "Dennis Wilder, National Security Council Senior Director" */
+    if ((t->flags & SX_TF_NL) && n >= 2 && e < w->n_toks && !strcmp(w->toks[e].low, ",")) reason = 1;
     /* a byline: "Press Gaggle by Dan Bartlett" ending its line */
     if (i >= 1 && !strcmp(w->toks[i - 1].low, "by") && (e >= w->n_toks || (w->toks[e].flags & SX_TF_NL))) reason = 1;
     /* a role word right before: "U.S. Middle East diplomat George Mitchell",

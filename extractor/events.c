@@ -500,6 +500,8 @@ static int32_t sentence_date(const sx__ectx *e, const sx__cand *c)
                       !eq(&w->toks[k + 1], "the") && e->am_start[k + 1] < 0;
             if (inf) continue;
         }
+        /* "..., according to X": the dates before belong to what X reports */
+        if (!strcmp(c->trig->form, "prep") && a < c->t0) continue;
         /* a report's own time comes before the verb or right after it
          * ("said Friday", "said later that day"); a date further on
          * belongs to what was said ("said ... business in 2004 will ...") */
@@ -1262,7 +1264,7 @@ sx_status sx__events_run(sx__work *w)
                 sx_event *a = &w->events[j], *b = &w->events[k];
                 if (strcmp(a->type, b->type) || !same_core(a, b)) continue;
                 if (pass == 0 && !dates_compatible(a->date, b->date)) continue;
-                if (pass == 1 && !a->date[0]) continue;
+                if (pass == 1 && (!a->date[0] || strcmp(a->status, b->status))) continue; /* a plan is not the talks held */
                 if (target < 0) target = (int32_t)j;
                 found++;
             }

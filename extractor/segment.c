@@ -66,6 +66,18 @@ static const char *const sx__abbrevs[] = {
     "pres", "sec", "rev", "hon", "jr", "sr", "inc", "co", "corp", "ltd", "approx", "est",
     "fig", "vol", "dept", "gov't", NULL};
 
+/* Words that commonly open a sentence (so a capital after "U.S." is one). */
+static int sx__starts_sentence(const char *low)
+{
+    static const char *const w[] = {"the", "a", "an", "it", "he", "she", "they", "we", "i", "this", "that",
+                                    "these", "those", "but", "and", "in", "on", "at", "for", "however",
+                                    "meanwhile", "his", "her", "their", "its", "there", "officials", "after",
+                                    "before", "while", "when", "if", "as", "both", "some", "many", "no", NULL};
+    for (int i = 0; w[i]; i++)
+        if (!strcmp(low, w[i])) return 1;
+    return 0;
+}
+
 static int sx__is_abbrev(const char *low)
 {
     for (int i = 0; sx__abbrevs[i]; i++)
@@ -326,6 +338,14 @@ sx_status sx__segment(sx__work *w)
                     if (dot->low_len == 1 && dot->low[0] == '.' && (prev->flags & SX_TF_DOT) &&
                         sx__is_abbrev(prev->low) && !(next->flags & SX_TF_NL) &&
                         ((next->flags & SX_TF_NUM) || ((next->flags & SX_TF_WORD) && !(next->flags & SX_TF_CAP))))
+                        merge = 1;
+                    /* "according to U.S. Middle East diplomat George Mitchell": an
+                     * abbreviated country before a capitalized modifier; a
+                     * new sentence would start with a function word instead */
+                    if (dot->low_len == 1 && dot->low[0] == '.' && (prev->flags & SX_TF_DOT) &&
+                        (!strcmp(prev->low, "u.s") || !strcmp(prev->low, "u.n") || !strcmp(prev->low, "u.k") ||
+                         !strcmp(prev->low, "e.u")) &&
+                        !(next->flags & SX_TF_NL) && (next->flags & SX_TF_CAP) && !sx__starts_sentence(next->low))
                         merge = 1;
                     /* "George W. Bush": a middle initial ends no sentence */
                     if (dot->low_len == 1 && dot->low[0] == '.' && (prev->flags & SX_TF_DOT) &&

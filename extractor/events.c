@@ -500,6 +500,13 @@ static int32_t sentence_date(const sx__ectx *e, const sx__cand *c)
                       !eq(&w->toks[k + 1], "the") && e->am_start[k + 1] < 0;
             if (inf) continue;
         }
+        /* a date on another line (a header's "3:32 P.M. EDT") dates nothing below it */
+        {
+            size_t lo2 = a < c->t0 ? a : c->t1, hi2 = a < c->t0 ? c->t0 : a;
+            int nl = 0;
+            for (size_t k = lo2 + 1; k <= hi2 && k < w->n_toks && !nl; k++) nl = (w->toks[k].flags & SX_TF_NL) != 0;
+            if (nl) continue;
+        }
         /* "..., according to X": the dates before belong to what X reports */
         if (!strcmp(c->trig->form, "prep") && a < c->t0) continue;
         /* a report's own time comes before the verb or right after it

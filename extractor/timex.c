@@ -1795,7 +1795,7 @@ sx_status sx__timex_run(sx__work *w)
     if (!w->timex_header) return SX_ENOMEM;
     for (size_t x = 0; x < w->n_timexes; x++) {
         int32_t s = w->timexes[x].sentence;
-        if (s > 6) break;
+        if (s > 16) break;
         int32_t words = 0, inside = 0;
         for (int32_t k = w->sent_tok0[s]; k < w->sent_tok0[s + 1]; k++) {
             if (w->toks[k].flags & SX_TF_PUNCT) continue;

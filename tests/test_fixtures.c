@@ -26,7 +26,7 @@
 #define SEED_MIN_EVENT_F1 0.80
 #define ALL_MIN_TIMEX_RELAXED_F1 0.95
 #define ALL_MIN_TIMEX_VALUE_F1 0.95
-#define ALL_MIN_EVENT_F1 0.65
+#define ALL_MIN_EVENT_F1 0.85
 
 typedef struct counts {
     int tp_rel, tp_val, fp, fn_rel, fn_val; /* timexes */

@@ -1,13 +1,21 @@
 /*
  * main.c -- the summit command line.
  *
- *   summit extract    [--dct DATE] [--format text|jsonl|csv] FILE|-
- *   summit ingest     [--db PATH] [--dct DATE] FILE...
- *   summit chronology [--db PATH]
- *   summit export     [--db PATH] [--format csv|jsonl] [-o FILE]
+ *   summit extract    [--dct DATE] [--format text|jsonl|csv|timeml] FILE|-
+ *   summit ingest     [--db PATH] [--dct DATE] FILE|DIR|-...
+ *   summit remove     [--db PATH] PATH|SHA256...
+ *   summit chronology [--db PATH] [--format text|markdown] [FILTERS] [-o FILE]
+ *   summit export     [--db PATH] [--format csv|jsonl|ics|html|markdown] [--long] [FILTERS] [-o FILE]
+ *   summit search     [--db PATH] [--limit N] TEXT...
+ *   FILTERS: [--from DATE] [--to DATE] [--type TYPE] [--actor NAME] [--between NAME NAME]
  *
  * An article's path: main() -> cmd_ingest() -> sx_read_file() and
- * sx_extract() (extractor/) -> tl_ingest() (timeline/store.c) -> SQLite.
+ * sx_extract() (extractor/) -> tl_ingest_doc() (timeline/store.c) -> SQLite.
+ * Directories are walked recursively for *.txt files (names starting with
+ * '.' skipped, symbolic links to directories not followed), each directory's
+ * files in byte order of their paths, so the same tree always ingests in the
+ * same order.  A progress line goes to stderr only when it is a terminal and
+ * there are more than 20 files.
  * `extract` runs the same pipeline into a private in-memory store, so its
  * text and CSV output are exactly what `chronology` and `export` print.
  *
@@ -15,10 +23,14 @@
  *   0 success; 1 an input could not be read or processed; 2 usage error;
  *   3 database error; 4 cannot write output; 5 internal error (ICU, memory).
  */
+#include <dirent.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "extractor.h"
 #include "timeline.h"
@@ -31,10 +43,13 @@ enum { EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_DB = 3, EXIT_OUTPUT = 4, EXIT_INTERN
 
 static const char usage_text[] =
     "usage: summit extract    [--dct DATE] [--format text|jsonl|csv|timeml] FILE|-\n"
-    "       summit ingest     [--db PATH] [--dct DATE] FILE...\n"
-    "       summit chronology [--db PATH]\n"
-    "       summit export     [--db PATH] [--format csv|jsonl] [-o FILE]\n"
-    "       summit --help | --version\n";
+    "       summit ingest     [--db PATH] [--dct DATE] FILE|DIR|-...\n"
+    "       summit remove     [--db PATH] PATH|SHA256...\n"
+    "       summit chronology [--db PATH] [--format text|markdown] [FILTERS] [-o FILE]\n"
+    "       summit export     [--db PATH] [--format csv|jsonl|ics|html|markdown] [--long] [FILTERS] [-o FILE]\n"
+    "       summit search     [--db PATH] [--limit N] TEXT...\n"
+    "       summit --help | --version\n"
+    "FILTERS: [--from DATE] [--to DATE] [--type TYPE] [--actor NAME] [--between NAME NAME]\n";
 
 static const char help_text[] =
     "summit -- build a timeline of diplomatic events from news articles.\n"
@@ -43,6 +58,9 @@ static const char help_text[] =
     "TIMEX3 values against the article's date), actors and events (meetings,\n"
     "statements, agreements, denials, discussions, calls, visits, cease-fires)\n"
     "with participants, place, date and duration, and keeps them in SQLite.\n"
+    "Events of different articles that report the same happening (same type,\n"
+    "compatible dates, a participant in common) become one timeline event that\n"
+    "lists its sources and where they disagree.\n"
     "\n"
     "Commands:\n"
     "  extract FILE|-       Extract one article and print it; no database is touched.\n"
@@ -52,33 +70,61 @@ static const char help_text[] =
     "                       (one JSON object a line: document, timex, actor, event),\n"
     "                       csv (the export columns), or timeml (the text with\n"
     "                       inline TimeML <TIMEX3> tags, as TempEval tools read).\n"
-    "  ingest FILE...       Extract articles and store them, one transaction each.\n"
+    "  ingest FILE|DIR|-... Extract articles and store them, one transaction each.\n"
+    "                       A DIR is searched recursively for *.txt, in path order;\n"
+    "                       - reads standard input.  The same text under the same\n"
+    "                       path is stored once; changed text replaces the old.\n"
     "      --db PATH        Database file (default ./timeline.db, created if missing).\n"
     "      --dct DATE       The date of every article given.\n"
-    "                       Re-ingesting a path replaces what it gave before.\n"
-    "  chronology           Print the stored timeline in date order.\n"
+    "  remove PATH|SHA256...  Remove documents (by the path they were ingested under,\n"
+    "                       or their sha256 or a unique prefix of 8+ digits) and all\n"
+    "                       that came from them; the timeline is rebuilt around them.\n"
     "      --db PATH\n"
-    "  export               Write the timeline, one row per event.\n"
+    "  chronology           Print the timeline by date, one entry per timeline event.\n"
     "      --db PATH\n"
-    "      --format F       csv (RFC 4180, header row; the default) or jsonl.\n"
+    "      --format F       text (the default) or markdown.\n"
     "      -o FILE          Write to FILE instead of standard output.\n"
+    "  export               Write the timeline, one record per timeline event.\n"
+    "      --db PATH\n"
+    "      --format F       csv (RFC 4180, header row; the default), jsonl, ics\n"
+    "                       (iCalendar; undated events are left out and counted),\n"
+    "                       html (one self-contained page with an SVG timeline),\n"
+    "                       or markdown.\n"
+    "      --long           CSV with one row per participant.\n"
+    "      -o FILE          Write to FILE instead of standard output.\n"
+    "  search TEXT...       Full-text search of sentences and quotes (FTS5 syntax).\n"
+    "      --db PATH\n"
+    "      --limit N        At most N hits (default 20).\n"
     "\n"
-    "CSV columns: event_id, date, time, type, cameo, status, participants,\n"
-    "location, duration, planned_duration, summary, document, doc_sha256.\n"
-    "The database schema, its views and example queries: docs/schema.md.\n"
+    "Filters (chronology and export):\n"
+    "      --from DATE      Events on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).\n"
+    "      --to DATE        Events on or before DATE.\n"
+    "      --type TYPE      Events of one type (meeting, statement, ...).\n"
+    "      --actor NAME     Events with NAME in any role: the full name or whole\n"
+    "                       words of it (\"putin\", \"George W. Bush\", \"Bush\").\n"
+    "      --between A B    Events with both A and B.\n"
+    "\n"
+    "CSV columns: timeline_id, key, date, time, type, cameo, status, participants,\n"
+    "location, duration, duration_mod, planned_duration, summary, n_sources,\n"
+    "documents, doc_sha256, conflicts.  With --long: timeline_id, key, date, time,\n"
+    "type, status, participant, kind, country, role, location, summary, n_sources,\n"
+    "documents.  The database schema, its views and example queries: docs/schema.md.\n"
     "\n"
     "Exit status:\n"
     "  0  success\n"
-    "  1  an input file could not be read or is not valid UTF-8 text\n"
-    "  2  usage error (unknown command or option, bad --dct date)\n"
+    "  1  an input file could not be read or is not valid UTF-8 text, or a\n"
+    "     document to remove is not in the database\n"
+    "  2  usage error (unknown command or option, bad --dct or filter date)\n"
     "  3  database error (cannot open, not a summit database, newer schema)\n"
     "  4  cannot write the output\n"
     "  5  internal error (ICU data missing, out of memory)\n";
 
 typedef struct opts {
-    const char *db, *dct_text, *format, *out;
+    const char *db, *dct_text, *format, *out, *limit_text;
     sx_date dct;
-    int has_dct;
+    int has_dct, is_long;
+    size_t limit;
+    tl_filter filter;
     const char **files;
     int n_files;
 } opts;
@@ -98,8 +144,20 @@ static int usage_error(const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-/* Parses options after the command.  allowed: letters d (db), t (dct),
- * f (format), o (output), and F (files allowed). */
+/* The options: name, key letter, number of values (0 = a flag). */
+static const struct {
+    const char *name;
+    char key;
+    int n_values;
+} option_table[] = {
+    {"--db", 'd', 1},      {"--dct", 't', 1},   {"--format", 'f', 1}, {"-o", 'o', 1},
+    {"--output", 'o', 1},  {"--from", 'a', 1},  {"--to", 'z', 1},     {"--type", 'y', 1},
+    {"--actor", 'A', 1},   {"--between", 'B', 2}, {"--long", 'L', 0}, {"--limit", 'n', 1},
+};
+
+/* Parses options after the command.  allowed: the key letters of the
+ * options the command takes, plus F when it takes FILE arguments and Q for
+ * filters (a, z, y, A, B). */
 static int parse_opts(int argc, char **argv, const char *allowed, opts *o)
 {
     o->files = calloc((size_t)argc + 1, sizeof *o->files);
@@ -107,9 +165,6 @@ static int parse_opts(int argc, char **argv, const char *allowed, opts *o)
     int only_files = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        const char **slot = NULL;
-        char key = 0;
-        const char *val = NULL;
         if (!only_files && !strcmp(a, "--")) {
             only_files = 1;
             continue;
@@ -117,16 +172,36 @@ static int parse_opts(int argc, char **argv, const char *allowed, opts *o)
         if (!only_files && a[0] == '-' && a[1] != '\0') {
             const char *eq = strchr(a, '=');
             size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
-            if (!strncmp(a, "--db", nlen) && nlen == 4) key = 'd', slot = &o->db;
-            else if (!strncmp(a, "--dct", nlen) && nlen == 5) key = 't', slot = &o->dct_text;
-            else if (!strncmp(a, "--format", nlen) && nlen == 8) key = 'f', slot = &o->format;
-            else if ((!strncmp(a, "-o", nlen) && nlen == 2) || (!strncmp(a, "--output", nlen) && nlen == 8))
-                key = 'o', slot = &o->out;
-            if (!slot || !strchr(allowed, key)) return usage_error("unknown option '%s'", a);
-            if (eq) val = eq + 1;
-            else if (i + 1 < argc) val = argv[++i];
-            else return usage_error("option '%s' needs a value", a);
-            *slot = val;
+            size_t k = 0;
+            const size_t n_opts = sizeof option_table / sizeof option_table[0];
+            while (k < n_opts && !(strlen(option_table[k].name) == nlen && !strncmp(a, option_table[k].name, nlen)))
+                k++;
+            const char key = k < n_opts ? option_table[k].key : 0;
+            const int is_filter = key && strchr("azyAB", key);
+            if (!key || !(strchr(allowed, key) || (is_filter && strchr(allowed, 'Q'))))
+                return usage_error("unknown option '%s'", a);
+            const char *vals[2] = {NULL, NULL};
+            const int nv = option_table[k].n_values;
+            if (nv == 0 && eq) return usage_error("option '%.*s' takes no value", (int)nlen, a);
+            for (int v = 0; v < nv; v++) {
+                if (v == 0 && eq) vals[v] = eq + 1;
+                else if (i + 1 < argc) vals[v] = argv[++i];
+                else return usage_error("option '%.*s' needs %s", (int)nlen, a, nv == 1 ? "a value" : "two values");
+            }
+            switch (key) {
+            case 'd': o->db = vals[0]; break;
+            case 't': o->dct_text = vals[0]; break;
+            case 'f': o->format = vals[0]; break;
+            case 'o': o->out = vals[0]; break;
+            case 'a': o->filter.from = vals[0]; break;
+            case 'z': o->filter.to = vals[0]; break;
+            case 'y': o->filter.type = vals[0]; break;
+            case 'A': o->filter.actor = vals[0]; break;
+            case 'B': o->filter.between[0] = vals[0], o->filter.between[1] = vals[1]; break;
+            case 'L': o->is_long = 1; break;
+            case 'n': o->limit_text = vals[0]; break;
+            default: break;
+            }
             continue;
         }
         if (!strchr(allowed, 'F')) return usage_error("unexpected argument '%s'", a);
@@ -137,6 +212,14 @@ static int parse_opts(int argc, char **argv, const char *allowed, opts *o)
         if (sx_date_parse(o->dct_text, &o->dct, err, sizeof err) != SX_OK)
             return usage_error("--dct: %s", err);
         o->has_dct = 1;
+    }
+    if (o->limit_text) {
+        char *end = NULL;
+        errno = 0;
+        long long v = strtoll(o->limit_text, &end, 10);
+        if (errno || !end || *end || end == o->limit_text || v < 1 || v > 1000000)
+            return usage_error("--limit '%s' is not a number from 1 to 1000000", o->limit_text);
+        o->limit = (size_t)v;
     }
     return 0;
 }
@@ -152,6 +235,15 @@ static int extract_exit(sx_status st)
     }
 }
 
+/* Set while a progress line is on stderr: messages clear it first. */
+static int progress_shown;
+
+static void clear_progress(void)
+{
+    if (progress_shown) fputs("\r\033[K", stderr);
+    progress_shown = 0;
+}
+
 /* Reads and extracts one file; prints the message and returns an exit code. */
 static int load_doc(const char *path, const opts *o, sx_doc *doc)
 {
@@ -160,6 +252,7 @@ static int load_doc(const char *path, const opts *o, sx_doc *doc)
     size_t len = 0;
     sx_status st = sx_read_file(path, 0, &buf, &len, err, sizeof err);
     if (st != SX_OK) {
+        clear_progress();
         fprintf(stderr, "summit: %s\n", err);
         return extract_exit(st);
     }
@@ -167,9 +260,11 @@ static int load_doc(const char *path, const opts *o, sx_doc *doc)
     st = sx_extract(doc, path, buf, len, &so);
     free(buf);
     if (st != SX_OK) {
+        clear_progress();
         fprintf(stderr, "summit: %s\n", sx_doc_errmsg(doc));
         return extract_exit(st);
     }
+    if (doc->n_warnings) clear_progress();
     for (size_t i = 0; i < doc->n_warnings; i++) fprintf(stderr, "summit: %s: warning: %s\n", path, doc->warnings[i]);
     return 0;
 }
@@ -235,15 +330,120 @@ done:
     return rc;
 }
 
+/* ---- the list of files to ingest -------------------------------------------- */
+
+typedef struct file_list {
+    char **v;
+    size_t n, cap;
+} file_list;
+
+static int list_add(file_list *l, const char *path, size_t len)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        char **v = realloc(l->v, cap * sizeof *v);
+        if (!v) return -1;
+        l->v = v;
+        l->cap = cap;
+    }
+    char *p = malloc(len + 1);
+    if (!p) return -1;
+    memcpy(p, path, len);
+    p[len] = '\0';
+    l->v[l->n++] = p;
+    return 0;
+}
+
+static void list_free(file_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) free(l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+static int path_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int ends_with_txt(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 4 && !strcmp(name + n - 4, ".txt");
+}
+
+/* Adds the *.txt files under dir (recursively); -1 when out of memory, 1
+ * when dir cannot be read (reported). */
+static int walk_dir(const char *dir, file_list *l)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "summit: %s: %s\n", dir, strerror(errno));
+        return 1;
+    }
+    int rc = 0;
+    struct dirent *e;
+    const size_t dlen = strlen(dir);
+    const int slash = dlen > 0 && dir[dlen - 1] == '/';
+    while (rc >= 0 && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') continue; /* ., .. and hidden files */
+        size_t n = dlen + !slash + strlen(e->d_name) + 1;
+        char *p = malloc(n);
+        if (!p) {
+            rc = -1;
+            break;
+        }
+        snprintf(p, n, "%s%s%s", dir, slash ? "" : "/", e->d_name);
+        struct stat lst, st;
+        if (lstat(p, &lst) == 0 && S_ISDIR(lst.st_mode)) {
+            int r = walk_dir(p, l);
+            if (r) rc = r < 0 ? -1 : (rc ? rc : 1);
+        } else if (ends_with_txt(e->d_name) && stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+            if (list_add(l, p, strlen(p))) rc = -1;
+        }
+        free(p);
+    }
+    closedir(d);
+    return rc;
+}
+
+/* Expands the arguments: directories to their sorted *.txt files. */
+static int expand_inputs(const opts *o, file_list *l, size_t *bad_dirs)
+{
+    for (int i = 0; i < o->n_files; i++) {
+        const char *a = o->files[i];
+        struct stat st;
+        if (strcmp(a, "-") != 0 && stat(a, &st) == 0 && S_ISDIR(st.st_mode)) {
+            size_t first = l->n;
+            int r = walk_dir(a, l);
+            if (r < 0) return -1;
+            if (r > 0) ++*bad_dirs;
+            if (l->n > first) qsort(l->v + first, l->n - first, sizeof *l->v, path_cmp);
+            else fprintf(stderr, "summit: %s: no *.txt files\n", a);
+            continue;
+        }
+        if (list_add(l, a, strlen(a))) return -1;
+    }
+    return 0;
+}
+
 static int cmd_ingest(int argc, char **argv)
 {
     opts o = {0};
+    file_list files = {0};
     int rc = parse_opts(argc, argv, "dtF", &o);
     if (rc) goto done;
     if (o.n_files == 0) {
         rc = usage_error("ingest needs at least one FILE");
         goto done;
     }
+    size_t bad_dirs = 0;
+    if (expand_inputs(&o, &files, &bad_dirs)) {
+        fputs("summit: out of memory\n", stderr);
+        rc = EXIT_INTERNAL;
+        goto done;
+    }
+    if (bad_dirs) rc = EXIT_INPUT;
     tl_db db;
     tl_db_init(&db);
     tl_status st = tl_db_open(&db, o.db ? o.db : "timeline.db", TL_OPEN_CREATE);
@@ -253,11 +453,18 @@ static int cmd_ingest(int argc, char **argv)
         tl_db_close(&db);
         goto done;
     }
-    size_t docs = 0, events = 0, timexes = 0, warnings = 0, failed = 0;
-    for (int i = 0; i < o.n_files; i++) {
+    const int progress = files.n > 20 && isatty(STDERR_FILENO);
+    size_t docs = 0, events = 0, timexes = 0, warnings = 0, failed = 0, n_new = 0, n_replaced = 0,
+           n_unchanged = 0;
+    for (size_t i = 0; i < files.n; i++) {
+        if (progress) {
+            fprintf(stderr, "\r\033[Ksummit: %zu/%zu %.60s", i + 1, files.n, files.v[i]);
+            fflush(stderr);
+            progress_shown = 1;
+        }
         sx_doc doc;
         sx_doc_init(&doc);
-        int r = load_doc(o.files[i], &o, &doc);
+        int r = load_doc(files.v[i], &o, &doc);
         if (r) {
             failed++;
             if (r != EXIT_INPUT) rc = r;
@@ -266,43 +473,132 @@ static int cmd_ingest(int argc, char **argv)
             if (r == EXIT_INTERNAL) break;
             continue;
         }
-        st = tl_ingest(&db, &doc, NULL);
+        tl_ingest_info info;
+        st = tl_ingest_doc(&db, &doc, &info);
         if (st != TL_OK) {
+            clear_progress();
             fprintf(stderr, "summit: %s\n", tl_db_errmsg(&db));
             rc = db_status_exit(st);
             sx_doc_free(&doc);
             break;
         }
         docs++;
+        n_new += info.outcome == TL_INGEST_NEW;
+        n_replaced += info.outcome == TL_INGEST_REPLACED;
+        n_unchanged += info.outcome == TL_INGEST_UNCHANGED;
         events += doc.n_events;
         timexes += doc.n_timexes;
         warnings += doc.n_warnings;
         sx_doc_free(&doc);
     }
+    clear_progress();
+    tl_counts c;
+    int counted = tl_count(&db, &c) == TL_OK;
     tl_db_close(&db);
-    fprintf(stderr, "summit: ingested %zu document%s (%zu event%s, %zu time expression%s, %zu warning%s)%s",
-            docs, docs == 1 ? "" : "s", events, events == 1 ? "" : "s", timexes, timexes == 1 ? "" : "s",
-            warnings, warnings == 1 ? "" : "s", failed ? "" : "\n");
-    if (failed) fprintf(stderr, "; %zu failed\n", failed);
+    fprintf(stderr,
+            "summit: ingested %zu document%s (%zu new, %zu replaced, %zu unchanged; %zu event%s, %zu time "
+            "expression%s, %zu warning%s)",
+            docs, docs == 1 ? "" : "s", n_new, n_replaced, n_unchanged, events, events == 1 ? "" : "s", timexes,
+            timexes == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+    if (failed) fprintf(stderr, "; %zu failed", failed);
+    if (counted)
+        fprintf(stderr, "; the timeline holds %lld event%s from %lld document%s", c.timeline_events,
+                c.timeline_events == 1 ? "" : "s", c.documents, c.documents == 1 ? "" : "s");
+    fputc('\n', stderr);
+done:
+    list_free(&files);
+    free(o.files);
+    return rc;
+}
+
+static int cmd_remove(int argc, char **argv)
+{
+    opts o = {0};
+    int rc = parse_opts(argc, argv, "dF", &o);
+    if (rc) goto done;
+    if (o.n_files == 0) {
+        rc = usage_error("remove needs at least one PATH or SHA256");
+        goto done;
+    }
+    const char *path = o.db ? o.db : "timeline.db";
+    if (access(path, F_OK) != 0) {
+        fprintf(stderr, "summit: %s: no such database\n", path);
+        rc = EXIT_DB;
+        goto done;
+    }
+    tl_db db;
+    tl_db_init(&db);
+    tl_status st = tl_db_open(&db, path, 0);
+    size_t total = 0;
+    for (int i = 0; st == TL_OK && i < o.n_files; i++) {
+        size_t n = 0;
+        st = tl_remove(&db, o.files[i], &n);
+        if (st == TL_EINVAL) {
+            fprintf(stderr, "summit: %s\n", tl_db_errmsg(&db));
+            if (!rc) rc = EXIT_INPUT;
+            st = TL_OK;
+        } else if (st == TL_OK && n == 0) {
+            fprintf(stderr, "summit: %s: no such document in %s\n", o.files[i], path);
+            if (!rc) rc = EXIT_INPUT;
+        }
+        total += n;
+    }
+    if (st != TL_OK) {
+        fprintf(stderr, "summit: %s\n", tl_db_errmsg(&db));
+        rc = db_status_exit(st);
+    } else {
+        tl_counts c;
+        fprintf(stderr, "summit: removed %zu document%s", total, total == 1 ? "" : "s");
+        if (tl_count(&db, &c) == TL_OK)
+            fprintf(stderr, "; the timeline holds %lld event%s from %lld document%s", c.timeline_events,
+                    c.timeline_events == 1 ? "" : "s", c.documents, c.documents == 1 ? "" : "s");
+        fputc('\n', stderr);
+    }
+    tl_db_close(&db);
 done:
     free(o.files);
     return rc;
 }
 
-static int cmd_read(int argc, char **argv, int export)
+enum { READ_CHRONOLOGY, READ_EXPORT, READ_SEARCH };
+
+static int cmd_read(int argc, char **argv, int what)
 {
     opts o = {0};
-    int rc = parse_opts(argc, argv, export ? "dfo" : "d", &o);
+    static const char *const allowed[] = {"dfoQ", "dfoQL", "dnF"};
+    int rc = parse_opts(argc, argv, allowed[what], &o);
     if (rc) goto done;
     const char *path = o.db ? o.db : "timeline.db";
-    tl_format fmt = TL_FORMAT_CSV;
-    if (export && o.format) {
-        if (!strcmp(o.format, "csv")) fmt = TL_FORMAT_CSV;
-        else if (!strcmp(o.format, "jsonl")) fmt = TL_FORMAT_JSONL;
+    tl_format fmt = what == READ_EXPORT ? TL_FORMAT_CSV : TL_FORMAT_TEXT;
+    if (what == READ_CHRONOLOGY && o.format) {
+        if (!strcmp(o.format, "text")) fmt = TL_FORMAT_TEXT;
+        else if (!strcmp(o.format, "markdown") || !strcmp(o.format, "md")) fmt = TL_FORMAT_MARKDOWN;
         else {
-            rc = usage_error("unknown --format '%s' (csv or jsonl)", o.format);
+            rc = usage_error("unknown --format '%s' (text or markdown)", o.format);
             goto done;
         }
+    }
+    if (what == READ_EXPORT && o.format) {
+        if (!strcmp(o.format, "csv")) fmt = TL_FORMAT_CSV;
+        else if (!strcmp(o.format, "jsonl")) fmt = TL_FORMAT_JSONL;
+        else if (!strcmp(o.format, "ics")) fmt = TL_FORMAT_ICS;
+        else if (!strcmp(o.format, "html")) fmt = TL_FORMAT_HTML;
+        else if (!strcmp(o.format, "markdown") || !strcmp(o.format, "md")) fmt = TL_FORMAT_MARKDOWN;
+        else {
+            rc = usage_error("unknown --format '%s' (csv, jsonl, ics, html or markdown)", o.format);
+            goto done;
+        }
+    }
+    if (o.is_long) {
+        if (fmt != TL_FORMAT_CSV) {
+            rc = usage_error("--long is for --format csv");
+            goto done;
+        }
+        fmt = TL_FORMAT_CSV_LONG;
+    }
+    if (what == READ_SEARCH && o.n_files == 0) {
+        rc = usage_error("search needs the TEXT to look for");
+        goto done;
     }
     FILE *probe = fopen(path, "rb");
     if (!probe) {
@@ -314,14 +610,53 @@ static int cmd_read(int argc, char **argv, int export)
     tl_db db;
     tl_db_init(&db);
     tl_status st = tl_db_open(&db, path, TL_OPEN_READONLY);
-    FILE *out = NULL;
-    if (st == TL_OK) {
-        out = export ? open_out(o.out) : stdout;
+    if (st == TL_OK && what == READ_SEARCH) {
+        /* the words given, joined with spaces */
+        size_t n = 1;
+        for (int i = 0; i < o.n_files; i++) n += strlen(o.files[i]) + 1;
+        char *q = malloc(n);
+        if (!q) {
+            fputs("summit: out of memory\n", stderr);
+            rc = EXIT_INTERNAL;
+        } else {
+            q[0] = '\0';
+            size_t at = 0;
+            for (int i = 0; i < o.n_files; i++) {
+                size_t k = strlen(o.files[i]);
+                if (i) q[at++] = ' ';
+                memcpy(q + at, o.files[i], k);
+                at += k;
+            }
+            q[at] = '\0';
+            size_t hits = 0;
+            st = tl_search(&db, q, o.limit, stdout, &hits);
+            if (st == TL_OK && hits == 0) fprintf(stderr, "summit: nothing matches '%s'\n", q);
+            if (st == TL_EINVAL) {
+                fprintf(stderr, "summit: %s\n", tl_db_errmsg(&db));
+                rc = EXIT_USAGE;
+                st = TL_OK;
+            } else if (st == TL_OK) {
+                rc = close_out(stdout, NULL);
+            }
+            free(q);
+        }
+    } else if (st == TL_OK) {
+        FILE *out = open_out(o.out);
         if (!out) rc = EXIT_OUTPUT;
         else {
-            st = export ? tl_export(&db, fmt, out) : tl_chronology(&db, out);
+            size_t left = 0;
+            st = what == READ_EXPORT ? tl_export_filtered(&db, fmt, &o.filter, out, &left)
+                                     : tl_chronology_filtered(&db, &o.filter, fmt, out);
             int crc = close_out(out, o.out);
             if (st == TL_OK) rc = crc;
+            if (st == TL_OK && left)
+                fprintf(stderr, "summit: %zu undated event%s %s\n", left, left == 1 ? "" : "s",
+                        fmt == TL_FORMAT_ICS ? "left out of the calendar" : "listed under the drawing, not in it");
+            if (st == TL_EINVAL) {
+                fprintf(stderr, "summit: %s\n", tl_db_errmsg(&db));
+                rc = EXIT_USAGE;
+                st = TL_OK;
+            }
         }
     }
     if (st != TL_OK) {
@@ -360,7 +695,9 @@ int main(int argc, char **argv)
         }
     if (!strcmp(cmd, "extract")) return cmd_extract(argc - 2, argv + 2);
     if (!strcmp(cmd, "ingest")) return cmd_ingest(argc - 2, argv + 2);
-    if (!strcmp(cmd, "chronology")) return cmd_read(argc - 2, argv + 2, 0);
-    if (!strcmp(cmd, "export")) return cmd_read(argc - 2, argv + 2, 1);
+    if (!strcmp(cmd, "remove")) return cmd_remove(argc - 2, argv + 2);
+    if (!strcmp(cmd, "chronology")) return cmd_read(argc - 2, argv + 2, READ_CHRONOLOGY);
+    if (!strcmp(cmd, "export")) return cmd_read(argc - 2, argv + 2, READ_EXPORT);
+    if (!strcmp(cmd, "search")) return cmd_read(argc - 2, argv + 2, READ_SEARCH);
     return usage_error("unknown command '%s'", cmd);
 }

@@ -767,7 +767,8 @@ static size_t try_pronoun(sx__work *w, size_t i)
  * and not after a preposition, among mentions [first, upto), or -1. */
 static int32_t sentence_subject(const sx__work *w, int32_t s, size_t first, size_t upto)
 {
-    for (size_t m = first; m < upto && w->toks[w->ams[m].tok_start].sent == s; m++) {
+    /* the subject comes early: 50 mentions bound the scan of a huge sentence */
+    for (size_t m = first; m < upto && m < first + 50 && w->toks[w->ams[m].tok_start].sent == s; m++) {
         const sx__amention *am = &w->ams[m];
         if (am->pronoun == 2) continue;
         if (w->toks[am->tok_start].flags & SX_TF_INQUOTE) continue;

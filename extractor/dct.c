@@ -52,21 +52,20 @@ static int low_is(const sx__tok *t, const char *s) { return strcmp(t->low, s) ==
 
 static int32_t ymd(int y, int m, int d) { return y * 10000 + m * 100 + d; }
 
-/* Line number (0-based) of token k, counting line breaks before it. */
-static int line_of(const sx__work *w, size_t k)
-{
-    int line = 0;
-    for (size_t i = 1; i <= k && i < w->n_toks; i++)
-        if (w->toks[i].flags & SX_TF_NL) line++;
-    return line;
-}
-
 /* Header, byline, headline or dateline dates among the first lines. */
 static int from_header(const sx__work *w, sx__dctcand *c)
 {
+    /* lines are counted as the scan goes (timexes are in text order); a
+     * header lies within the first 2000 tokens, whatever the input */
+    size_t tok = 0, ls_tok = 0;
+    int line = 0;
     for (size_t x = 0; x < w->n_timexes; x++) {
         size_t a = (size_t)w->timex_tok[2 * x];
-        if (line_of(w, a) > 8) break;
+        if (a > 2000) break;
+        for (; tok < a; tok++)
+            if (tok > 0 && (w->toks[tok].flags & SX_TF_NL)) line++, ls_tok = tok;
+        if (tok == a && a > 0 && (w->toks[a].flags & SX_TF_NL)) line++, ls_tok = a, tok++;
+        if (line > 8) break;
         const sx_timex *tx = &w->timexes[x];
         if (w->toks[a].flags & SX_TF_INQUOTE) continue;
         int y, m, d, no_year = 0;
@@ -78,9 +77,8 @@ static int from_header(const sx__work *w, sx__dctcand *c)
             if (!full_date(tmp, &y, &m, &d)) continue;
             no_year = 1;
         }
-        /* find the line's first token */
-        size_t ls = a;
-        while (ls > 0 && !(w->toks[ls].flags & SX_TF_NL)) ls--;
+        /* the line's first token */
+        size_t ls = ls_tok;
         const sx__tok *first = &w->toks[ls];
         int byline = low_is(first, "posted") || low_is(first, "published") || low_is(first, "updated") ||
                      low_is(first, "dated") || low_is(first, "released");

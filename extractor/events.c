@@ -627,14 +627,20 @@ static const char *role_for(const sx__trigger *t, int subject, const char *low)
 /* Speaker of a pronoun: the latest statement's speaker, else the latest person. */
 static int32_t resolve_pronoun(const sx__ectx *e, size_t upto)
 {
-    for (size_t i = e->n; i-- > 0;) {
+    /* the latest speaker within the last 64 events: a pronoun refers back
+     * a few sentences, not across a whole (possibly pathological) text */
+    for (size_t i = e->n; i-- > 0 && e->n - i <= 64;) {
         const sx__cand *c = &e->c[i];
         if (c->dropped || c->t0 >= upto) continue;
         if (!strcmp(c->trig->type, "statement") && c->np > 0 && c->parts[0] >= 0) return c->parts[0];
     }
-    for (size_t i = e->w->n_ams; i-- > 0;) {
+    /* start at the first mention at or after upto, found from its sentence */
+    size_t from = upto < e->w->n_toks ? (size_t)e->am_first[e->w->toks[upto].sent] : e->w->n_ams;
+    while (from < e->w->n_ams && (size_t)e->w->ams[from].tok_start < upto) from++;
+    for (size_t i = from, looked = 0; i-- > 0 && looked < 256;) {
         const sx__amention *m = &e->w->ams[i];
-        if ((size_t)m->tok_start >= upto || m->actor < 0) continue;
+        looked++;
+        if (m->actor < 0) continue;
         if (e->w->actors[m->actor].kind == SX_ACTOR_PERSON) return m->actor;
     }
     return -1;

@@ -1797,6 +1797,7 @@ sx_status sx__timex_run(sx__work *w)
         int32_t s = w->timexes[x].sentence;
         if (s > 16) break;
         int32_t words = 0, inside = 0;
+        if (w->sent_tok0[s + 1] - w->sent_tok0[s] > 40) continue; /* a header line is short */
         for (int32_t k = w->sent_tok0[s]; k < w->sent_tok0[s + 1]; k++) {
             if (w->toks[k].flags & SX_TF_PUNCT) continue;
             words++;

@@ -32,15 +32,18 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                                                    \
-    do {                                                                                               \
-        if (!(cond)) {                                                                                 \
-            fprintf(stderr, "fuzz_dct: invariant failed at %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-            abort();                                                                                   \
-        }                                                                                              \
+#define CHECK(cond)                                                                                          \
+    do {                                                                                                     \
+        if (!(cond)) {                                                                                       \
+            fprintf(stderr, "fuzz_dct: invariant failed at %s:%d: %s\n", __FILE__, __LINE__, #cond);         \
+            abort();                                                                                         \
+        }                                                                                                    \
     } while (0)
 
-static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+static int is_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 static int days_in(int y, int m)
 {
@@ -121,8 +124,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(d.month >= 1 && d.month <= 12);
         CHECK(d.day >= 1 && d.day <= days_in(d.year, d.month));
         CHECK(d.has_time == 0 || d.has_time == 1);
-        if (d.has_time) CHECK(d.hour >= 0 && d.hour <= 23 && d.minute >= 0 && d.minute <= 59);
-        else CHECK(d.hour == 0 && d.minute == 0);
+        if (d.has_time)
+            CHECK(d.hour >= 0 && d.hour <= 23 && d.minute >= 0 && d.minute <= 59);
+        else
+            CHECK(d.hour == 0 && d.minute == 0);
 
         char buf[32];
         memset(buf, 'x', sizeof buf);

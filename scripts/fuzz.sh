@@ -68,7 +68,7 @@ for t in $targets; do
     [ -n "$execs" ] || execs=$(sed -E -n 's/^#([0-9]+).*/\1/p' <<<"$last")
     cov=$(sed -E -n 's/.* cov: ([0-9]+).*/\1/p' <<<"$last")
     ft=$(sed -E -n 's/.* ft: ([0-9]+).*/\1/p' <<<"$last")
-    corp=$(sed -E -n 's/.* corp: ([0-9]+\/[0-9A-Za-z]+).*/\1/p' <<<"$last")
+    corp=$(sed -E -n 's#.* corp: ([0-9]+(/[0-9A-Za-z]+)?).*#\1#p' <<<"$last")
     found=$(find "$dir/crashes/$t" -type f | wc -l)
     printf '%-13s %6ss  executions %-10s cov %-6s ft %-7s corpus %-12s crash inputs %s  exit %s\n' \
         "$t" "$secs" "${execs:-?}" "${cov:-?}" "${ft:-?}" "${corp:-?}" "$found" "${status[$t]}"

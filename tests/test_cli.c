@@ -46,9 +46,9 @@
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_ARGS 12
 #define SEED_FILE "hill-2017-07-07-trump-putin.txt"
-#define CSV_HEADER                                                                                           \
-    "event_id,date,time,type,cameo,status,participants,location,duration,planned_duration,summary,document," \
-    "doc_sha256"
+#define CSV_HEADER                                                                                         \
+    "timeline_id,key,date,time,type,cameo,status,participants,location,duration,duration_mod,planned_duration," \
+    "summary,n_sources,documents,doc_sha256,conflicts"
 
 /* ---- the temp directory and its input files --------------------------------------- */
 
@@ -74,6 +74,12 @@ static const input_file inputs[] = {
     {"x'); DROP TABLE documents;--.txt", BYTES("Trump met Putin on Friday.\n")},
     {"-dash.txt", BYTES("Trump met Putin on Friday.\n")},
     {"zero.db", "", 0},
+    {"corpus/b.txt", BYTES("Macron met Merkel in Berlin on Thursday.\n")},
+    {"corpus/a.txt", BYTES("Trump met Putin in Hamburg on Friday.\n")},
+    {"corpus/sub/c.txt", BYTES("Trump met Putin in Hamburg on Friday. They talked.\n")},
+    {"corpus/.hidden.txt", BYTES("Obama met Abe in Tokyo on Friday.\n")},
+    {"corpus/notes.md", BYTES("Obama met Abe in Tokyo on Friday.\n")},
+    {"emptydir/readme.md", BYTES("nothing here\n")},
 };
 
 typedef struct bad_file {
@@ -187,12 +193,42 @@ static void write_good_db(const char *name)
     sx_doc_free(&doc);
 }
 
+/* An empty database made with the version-1 schema text. */
+static void write_v1_db(const char *name)
+{
+    char p[512], sql_path[1024];
+    path_in_tmp(p, sizeof p, name);
+    const char *dir = getenv("SUMMIT_TESTDATA");
+    cr_assert(dir && *dir, "SUMMIT_TESTDATA is not set (run the tests through ctest)");
+    snprintf(sql_path, sizeof sql_path, "%s/schema_v1.sql", dir);
+    char *sql = slurp(sql_path, NULL);
+    sqlite3 *db = NULL;
+    cr_assert_eq(sqlite3_open(p, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+    free(sql);
+}
+
+/* Creates the directories on the way to name (in the temp dir). */
+static void make_parents(const char *name)
+{
+    char p[512];
+    path_in_tmp(p, sizeof p, name);
+    for (char *q = p + strlen(tmpdir) + 1; (q = strchr(q, '/')); q++) {
+        *q = '\0';
+        if (mkdir(p, 0755) != 0) cr_assert_eq(errno, EEXIST, "mkdir %s: %s", p, strerror(errno));
+        *q = '/';
+    }
+}
+
 static void setup(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/summit-cli-XXXXXX");
     cr_assert(mkdtemp(tmpdir), "mkdtemp: %s", strerror(errno));
-    for (size_t i = 0; i < N_ELEMS(inputs); i++)
+    for (size_t i = 0; i < N_ELEMS(inputs); i++) {
+        make_parents(inputs[i].name);
         write_file(inputs[i].name, inputs[i].bytes, inputs[i].len);
+    }
     for (size_t i = 0; i < N_ELEMS(bad_files); i++) {
         const bad_file *b = &bad_files[i];
         size_t plen = strlen(b->prefix);
@@ -205,6 +241,7 @@ static void setup(void)
     char p[512];
     path_in_tmp(p, sizeof p, "unreadable.txt");
     cr_assert_eq(chmod(p, 0), 0);
+    write_v1_db("v1.db");
     path_in_tmp(p, sizeof p, "adir");
     cr_assert_eq(mkdir(p, 0755), 0);
     write_random_db("random.db");
@@ -735,7 +772,7 @@ static const cli_case cli_cases[] = {
     {.name = "export_jsonl_to_stdout",
      .args = {"export", "--db", "good.db", "--format", "jsonl"},
      .code = 0,
-     .out = {"\"event_id\":", "\"type\":\"meeting\""}},
+     .out = {"\"key\":", "\"type\":\"meeting\"", "\"sources\":[{\"document\":\"article.txt\""}},
 
     /* ingests: several files, partial failures, hostile text */
     {.name = "ingest_two_files",
@@ -791,6 +828,151 @@ static const cli_case cli_cases[] = {
      .db = "t.db",
      .sql = "SELECT path FROM documents",
      .want = "-"},
+    {.name = "ingest_stdin_and_the_same_text_as_a_file_is_one_document",
+     .args = {"ingest", "--db", "t.db", "article.txt", "-"},
+     .in = "article.txt",
+     .code = 0,
+     .err = {"1 new, 0 replaced, 1 unchanged"},
+     .db = "t.db",
+     .sql = DOC_PATHS,
+     .want = "article.txt"},
+
+    /* directories: *.txt files, recursively, in path order, hidden ones skipped */
+    {.name = "ingest_a_directory",
+     .args = {"ingest", "--db", "t.db", "--dct", "2017-07-07", "corpus"},
+     .code = 0,
+     .err = {"ingested 3 documents (3 new, 0 replaced, 0 unchanged;"},
+     .db = "t.db",
+     .sql = "SELECT group_concat(path, '|') FROM (SELECT path FROM documents ORDER BY id)",
+     .want = "corpus/a.txt|corpus/b.txt|corpus/sub/c.txt"},
+    {.name = "ingest_a_directory_with_a_trailing_slash",
+     .args = {"ingest", "--db", "t.db", "corpus/"},
+     .code = 0,
+     .db = "t.db",
+     .sql = "SELECT group_concat(path, '|') FROM (SELECT path FROM documents ORDER BY id)",
+     .want = "corpus/a.txt|corpus/b.txt|corpus/sub/c.txt"},
+    {.name = "ingest_a_directory_without_articles",
+     .args = {"ingest", "--db", "t.db", "emptydir", "article.txt"},
+     .code = 0,
+     .err = {"emptydir: no *.txt files", "ingested 1 document"}},
+    {.name = "ingest_summary_counts_the_timeline",
+     .args = {"ingest", "--db", "t.db", "--dct", "2017-07-07", "corpus/a.txt", "corpus/sub/c.txt"},
+     .code = 0,
+     .err = {"the timeline holds 1 event from 2 documents"}},
+
+    /* remove */
+    {.name = "remove_by_path",
+     .args = {"remove", "--db", "good.db", "article.txt"},
+     .code = 0,
+     .err = {"removed 1 document"},
+     .db = "good.db",
+     .sql = "SELECT count(*) || ' ' || (SELECT count(*) FROM timeline_events) FROM documents",
+     .want = "0 0"},
+    {.name = "remove_what_is_not_there",
+     .args = {"remove", "--db", "good.db", "nosuch.txt"},
+     .code = 1,
+     .err = {"nosuch.txt: no such document in good.db"},
+     .db = "good.db",
+     .sql = COUNT_DOCS,
+     .want = "1"},
+    {.name = "remove_needs_a_name", .args = {"remove", "--db", "good.db"}, .code = 2, .err = {"remove needs"}},
+    {.name = "remove_from_a_missing_database",
+     .args = {"remove", "--db", "missing.db", "article.txt"},
+     .code = 3,
+     .err = {"missing.db: no such database"},
+     .absent = "missing.db"},
+
+    /* chronology formats and filters */
+    {.name = "chronology_as_markdown",
+     .args = {"chronology", "--db", "good.db", "--format", "markdown"},
+     .code = 0,
+     .out = {"# summit timeline\n", "\n## 2017-07-07 (Friday)\n", "- **meeting** \xE2\x80\x94 "}},
+    {.name = "chronology_of_an_actor_by_surname",
+     .args = {"chronology", "--db", "good.db", "--actor", "putin"},
+     .code = 0,
+     .out = {"showing events with putin", "meeting"}},
+    {.name = "chronology_of_an_actor_nobody_is",
+     .args = {"chronology", "--db", "good.db", "--actor", "Merkel"},
+     .code = 0,
+     .out = {"(no event matches)"}},
+    {.name = "chronology_between_two_actors",
+     .args = {"chronology", "--db", "good.db", "--between", "Trump", "Putin", "--type", "meeting"},
+     .code = 0,
+     .out = {"meeting: Donald Trump and Vladimir Putin"}},
+    {.name = "chronology_between_needs_two_names",
+     .args = {"chronology", "--db", "good.db", "--between", "Trump"},
+     .code = 2,
+     .err = {"option '--between' needs two values"}},
+    {.name = "chronology_from_a_bad_date",
+     .args = {"chronology", "--db", "good.db", "--from", "2017-13"},
+     .code = 2,
+     .err = {"--from '2017-13' is not a date"}},
+    {.name = "chronology_to_a_file",
+     .args = {"chronology", "--db", "good.db", "--from", "2017-07", "--to", "2017-07-07", "-o", "chron.txt"},
+     .code = 0,
+     .absent = "nosuch"},
+    {.name = "chronology_upgrades_a_version_1_database",
+     .args = {"chronology", "--db", "v1.db"},
+     .code = 0,
+     .out = {"0 documents"},
+     .db = "v1.db",
+     .sql = "PRAGMA user_version",
+     .want = "2"},
+    {.name = "chronology_unknown_format",
+     .args = {"chronology", "--db", "good.db", "--format", "csv"},
+     .code = 2,
+     .err = {"unknown --format 'csv' (text or markdown)"}},
+
+    /* the other export formats */
+    {.name = "export_ics",
+     .args = {"export", "--db", "good.db", "--format", "ics"},
+     .code = 0,
+     .out = {"BEGIN:VCALENDAR\r\n", "\r\nDTSTART;VALUE=DATE:20170707\r\nDURATION:P1D\r\n", "END:VCALENDAR\r\n"}},
+    {.name = "export_html",
+     .args = {"export", "--db", "good.db", "--format", "html", "-o", "t.html"},
+     .code = 0,
+     .absent = "nosuch"},
+    {.name = "export_html_to_stdout",
+     .args = {"export", "--db", "good.db", "--format", "html"},
+     .code = 0,
+     .out = {"<!DOCTYPE html>", "<svg ", "<g class=\"mark\""}},
+    {.name = "export_markdown",
+     .args = {"export", "--db", "good.db", "--format", "markdown", "--type", "meeting"},
+     .code = 0,
+     .out = {"**meeting**"}},
+    {.name = "export_long_csv",
+     .args = {"export", "--db", "good.db", "--long"},
+     .code = 0,
+     .out = {"timeline_id,key,date,time,type,status,participant,kind,country,role,location,summary,n_sources,"
+             "documents\r\n",
+             ",Donald Trump,person,USA,participant,"}},
+    {.name = "export_long_is_for_csv",
+     .args = {"export", "--db", "good.db", "--long", "--format", "jsonl"},
+     .code = 2,
+     .err = {"--long is for --format csv"}},
+    {.name = "long_takes_no_value",
+     .args = {"export", "--db", "good.db", "--long=yes"},
+     .code = 2,
+     .err = {"option '--long' takes no value"}},
+
+    /* search */
+    {.name = "search_highlights_the_match",
+     .args = {"search", "--db", "good.db", "Hamburg"},
+     .code = 0,
+     .out = {"article.txt, sentence 1, 2017-07-07:\n", "in **Hamburg** on"}},
+    {.name = "search_several_words_and_a_limit",
+     .args = {"search", "--db", "good.db", "--limit", "1", "meeting", "lasted"},
+     .code = 0,
+     .out = {"The **meeting** **lasted** two hours."}},
+    {.name = "search_finding_nothing",
+     .args = {"search", "--db", "good.db", "Merkel"},
+     .code = 0,
+     .err = {"nothing matches 'Merkel'"}},
+    {.name = "search_needs_text", .args = {"search", "--db", "good.db"}, .code = 2, .err = {"search needs"}},
+    {.name = "search_bad_limit",
+     .args = {"search", "--db", "good.db", "--limit", "0", "x"},
+     .code = 2,
+     .err = {"--limit '0'"}},
 };
 
 ParameterizedTestParameters(cli, exit_code_and_message)
@@ -962,10 +1144,10 @@ Test(seed, ingest_twice_then_chronology_and_exports, .init = setup, .fini = tear
     cr_expect_eq(r.code, 0, "export jsonl: exit %d; stderr:\n%s", r.code, r.err);
     static char *lines[4096];
     size_t n = split_lines(r.out, lines, N_ELEMS(lines));
-    char *events = query_db("t.db", "SELECT count(*) FROM events");
+    char *events = query_db("t.db", "SELECT count(*) FROM timeline_events");
     char want[32];
     snprintf(want, sizeof want, "%zu", n);
-    cr_expect_str_eq(want, events, "export jsonl: %zu lines for %s events", n, events);
+    cr_expect_str_eq(want, events, "export jsonl: %zu lines for %s timeline events", n, events);
     free(events);
     sqlite3 *db = NULL;
     cr_assert_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
@@ -973,7 +1155,7 @@ Test(seed, ingest_twice_then_chronology_and_exports, .init = setup, .fini = tear
     for (size_t k = 0; k < n; k++) {
         size_t len = strlen(lines[k]);
         cr_expect(json_ok(db, lines[k], len), "export line %zu is not valid JSON: %s", k + 1, lines[k]);
-        cr_expect(strstr(lines[k], "\"event_id\":"), "export line %zu: %s", k + 1, lines[k]);
+        cr_expect(strstr(lines[k], "\"key\":"), "export line %zu: %s", k + 1, lines[k]);
         if (json_is(db, lines[k], len, "$.type", "meeting") &&
             json_is(db, lines[k], len, "$.date", "2017-07-07"))
             meeting = 1;
@@ -981,4 +1163,259 @@ Test(seed, ingest_twice_then_chronology_and_exports, .init = setup, .fini = tear
     cr_expect(meeting, "export jsonl has no meeting on 2017-07-07");
     sqlite3_close(db);
     run_free(&r);
+}
+
+/* ---- many articles: merging, idempotence, CSV round trip, concurrency ----------------- */
+
+/* "DIR/NAME" with DIR from the environment variable env (malloc'd). */
+static char *env_path(const char *env, const char *name)
+{
+    const char *dir = env_or_fail(env);
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    cr_assert(p);
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+/* Two wire reports of one meeting (tests/data/merge_wire_*.txt): Bush and
+ * Fukuda in Toyako, one says Sunday, July 6, the other Monday, July 7.  One
+ * timeline event with two sources, and the date disagreement kept. */
+Test(merge, two_reports_of_one_meeting_are_one_event_with_two_sources_and_a_date_conflict, .init = setup,
+     .fini = teardown)
+{
+    char *mon = env_path("SUMMIT_TESTDATA", "merge_wire_monday.txt"),
+         *sun = env_path("SUMMIT_TESTDATA", "merge_wire_sunday.txt");
+    const char *ingest[] = {"ingest", "--db", "t.db", mon, sun, NULL};
+    run_result r;
+    run(&r, ingest, NULL);
+    cr_assert_eq(r.code, 0, "exit %d; stderr:\n%s", r.code, r.err);
+    run_free(&r);
+    char *v = query_db("t.db",
+                       "SELECT count(*) || ' ' || min(n_sources) || ' ' || min(n_conflicts) FROM timeline_events te"
+                       " WHERE type = 'meeting' AND n_sources > 1"
+                       " AND EXISTS (SELECT 1 FROM timeline_participants p WHERE p.timeline_event_id = te.id"
+                       "             AND p.name = 'George W. Bush')"
+                       " AND EXISTS (SELECT 1 FROM timeline_participants p WHERE p.timeline_event_id = te.id"
+                       "             AND p.name = 'Yasuo Fukuda')");
+    cr_expect_str_eq(v, "1 2 1", "one Bush-Fukuda meeting with two sources and one conflict");
+    free(v);
+    v = query_db("t.db", "SELECT field || ': ' || reports FROM conflicts WHERE type = 'meeting'");
+    cr_expect(strstr(v, "date: 2008-07-06 [") && strstr(v, "merge_wire_sunday.txt]; 2008-07-07 [") &&
+                  strstr(v, "merge_wire_monday.txt]"),
+              "%s", v);
+    free(v);
+    /* each source keeps its own event, sentence and offsets */
+    v = query_db("t.db", "SELECT count(DISTINCT document) FROM timeline_mentions m JOIN timeline_events te"
+                         " ON te.id = m.timeline_id WHERE te.type = 'meeting' AND te.n_sources = 2");
+    cr_expect_str_eq(v, "2");
+    free(v);
+    const char *chron[] = {"chronology", "--db", "t.db", "--between", "Bush", "Fukuda", NULL};
+    run(&r, chron, NULL);
+    cr_expect_eq(r.code, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "meeting: George W. Bush and Yasuo Fukuda in Toyako, Japan"), "%s", r.out);
+    cr_expect(strstr(r.out, "! sources disagree on the date: 2008-07-06 ["), "%s", r.out);
+    run_free(&r);
+    /* removing one source leaves a one-source event */
+    const char *rm[] = {"remove", "--db", "t.db", mon, NULL};
+    run(&r, rm, NULL);
+    cr_expect_eq(r.code, 0, "%s", r.err);
+    run_free(&r);
+    v = query_db("t.db", "SELECT max(n_sources) || ' ' || (SELECT count(*) FROM timeline_conflicts)"
+                         " FROM timeline_events");
+    cr_expect_str_eq(v, "1 0");
+    free(v);
+    free(mon);
+    free(sun);
+}
+
+/* Ingesting all fixtures twice (as a directory) gives the same counts as once. */
+Test(ingest, all_fixtures_twice_give_the_same_counts_as_once, .init = setup, .fini = teardown)
+{
+    static const char counts[] =
+        "SELECT (SELECT count(*) FROM documents) || ' ' || (SELECT count(*) FROM events) || ' ' ||"
+        " (SELECT count(*) FROM timexes) || ' ' || (SELECT count(*) FROM quotes) || ' ' ||"
+        " (SELECT count(*) FROM text_search) || ' ' || (SELECT count(*) FROM timeline_events) || ' ' ||"
+        " (SELECT count(*) FROM timeline_sources) || ' ' || (SELECT count(*) FROM timeline_conflicts) || ' ' ||"
+        " (SELECT group_concat(key) FROM (SELECT key FROM timeline_events ORDER BY key))";
+    const char *dir = env_or_fail("SUMMIT_FIXTURES");
+    const char *ingest[] = {"ingest", "--db", "t.db", dir, NULL};
+    run_result r;
+    run(&r, ingest, NULL);
+    cr_assert_eq(r.code, 0, "exit %d; stderr:\n%s", r.code, r.err);
+    cr_expect(strstr(r.err, " new, 0 replaced, 0 unchanged;"), "%s", r.err);
+    run_free(&r);
+    char *once = query_db("t.db", counts);
+    run(&r, ingest, NULL);
+    cr_assert_eq(r.code, 0, "exit %d; stderr:\n%s", r.code, r.err);
+    cr_expect(strstr(r.err, " (0 new, 0 replaced, "), "%s", r.err);
+    run_free(&r);
+    char *twice = query_db("t.db", counts);
+    cr_expect_str_eq(twice, once);
+    free(once);
+    free(twice);
+}
+
+/* Runs argv (argv[0] looked up in PATH) in the temp dir, output discarded;
+ * returns the exit status, or 127 when it could not be started. */
+static int run_tool(char *const *argv)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        if (null < 0 || chdir(tmpdir) != 0) _exit(126);
+        dup2(null, 0);
+        dup2(null, 1);
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        cr_assert_eq(errno, EINTR);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The CSV export read back by the sqlite3 shell's .import --csv gives the
+ * same rows, with commas, quotes, newlines and non-ASCII in the fields. */
+Test(export, csv_round_trips_through_the_sqlite3_shell, .init = setup, .fini = teardown)
+{
+    static const char odd_name[] = "Zürich, \"quoted\"\nreport.txt";
+    write_file(odd_name, BYTES("Trump met Putin in Zürich on Friday, \"briefly\", they said.\n"
+                               "The meeting lasted two hours.\n"));
+    char *seed = seed_path();
+    const char *ingest[] = {"ingest", "--db", "t.db", "--dct", "2017-07-07", seed, odd_name, "article2.txt", NULL};
+    run_result r;
+    run(&r, ingest, NULL);
+    cr_assert_eq(r.code, 0, "exit %d; stderr:\n%s", r.code, r.err);
+    run_free(&r);
+    const char *csv[] = {"export", "--db", "t.db", "-o", "out.csv", NULL};
+    run(&r, csv, NULL);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    run_free(&r);
+
+    char *const imp[] = {"sqlite3", "imported.db", ".import --csv out.csv t", NULL};
+    int code = run_tool(imp);
+    if (code == 127) {
+        teardown();
+        cr_skip_test("no sqlite3 shell on PATH (scripts/install-deps.sh installs it)");
+    }
+    cr_assert_eq(code, 0, "sqlite3 .import failed");
+
+    char p[512];
+    path_in_tmp(p, sizeof p, "t.db");
+    sqlite3 *db = NULL;
+    cr_assert_eq(sqlite3_open_v2(p, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    path_in_tmp(p, sizeof p, "imported.db");
+    sqlite3_stmt *att = NULL;
+    cr_assert_eq(sqlite3_prepare_v2(db, "ATTACH ?1 AS imp", -1, &att, NULL), SQLITE_OK);
+    sqlite3_bind_text(att, 1, p, -1, SQLITE_STATIC);
+    cr_assert_eq(sqlite3_step(att), SQLITE_DONE, "%s", sqlite3_errmsg(db));
+    sqlite3_finalize(att);
+    /* every column of every row against the stored timeline */
+    static const char cmp[] =
+        "SELECT (SELECT count(*) FROM imp.t), (SELECT count(*) FROM timeline_events),"
+        " (SELECT count(*) FROM imp.t i JOIN timeline_events te ON te.key = i.key JOIN chronology c"
+        "  ON c.timeline_id = te.id WHERE i.timeline_id = CAST(te.id AS TEXT) AND i.date = coalesce(te.date, '')"
+        "  AND i.time = coalesce(te.time, '') AND i.type = te.type AND i.cameo = te.cameo AND i.status = te.status"
+        "  AND i.participants = coalesce((SELECT group_concat(x, '; ') FROM (SELECT name || ' (' || role || ')' AS x"
+        "      FROM timeline_participants p WHERE p.timeline_event_id = te.id ORDER BY p.ord)), '')"
+        "  AND i.location = coalesce(te.location, '') AND i.duration = coalesce(te.duration, '')"
+        "  AND i.duration_mod = coalesce(te.duration_mod, '') AND i.planned_duration = coalesce(te.planned_duration, '')"
+        "  AND i.summary = te.summary AND i.n_sources = CAST(te.n_sources AS TEXT) AND i.documents = c.sources"
+        "  AND i.conflicts = coalesce((SELECT group_concat(item, '; ') FROM (SELECT field || ': ' ||"
+        "      group_concat(v, ' / ') AS item FROM (SELECT c.field AS field, coalesce(c.value, '(none)') || ' ['"
+        "      || d.path || ']' AS v FROM timeline_conflicts c JOIN timeline_sources s ON s.event_id = c.event_id"
+        "      JOIN documents d ON d.id = s.doc_id WHERE c.timeline_event_id = te.id ORDER BY c.field, s.ord)"
+        "      GROUP BY field ORDER BY field)), '')),"
+        " (SELECT count(*) FROM imp.t WHERE instr(documents, ?1) > 0),"
+        " (SELECT count(*) FROM imp.t WHERE summary LIKE '%\"%' AND summary LIKE '%,%'),"
+        " (SELECT count(*) FROM imp.t WHERE summary GLOB '*[^ -~]*')";
+    sqlite3_stmt *st = NULL;
+    cr_assert_eq(sqlite3_prepare_v2(db, cmp, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+    sqlite3_bind_text(st, 1, odd_name, -1, SQLITE_STATIC);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s", sqlite3_errmsg(db));
+    const long long n_imp = sqlite3_column_int64(st, 0), n_te = sqlite3_column_int64(st, 1),
+                    n_same = sqlite3_column_int64(st, 2), n_odd = sqlite3_column_int64(st, 3),
+                    n_quoted = sqlite3_column_int64(st, 4), n_utf8 = sqlite3_column_int64(st, 5);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    cr_expect_gt(n_te, 3);
+    cr_expect_eq(n_imp, n_te, "%lld rows imported for %lld timeline events", n_imp, n_te);
+    cr_expect_eq(n_same, n_te, "%lld of %lld rows came back unchanged", n_same, n_te);
+    cr_expect_gt(n_odd, 0, "no row with the path holding a comma, quotes, a newline and 'ü'");
+    cr_expect_gt(n_quoted, 0, "no summary with quotes and commas");
+    cr_expect_gt(n_utf8, 0, "no summary with non-ASCII characters");
+    free(seed);
+}
+
+/* Two `summit ingest` processes writing one new database at once: both
+ * succeed and every document of both is stored, with its timeline. */
+Test(concurrency, two_ingests_at_once_both_succeed_and_nothing_is_lost, .init = setup, .fini = teardown)
+{
+    enum { PER = 12 };
+    static const char *const people[] = {"Donald Trump", "Vladimir Putin", "Angela Merkel", "Emmanuel Macron",
+                                         "Shinzo Abe", "Theresa May"};
+    for (int i = 0; i < 2 * PER; i++) {
+        char name[64], text[512];
+        snprintf(name, sizeof name, "%s/n%02d.txt", i < PER ? "one" : "two", i);
+        snprintf(text, sizeof text,
+                 "%s met %s in Berlin on Friday. The meeting lasted %d hours.\n"
+                 "%s said on Friday that the talks were useful (report %d).\n",
+                 people[i % 6], people[(i + 1) % 6], 1 + i % 3, people[(i + 2) % 6], i);
+        make_parents(name);
+        write_file(name, text, strlen(text));
+    }
+    /* the same article in both sets */
+    write_file("one/shared.txt", BYTES("Trump met Putin in Hamburg on Friday.\n"));
+    write_file("two/shared.txt", BYTES("Trump met Putin in Hamburg on Friday.\n"));
+    char *bin = absolute_bin();
+    pid_t pids[2];
+    fflush(NULL);
+    for (int k = 0; k < 2; k++) {
+        pids[k] = fork();
+        cr_assert(pids[k] >= 0);
+        if (pids[k] == 0) {
+            char err[64];
+            snprintf(err, sizeof err, ".stderr%d", k);
+            int null = open("/dev/null", O_RDWR);
+            if (null < 0 || chdir(tmpdir) != 0) _exit(126);
+            int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            if (e < 0) _exit(126);
+            dup2(null, 0);
+            dup2(null, 1);
+            dup2(e, 2);
+            char *argv[] = {bin, "ingest", "--db", "c.db", "--dct", "2017-07-07", k ? "two" : "one", NULL};
+            execv(bin, argv);
+            _exit(127);
+        }
+    }
+    for (int k = 0; k < 2; k++) {
+        int status;
+        while (waitpid(pids[k], &status, 0) < 0)
+            cr_assert_eq(errno, EINTR);
+        char p[512], name[16];
+        snprintf(name, sizeof name, ".stderr%d", k);
+        path_in_tmp(p, sizeof p, name);
+        char *err = slurp(p, NULL);
+        cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "ingest %d failed:\n%s", k + 1, err);
+        cr_expect(strstr(err, "ingested 13 documents"), "ingest %d:\n%s", k + 1, err);
+        cr_expect(!strstr(err, "Sanitizer") && !strstr(err, "runtime error:"), "%s", err);
+        free(err);
+    }
+    free(bin);
+    /* 24 articles plus the shared text (stored once, under the path that came last) */
+    char *v = query_db("c.db", "SELECT count(*) FROM documents");
+    cr_expect_str_eq(v, "25");
+    free(v);
+    v = query_db("c.db", "SELECT (SELECT count(*) FROM events) = (SELECT count(*) FROM timeline_sources)"
+                         " AND (SELECT count(*) FROM documents WHERE path GLOB '*/n[0-9][0-9].txt') = 24"
+                         " AND NOT EXISTS (SELECT 1 FROM timeline_events te WHERE n_sources <>"
+                         "   (SELECT count(*) FROM timeline_sources s WHERE s.timeline_event_id = te.id))");
+    cr_expect_str_eq(v, "1", "events without a timeline event, or a wrong source count");
+    free(v);
+    v = query_db("c.db", "PRAGMA journal_mode");
+    cr_expect_str_eq(v, "wal");
+    free(v);
 }

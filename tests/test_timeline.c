@@ -12,6 +12,7 @@
  * JSON with SQLite's own json_valid / json_extract.
  */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 
 #include <sqlite3.h>
 #include <stdint.h>
@@ -98,6 +99,7 @@ typedef struct ev_spec {
     int n_part;
     int actor[3];
     const char *role[3];
+    const char *date_source; /* text | narrative | dct, or NULL */
 } ev_spec;
 
 #define SET(field, s) snprintf((field), sizeof(field), "%s", (s) ? (s) : "")
@@ -201,6 +203,7 @@ static void build_doc(sx_doc *doc, const char *path, const char *text, const ev_
         SET(e->duration_mod, v->duration_mod);
         SET(e->planned_duration, v->planned);
         e->date_timex = -1;
+        e->date_source = v->date_source;
         e->location = dup_str(v->location);
         e->summary = dup_str(v->summary ? v->summary : "");
         e->participants = calloc(3, sizeof *e->participants);
@@ -316,7 +319,7 @@ static void make_tmpdir(void)
 
 static void remove_tmpdir(void)
 {
-    static const char *const names[] = {"t.db", "t.db-wal", "t.db-shm", "random.db", "v99.db", "other.db"};
+    static const char *const names[] = {"t.db", "t.db-wal", "t.db-shm", "random.db", "v99.db", "other.db", "other.db-wal", "other.db-shm"};
     char p[128];
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         snprintf(p, sizeof p, "%s/%s", tmpdir, names[i]);
@@ -792,7 +795,7 @@ Test(format, durations_in_words)
 /* ---- CSV ---------------------------------------------------------------------------- */
 
 #define CSV_MAX_ROWS 8
-#define CSV_MAX_FIELDS 16
+#define CSV_MAX_FIELDS 20
 typedef struct csv_table {
     size_t n_rows;
     size_t n_fields[CSV_MAX_ROWS];
@@ -880,31 +883,40 @@ Test(export, csv_fields_survive_commas_quotes_newlines_and_utf8)
     csv_table t;
     cr_assert_eq(csv_parse(c.buf, c.len, &t), 0, "malformed CSV:\n%s", c.buf);
     cr_assert_eq(t.n_rows, 3);
-    static const char *const header[] = {"event_id", "date",     "time",     "type",     "cameo",
-                                         "status",   "participants", "location", "duration",
-                                         "planned_duration", "summary", "document", "doc_sha256"};
-    cr_assert_eq(t.n_fields[0], 13);
-    for (size_t k = 0; k < 13; k++)
+    static const char *const header[] = {"timeline_id", "key",      "date",         "time",        "type",
+                                         "cameo",       "status",   "participants", "location",    "duration",
+                                         "duration_mod", "planned_duration", "summary", "n_sources", "documents",
+                                         "doc_sha256",  "conflicts"};
+    enum { NCOL = 17 };
+    cr_assert_eq(t.n_fields[0], NCOL);
+    for (size_t k = 0; k < NCOL; k++)
         cr_expect_str_eq(t.field[0][k], header[k]);
-    cr_assert_eq(t.n_fields[1], 13);
-    cr_assert_eq(t.n_fields[2], 13);
+    cr_assert_eq(t.n_fields[1], NCOL);
+    cr_assert_eq(t.n_fields[2], NCOL);
     /* row 1 is the dated meeting, row 2 the undated statement */
-    cr_expect_str_eq(t.field[1][1], "2017-07-07");
-    cr_expect_str_eq(t.field[1][3], "meeting");
-    cr_expect_str_eq(t.field[1][4], "040");
-    cr_expect_str_eq(t.field[1][5], "occurred");
-    cr_expect_str_eq(t.field[1][6], "Donald Trump (participant); Vladimir Putin (participant)");
-    cr_expect_str_eq(t.field[1][7], "Hamburg, Germany");
-    cr_expect_str_eq(t.field[1][8], "PT2H16M");
-    cr_expect_str_eq(t.field[1][9], "PT30M");
-    cr_expect_str_eq(t.field[1][10], summary);
-    cr_expect_str_eq(t.field[1][11], "news/a \"b\", c.txt");
-    cr_expect_str_eq(t.field[1][12], doc.sha256);
-    cr_expect_str_eq(t.field[2][1], "");
-    cr_expect_str_eq(t.field[2][6], "");
-    cr_expect_str_eq(t.field[2][3], "statement");
+    char key[40];
+    snprintf(key, sizeof key, "%.16s-e1", doc.sha256);
+    cr_expect_str_eq(t.field[1][1], key);
+    cr_expect_str_eq(t.field[1][2], "2017-07-07");
+    cr_expect_str_eq(t.field[1][4], "meeting");
+    cr_expect_str_eq(t.field[1][5], "040");
+    cr_expect_str_eq(t.field[1][6], "occurred");
+    cr_expect_str_eq(t.field[1][7], "Donald Trump (participant); Vladimir Putin (participant)");
+    cr_expect_str_eq(t.field[1][8], "Hamburg, Germany");
+    cr_expect_str_eq(t.field[1][9], "PT2H16M");
+    cr_expect_str_eq(t.field[1][11], "PT30M");
+    cr_expect_str_eq(t.field[1][12], summary);
+    cr_expect_str_eq(t.field[1][13], "1");
+    cr_expect_str_eq(t.field[1][14], "news/a \"b\", c.txt");
+    cr_expect_str_eq(t.field[1][15], doc.sha256);
+    cr_expect_str_eq(t.field[1][16], "");
+    cr_expect_str_eq(t.field[2][2], "");
+    cr_expect_str_eq(t.field[2][7], "");
+    cr_expect_str_eq(t.field[2][4], "statement");
     /* no needless quoting */
-    cr_expect(strstr(c.buf, "\r\n1,2017-07-07,,meeting,040,occurred,") != NULL, "%s", c.buf);
+    char want[128];
+    snprintf(want, sizeof want, ",%s,2017-07-07,,meeting,040,occurred,", key);
+    cr_expect(strstr(c.buf, want) != NULL, "%s", c.buf);
     csv_free(&t);
     free(c.buf);
     sx_doc_free(&doc);
@@ -939,15 +951,17 @@ Test(export, jsonl_one_valid_object_per_event)
                                  " || json_extract(?1, '$.participants[0].kind') || '|'"
                                  " || json_extract(?1, '$.participants[1].role') || '|'"
                                  " || json_extract(?1, '$.participants[1].country') || '|'"
-                                 " || json_extract(?1, '$.document') || '|' || json_type(?1, '$.time')",
+                                 " || json_extract(?1, '$.sources[0].document') || '|'"
+                                 " || json_extract(?1, '$.sources[0].mentions[0].text') || '|'"
+                                 " || json_array_length(?1, '$.conflicts') || '|' || json_type(?1, '$.time')",
                                  save);
-            cr_expect_str_eq(x, "2016|denial|2|Donald Trump|person|source|RUS|news/g20.txt|null");
+            cr_expect_str_eq(x, "2016|denial|2|Donald Trump|person|source|RUS|news/g20.txt|denied|0|null");
             free(x);
         }
         char *keys = query_text(db.conn, "SELECT group_concat(key, ',') FROM json_each(?1)", save);
         cr_expect_str_eq(keys,
-                         "event_id,date,time,type,cameo,status,participants,location,duration,duration_mod,"
-                         "planned_duration,summary,document,doc_sha256");
+                         "id,key,date,time,type,cameo,status,participants,location,duration,duration_mod,"
+                         "planned_duration,summary,sources,conflicts");
         free(keys);
     }
     cr_expect_eq(lines, N_BASE);
@@ -1262,4 +1276,639 @@ Test(status, every_code_has_a_message)
     cr_expect_eq(tl_chronology(&db, stdout), TL_EINVAL);
     cr_expect_eq(tl_export(&db, TL_FORMAT_CSV, stdout), TL_EINVAL);
     tl_db_close(&db);
+}
+
+/* ---- the timeline layer: which events of two documents merge -------------------------- */
+
+/* Two documents with one event each: do they merge into one timeline event,
+ * and on which fields do the sources disagree?  Actors: 0 Trump, 1 Putin,
+ * 2 Russia. */
+typedef struct merge_case {
+    const char *name;
+    ev_spec a, b;
+    int merged;              /* 1: one timeline event with two sources */
+    const char *conflicts;   /* fields, comma-separated, in order ("" for none) */
+    const char *date;        /* the merged event's date */
+    const char *location;    /* the merged event's place, or NULL */
+} merge_case;
+
+#define MEET(...) MEET_(__VA_ARGS__)
+#define MEET_(d, b_, e_, src) .type = "meeting", .date = d, .begin = b_, .end = e_, .date_source = src, \
+    .summary = "They met.", .trigger = "met"
+#define TWO .n_part = 2, .actor = {0, 1}, .role = {"participant", "participant"}
+#define DAY7 "2017-07-07", "2017-07-07", "2017-07-08"
+#define DAY8 "2017-07-08", "2017-07-08", "2017-07-09"
+#define DAY9 "2017-07-09", "2017-07-09", "2017-07-10"
+
+static const merge_case merge_cases[] = {
+    {"same_day_same_people", {MEET(DAY7, "text"), TWO}, {MEET(DAY7, "text"), TWO}, 1, "", "2017-07-07", NULL},
+    {"a_month_contains_a_day",
+     {MEET("2017-07", "2017-07-01", "2017-08-01", "text"), TWO}, {MEET(DAY7, "narrative"), TWO}, 1, "",
+     "2017-07-07", NULL},
+    {"a_day_apart_with_the_same_two_people_is_one_meeting_with_a_date_conflict",
+     {MEET(DAY7, "text"), TWO}, {MEET(DAY8, "text"), TWO}, 1, "date", "2017-07-07", NULL},
+    {"a_day_apart_when_one_is_a_preview",
+     {MEET(DAY7, "text"), .status = "planned", .n_part = 1, .actor = {1}, .role = {"participant"}},
+     {MEET(DAY8, "text"), TWO}, 1, "date", "2017-07-08", NULL},
+    {"a_day_apart_when_one_is_dated_by_the_narrative",
+     {MEET(DAY7, "narrative"), .n_part = 1, .actor = {0}, .role = {"participant"}}, {MEET(DAY8, "text"), TWO},
+     1, "date", "2017-07-08", NULL},
+    {"a_day_apart_both_stated_sharing_one_person_stays_apart",
+     {MEET(DAY7, "text"), .n_part = 1, .actor = {0}, .role = {"participant"}}, {MEET(DAY8, "text"), TWO}, 0, "",
+     NULL, NULL},
+    {"two_days_apart_stays_apart", {MEET(DAY7, "narrative"), TWO}, {MEET(DAY9, "narrative"), TWO}, 0, "", NULL,
+     NULL},
+    {"different_types_stay_apart", {MEET(DAY7, "text"), TWO}, {.type = "call", .date = "2017-07-07", .begin = "2017-07-07", .end = "2017-07-08", .date_source = "text",
+      .trigger = "met", TWO}, 0, "",
+     NULL, NULL},
+    {"one_shared_person_of_two_each_stays_apart",
+     {MEET(DAY7, "text"), TWO},
+     {MEET(DAY7, "text"), .n_part = 2, .actor = {0, 2}, .role = {"participant", "participant"}}, 0, "", NULL, NULL},
+    {"targets_do_not_count_as_participants",
+     {MEET(DAY7, "text"), .n_part = 2, .actor = {0, 1}, .role = {"participant", "target"}},
+     {MEET(DAY7, "text"), .n_part = 2, .actor = {2, 1}, .role = {"participant", "target"}}, 0, "", NULL, NULL},
+    {"statements_a_day_apart_stay_apart",
+     {.type = "statement", .date = "2017-07-07", .begin = "2017-07-07", .end = "2017-07-08",
+      .date_source = "narrative", .trigger = "met", .n_part = 1, .actor = {0}, .role = {"speaker"}},
+     {.type = "statement", .date = "2017-07-08", .begin = "2017-07-08", .end = "2017-07-09",
+      .date_source = "narrative", .trigger = "met", .n_part = 1, .actor = {0}, .role = {"speaker"}},
+     0, "", NULL, NULL},
+    {"undated_events_never_merge", {.type = "meeting", .trigger = "met", TWO}, {.type = "meeting", .trigger = "met", TWO},
+     0, "", NULL, NULL},
+    {"a_place_within_another_is_the_more_specific",
+     {MEET(DAY7, "text"), TWO, .location = "Germany"}, {MEET(DAY7, "text"), TWO, .location = "Hamburg, Germany"}, 1,
+     "", "2017-07-07", "Hamburg, Germany"},
+    {"different_places_conflict",
+     {MEET(DAY7, "text"), TWO, .location = "Hamburg, Germany"}, {MEET(DAY7, "text"), TWO, .location = "Warsaw, Poland"},
+     1, "location", "2017-07-07", NULL},
+    {"different_durations_conflict", {MEET(DAY7, "text"), TWO, .duration = "PT2H16M"},
+     {MEET(DAY7, "text"), TWO, .duration = "PT1H"}, 1, "duration", "2017-07-07", NULL},
+    {"occurred_against_cancelled_conflicts", {MEET(DAY7, "text"), TWO},
+     {MEET(DAY7, "text"), TWO, .status = "cancelled"}, 1, "status", "2017-07-07", NULL},
+};
+
+ParameterizedTestParameters(merge, two_documents_one_event_each)
+{
+    static size_t idx[sizeof merge_cases / sizeof merge_cases[0]];
+    for (size_t i = 0; i < sizeof idx / sizeof idx[0]; i++)
+        idx[i] = i;
+    return cr_make_param_array(size_t, idx, sizeof idx / sizeof idx[0]);
+}
+
+ParameterizedTest(size_t *i, merge, two_documents_one_event_each)
+{
+    const merge_case *m = &merge_cases[*i];
+    /* both orders of ingest give the same timeline */
+    for (int order = 0; order < 2; order++) {
+        tl_db db;
+        sx_doc a, b;
+        open_mem(&db);
+        build_doc(&a, "a.txt", BASE_TEXT, &m->a, 1);
+        build_doc(&b, "b.txt", "Trump met Putin. A second report.", &m->b, 1);
+        ingest_ok(&db, order ? &b : &a);
+        ingest_ok(&db, order ? &a : &b);
+        cr_expect_eq(count(&db, "SELECT count(*) FROM timeline_events"), m->merged ? 1 : 2, "%s: order %d",
+                     m->name, order);
+        cr_expect_eq(count(&db, "SELECT count(*) FROM timeline_sources"), 2, "%s", m->name);
+        if (m->merged) {
+            char *f = query_text(db.conn,
+                                 "SELECT coalesce(group_concat(field, ','), '') FROM"
+                                 " (SELECT DISTINCT field FROM timeline_conflicts ORDER BY field)",
+                                 NULL);
+            cr_expect_str_eq(f, m->conflicts, "%s", m->name);
+            free(f);
+            char *d = query_text(db.conn, "SELECT date FROM timeline_events", NULL);
+            cr_expect_str_eq(d, m->date, "%s", m->name);
+            free(d);
+            cr_expect_eq(count(&db, "SELECT n_sources FROM timeline_events"), 2, "%s", m->name);
+            cr_expect_eq(count(&db, "SELECT n_conflicts FROM timeline_events"), m->conflicts[0] ? 1 : 0, "%s",
+                         m->name);
+            if (m->location) {
+                char *l = query_text(db.conn, "SELECT location FROM timeline_events", NULL);
+                cr_expect_str_eq(l, m->location, "%s", m->name);
+                free(l);
+            }
+            if (m->conflicts[0])
+                cr_expect_eq(count(&db, "SELECT count(*) FROM conflicts"), 1, "%s", m->name);
+        }
+        sx_doc_free(&a);
+        sx_doc_free(&b);
+        tl_db_close(&db);
+    }
+}
+
+/* ---- idempotence and removal ------------------------------------------------------------- */
+
+Test(ingest, the_same_extraction_twice_writes_nothing)
+{
+    tl_db db;
+    sx_doc doc;
+    open_mem(&db);
+    build_doc(&doc, "news/g20.txt", BASE_TEXT, BASE_EVENTS, N_BASE);
+    tl_ingest_info info;
+    cr_assert_eq(tl_ingest_doc(&db, &doc, &info), TL_OK, "%s", tl_db_errmsg(&db));
+    cr_expect_eq(info.outcome, TL_INGEST_NEW);
+    const int64_t first = info.doc_id;
+    char *keys = query_text(db.conn, "SELECT group_concat(id || key) FROM timeline_events", NULL);
+    cr_assert_eq(tl_ingest_doc(&db, &doc, &info), TL_OK);
+    cr_expect_eq(info.outcome, TL_INGEST_UNCHANGED);
+    cr_expect_eq(info.doc_id, first);
+    char *again = query_text(db.conn, "SELECT group_concat(id || key) FROM timeline_events", NULL);
+    cr_expect_str_eq(again, keys, "the timeline was rewritten");
+    /* the same text from stdin is the same document */
+    free(doc.path);
+    doc.path = dup_str("-");
+    cr_assert_eq(tl_ingest_doc(&db, &doc, &info), TL_OK);
+    cr_expect_eq(info.outcome, TL_INGEST_UNCHANGED);
+    /* a different extraction of the same text replaces it */
+    doc.dct.day = 9;
+    cr_assert_eq(tl_ingest_doc(&db, &doc, &info), TL_OK);
+    cr_expect_eq(info.outcome, TL_INGEST_REPLACED);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM documents"), 1);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM timeline_events"), (long long)N_BASE);
+    free(keys);
+    free(again);
+    sx_doc_free(&doc);
+    tl_db_close(&db);
+}
+
+Test(remove, by_path_by_sha256_and_by_prefix_and_the_timeline_follows)
+{
+    tl_db db;
+    sx_doc a, b, c;
+    ev_spec meet[1] = {{MEET(DAY7, "text"), TWO}};
+    open_mem(&db);
+    build_doc(&a, "a.txt", BASE_TEXT, meet, 1);
+    build_doc(&b, "b.txt", "Trump met Putin. B.", meet, 1);
+    build_doc(&c, "c.txt", "Trump met Putin. C.", meet, 1);
+    ingest_ok(&db, &a);
+    ingest_ok(&db, &b);
+    ingest_ok(&db, &c);
+    cr_expect_eq(count(&db, "SELECT n_sources FROM timeline_events"), 3);
+    size_t n = 9;
+    cr_expect_eq(tl_remove(&db, "a.txt", &n), TL_OK, "%s", tl_db_errmsg(&db));
+    cr_expect_eq(n, 1);
+    cr_expect_eq(count(&db, "SELECT n_sources FROM timeline_events"), 2);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM text_search WHERE doc_id = 1"), 0);
+    cr_expect_eq(tl_remove(&db, b.sha256, &n), TL_OK);
+    cr_expect_eq(n, 1);
+    cr_expect_eq(count(&db, "SELECT n_sources FROM timeline_events"), 1);
+    char prefix[9];
+    snprintf(prefix, sizeof prefix, "%.8s", c.sha256);
+    cr_expect_eq(tl_remove(&db, prefix, &n), TL_OK);
+    cr_expect_eq(n, 1);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM timeline_events"), 0);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM documents"), 0);
+    cr_expect_eq(tl_remove(&db, "nosuch.txt", &n), TL_OK);
+    cr_expect_eq(n, 0);
+    /* fake_sha repeats its 16 digits, so any two documents share no prefix;
+     * an ambiguous prefix needs two documents starting alike */
+    ingest_ok(&db, &a);
+    ingest_ok(&db, &b);
+    cr_expect_eq(tl_remove(&db, "zz", &n), TL_OK); /* too short to be a prefix: a path */
+    cr_expect_eq(n, 0);
+    sx_doc_free(&a);
+    sx_doc_free(&b);
+    sx_doc_free(&c);
+    tl_db_close(&db);
+}
+
+/* ---- filters and Markdown ------------------------------------------------------------------- */
+
+static char *chronology_of(tl_db *db, const tl_filter *f, tl_format fmt)
+{
+    capture c;
+    cap_open(&c);
+    cr_assert_eq(tl_chronology_filtered(db, f, fmt, c.f), TL_OK, "%s", tl_db_errmsg(db));
+    cap_close(&c);
+    return c.buf;
+}
+
+Test(chronology, filters_by_date_type_actor_and_pair)
+{
+    static const struct {
+        tl_filter f;
+        const char *has, *lacks;
+    } rows[] = {
+        {{.type = "visit"}, "visit (planned)", "  meeting"},
+        {{.actor = "putin"}, "visit (planned)", "denial"},
+        {{.actor = "Vladimir Putin"}, "  meeting", "denial"},
+        {{.actor = "vladimir"}, "  meeting", "Warsaw"},
+        {{.actor = "Put"}, "(no event matches)", "  meeting"},
+        {{.between = {"Trump", "Russia"}}, "denial", "  meeting"},
+        {{.between = {"Trump", "Putin"}}, "  meeting", "denial"},
+        {{.from = "2017-07-07"}, "2017-07-07 (Friday)", "2017-07-06"},
+        {{.to = "2017-06"}, "2016", "2017-07 (July)"},
+        {{.from = "2017", .to = "2017-07-06"}, "2017-07 (July)", "Undated"},
+        {{.from = "2017-07"}, "2017-07 (July)", "Undated"},
+    };
+    tl_db db;
+    sx_doc doc;
+    open_mem(&db);
+    build_doc(&doc, "news/g20.txt", BASE_TEXT, BASE_EVENTS, N_BASE);
+    ingest_ok(&db, &doc);
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char *s = chronology_of(&db, &rows[i].f, TL_FORMAT_TEXT);
+        cr_expect(strstr(s, rows[i].has), "row %zu: no \"%s\" in:\n%s", i, rows[i].has, s);
+        cr_expect(!strstr(s, rows[i].lacks), "row %zu: \"%s\" in:\n%s", i, rows[i].lacks, s);
+        free(s);
+    }
+    static const char *const bad[] = {"2017-13", "July", "2017-02-30", "17"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        tl_filter f = {.from = bad[i]};
+        capture c;
+        cap_open(&c);
+        cr_expect_eq(tl_chronology_filtered(&db, &f, TL_FORMAT_TEXT, c.f), TL_EINVAL, "%s", bad[i]);
+        cap_close(&c);
+        cr_expect(strstr(tl_db_errmsg(&db), bad[i]), "%s", tl_db_errmsg(&db));
+        free(c.buf);
+    }
+    tl_filter backwards = {.from = "2018", .to = "2017"};
+    capture c;
+    cap_open(&c);
+    cr_expect_eq(tl_chronology_filtered(&db, &backwards, TL_FORMAT_TEXT, c.f), TL_EINVAL);
+    cap_close(&c);
+    free(c.buf);
+    sx_doc_free(&doc);
+    tl_db_close(&db);
+}
+
+Test(chronology, markdown_lists_sources_with_sentence_and_offsets)
+{
+    ev_spec ev[1] = {BASE_EVENTS[0]};
+    ev[0].summary = "Trump *met* Putin_in [Hamburg].";
+    tl_db db;
+    sx_doc doc;
+    open_mem(&db);
+    build_doc(&doc, "news/g20.txt", BASE_TEXT, ev, 1);
+    ingest_ok(&db, &doc);
+    char *s = chronology_of(&db, NULL, TL_FORMAT_MARKDOWN);
+    cr_expect(starts_with(s, "# summit timeline\n"), "%s", s);
+    cr_expect(strstr(s, "\n## 2017-07-07 (Friday)\n\n- **meeting** \xE2\x80\x94 Donald Trump and Vladimir Putin in "
+                        "Hamburg, Germany; lasted 2 h 16 min (planned 30 min)  \n"),
+              "%s", s);
+    cr_expect(strstr(s, "  Trump \\*met\\* Putin\\_in \\[Hamburg\\].  \n"), "%s", s);
+    cr_expect(strstr(s, "  Sources: `news/g20.txt` (sentence 1, \"met\" at 13\xE2\x80\x93" "16)"), "%s", s);
+    free(s);
+    sx_doc_free(&doc);
+    tl_db_close(&db);
+}
+
+/* ---- iCalendar ----------------------------------------------------------------------------- */
+
+Test(export, ics_is_rfc5545_folded_escaped_and_leaves_out_undated_events)
+{
+    ev_spec ev[3] = {BASE_EVENTS[0], BASE_EVENTS[1], BASE_EVENTS[2]};
+    /* long, non-ASCII and with every character TEXT must escape */
+    ev[0].summary = "Trump; Putin, and \\ the \xE2\x80\x9C" "first\xE2\x80\x9D meeting: "
+                    "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+                    "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+                    "\xE2\x80\x94\xE2\x80\x94\xE2\x80\x94\xE2\x80\x94\xE2\x80\x94\xE2\x80\x94\xE2\x80\x94\xE2\x80\x94"
+                    " and more text to fold over several lines of the calendar file.";
+    tl_db db;
+    sx_doc doc;
+    open_mem(&db);
+    build_doc(&doc, "news/g20.txt", BASE_TEXT, ev, 3);
+    ingest_ok(&db, &doc);
+    capture c;
+    cap_open(&c);
+    size_t left = 0;
+    cr_assert_eq(tl_export_filtered(&db, TL_FORMAT_ICS, NULL, c.f, &left), TL_OK, "%s", tl_db_errmsg(&db));
+    cap_close(&c);
+    cr_expect_eq(left, 1, "the undated statement is left out");
+    const char *s = c.buf;
+    cr_expect(starts_with(s, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:"), "%s", s);
+    cr_expect(strstr(s, "END:VCALENDAR\r\n") && s[c.len - 1] == '\n', "%s", s);
+    /* every line ends in CRLF and holds at most 75 octets; no fold splits a
+     * UTF-8 sequence */
+    size_t events = 0;
+    char *unfolded = malloc(c.len + 1);
+    cr_assert(unfolded);
+    size_t u = 0;
+    for (size_t i = 0; i < c.len;) {
+        const char *nl = strstr(s + i, "\r\n");
+        cr_assert(nl, "a line without CRLF at %zu", i);
+        size_t len = (size_t)(nl - (s + i));
+        cr_expect_leq(len, 75, "line too long: %.*s", (int)len, s + i);
+        cr_expect(!memchr(s + i, '\n', len), "a bare LF");
+        if (s[i] == ' ') {
+            cr_expect(((unsigned char)s[i + 1] & 0xC0) != 0x80, "a fold inside a UTF-8 sequence");
+            memcpy(unfolded + u - 1, s + i + 1, len - 1); /* drop the CRLF and the space */
+            u += len - 1 - 1;
+            unfolded[u++] = '\n';
+        } else {
+            memcpy(unfolded + u, s + i, len);
+            u += len;
+            unfolded[u++] = '\n';
+        }
+        if (!strncmp(s + i, "BEGIN:VEVENT", 12))
+            events++;
+        i += len + 2;
+    }
+    unfolded[u] = '\0';
+    cr_expect_eq(events, 2);
+    char uid[64];
+    snprintf(uid, sizeof uid, "\nUID:%.16s-e1@summit\n", doc.sha256);
+    cr_expect(strstr(unfolded, uid), "%s", unfolded);
+    cr_expect(strstr(unfolded, "\nDTSTAMP:20170707T000000Z\nDTSTART;VALUE=DATE:20170707\nDURATION:P1D\n"), "%s",
+              unfolded);
+    cr_expect(strstr(unfolded, "\nDTSTART:20170706T103000\n"), "the timed statement: %s", unfolded);
+    cr_expect(strstr(unfolded, "\nLOCATION:Hamburg\\, Germany\n"), "%s", unfolded);
+    cr_expect(strstr(unfolded, "\nSUMMARY:meeting: Donald Trump\\, Vladimir Putin\n"), "%s", unfolded);
+    cr_expect(strstr(unfolded, "DESCRIPTION:Trump\\; Putin\\, and \\\\ the \xE2\x80\x9C" "first\xE2\x80\x9D"),
+              "%s", unfolded);
+    cr_expect(strstr(unfolded, "\nSTATUS:CONFIRMED\n"), "%s", unfolded);
+    free(unfolded);
+    free(c.buf);
+    sx_doc_free(&doc);
+    tl_db_close(&db);
+}
+
+/* ---- HTML ----------------------------------------------------------------------------------- */
+
+/* Checks that every tag is closed in order (XML well-formedness of the
+ * element structure) and that no raw '<' or '&' stands in text; counts
+ * start tags whose text begins with prefix ("<svg", "<g class=\"mark\""). */
+static int html_well_formed(const char *s, char *why, size_t whylen)
+{
+    char stack[64][32];
+    int depth = 0;
+    const char *p = s;
+    if (!strncmp(p, "<!DOCTYPE html>", 15))
+        p += 15;
+    while (*p) {
+        if (*p == '&') {
+            const char *semi = strchr(p, ';');
+            if (!semi || semi - p > 8) {
+                snprintf(why, whylen, "a bare & at %.20s", p);
+                return 0;
+            }
+            p = semi + 1;
+            continue;
+        }
+        if (*p != '<') {
+            if (*p == '>') {
+                snprintf(why, whylen, "a bare > at %.20s", p);
+                return 0;
+            }
+            p++;
+            continue;
+        }
+        const char *end = strchr(p, '>');
+        if (!end) {
+            snprintf(why, whylen, "an unclosed tag at %.20s", p);
+            return 0;
+        }
+        /* no '<' inside a tag, quotes balanced */
+        int quotes = 0;
+        for (const char *q = p + 1; q < end; q++) {
+            if (*q == '<') {
+                snprintf(why, whylen, "'<' inside a tag at %.40s", p);
+                return 0;
+            }
+            quotes += *q == '"';
+        }
+        if (quotes % 2) {
+            snprintf(why, whylen, "unbalanced quotes in %.60s", p);
+            return 0;
+        }
+        char name[32];
+        const char *n = p + 1 + (p[1] == '/');
+        size_t k = 0;
+        while (n + k < end && k < sizeof name - 1 && n[k] != ' ' && n[k] != '/' && n[k] != '\n')
+            k++;
+        memcpy(name, n, k);
+        name[k] = '\0';
+        if (p[1] == '/') {
+            if (depth == 0 || strcmp(stack[depth - 1], name) != 0) {
+                snprintf(why, whylen, "</%s> closes <%s>", name, depth ? stack[depth - 1] : "nothing");
+                return 0;
+            }
+            depth--;
+        } else if (end[-1] != '/') {
+            if (depth == 64)
+                return 0;
+            snprintf(stack[depth++], sizeof stack[0], "%s", name);
+        }
+        if (!strcmp(name, "style") && p[1] != '/') { /* CSS holds '>' */
+            const char *close = strstr(end, "</style>");
+            if (!close)
+                return 0;
+            p = close;
+            continue;
+        }
+        p = end + 1;
+    }
+    if (depth) {
+        snprintf(why, whylen, "<%s> is not closed", stack[depth - 1]);
+        return 0;
+    }
+    return 1;
+}
+
+static size_t count_of(const char *s, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = s; (p = strstr(p, needle)); p += strlen(needle))
+        n++;
+    return n;
+}
+
+Test(export, html_is_one_well_formed_page_with_a_lane_per_main_actor_and_a_mark_per_dated_event)
+{
+    ev_spec ev[N_BASE];
+    memcpy(ev, BASE_EVENTS, sizeof ev);
+    ev[0].summary = "Trump & Putin <met> \"at last\" in 'Hamburg'";
+    tl_db db;
+    sx_doc doc;
+    open_mem(&db);
+    build_doc(&doc, "news/<g20>.txt", BASE_TEXT, ev, N_BASE);
+    ingest_ok(&db, &doc);
+    capture c;
+    cap_open(&c);
+    size_t left = 0;
+    cr_assert_eq(tl_export_filtered(&db, TL_FORMAT_HTML, NULL, c.f, &left), TL_OK, "%s", tl_db_errmsg(&db));
+    cap_close(&c);
+    char why[256] = "";
+    cr_expect(html_well_formed(c.buf, why, sizeof why), "not well-formed: %s", why);
+    cr_expect_eq(count_of(c.buf, "<svg"), 1);
+    cr_expect_eq(left, 1, "one undated event");
+    const long long dated = count(&db, "SELECT count(*) FROM timeline_events WHERE sort_begin IS NOT NULL");
+    cr_expect_eq((long long)count_of(c.buf, "<g class=\"mark\""), dated);
+    /* main actors: core participants of dated events; every event has one,
+     * so no "Other actors" lane */
+    const long long actors =
+        count(&db, "SELECT count(DISTINCT p.name) FROM timeline_participants p JOIN timeline_events te"
+                   " ON te.id = p.timeline_event_id WHERE p.core AND te.sort_begin IS NOT NULL");
+    cr_expect_eq((long long)count_of(c.buf, "<g class=\"lane\" data-actor="), actors);
+    cr_expect_eq(count_of(c.buf, "lane-other"), 0);
+    cr_expect(strstr(c.buf, "<g class=\"lane\" data-actor=\"Donald Trump\">"), "no lane for Donald Trump");
+    cr_expect(strstr(c.buf, "Trump &amp; Putin &lt;met&gt; &quot;at last&quot; in &#39;Hamburg&#39;"), "escaping");
+    cr_expect(strstr(c.buf, "news/&lt;g20&gt;.txt"), "escaping of paths");
+    cr_expect(!strstr(c.buf, "http://") || !strstr(c.buf, "src="), "an external resource");
+    cr_expect(!strstr(c.buf, "<script"), "a script");
+    cr_expect_eq(count_of(c.buf, "<title>"), (size_t)dated + 1, "a hover title per mark");
+    cr_expect_eq(count_of(c.buf, "class=\"duration\""), 2, "the meeting's bar in two lanes");
+    cr_expect_eq(count_of(c.buf, "class=\"planned\""), 2);
+    free(c.buf);
+    sx_doc_free(&doc);
+    tl_db_close(&db);
+}
+
+/* ---- search ----------------------------------------------------------------------------------- */
+
+Test(search, sentences_and_quotes_with_highlights_and_the_event_date)
+{
+    tl_db db;
+    sx_doc doc;
+    open_mem(&db);
+    build_doc(&doc, "news/g20.txt", BASE_TEXT, BASE_EVENTS, N_BASE);
+    ingest_ok(&db, &doc);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM quotes"), 1);
+    char *q = query_text(db.conn, "SELECT text FROM quotes", NULL);
+    cr_expect_str_eq(q, "constructive");
+    free(q);
+    static const struct {
+        const char *query;
+        size_t hits;
+        const char *has;
+    } rows[] = {
+        {"hamburg", 1, "news/g20.txt, sentence 1, 2017-07-07:\n    Donald Trump met Vladimir Putin in **Hamburg** on Friday."},
+        {"constructive", 2, "quote in sentence 5"},
+        {"Putin AND Trump", 1, "Donald **Trump** met Vladimir **Putin** in"},
+        {"Putin's (", 1, "Putin\xE2\x80\x99s"},
+        {"denied", 1, "sentence 6, 2016:"},
+        {"nothing-like-this", 0, ""},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        capture c;
+        cap_open(&c);
+        size_t hits = 99;
+        cr_assert_eq(tl_search(&db, rows[i].query, 0, c.f, &hits), TL_OK, "%s: %s", rows[i].query,
+                     tl_db_errmsg(&db));
+        cap_close(&c);
+        cr_expect_eq(hits, rows[i].hits, "%s:\n%s", rows[i].query, c.buf);
+        cr_expect(strstr(c.buf, rows[i].has), "%s: no \"%s\" in:\n%s", rows[i].query, rows[i].has, c.buf);
+        free(c.buf);
+    }
+    capture c;
+    cap_open(&c);
+    cr_expect_eq(tl_search(&db, "", 0, c.f, NULL), TL_EINVAL);
+    cap_close(&c);
+    free(c.buf);
+    sx_doc_free(&doc);
+    tl_db_close(&db);
+}
+
+/* ---- schema evolution --------------------------------------------------------------------- */
+
+static char *slurp_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert(f, "cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    cr_assert(buf);
+    cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* A version-1 database made with the old schema text (tests/data/
+ * schema_v1.sql) holding the rows a version-2 store has for the same
+ * documents: opening it upgrades it to the same timeline. */
+Test(open, a_version_1_database_is_upgraded_in_place, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+    static const char *const copy[] = {
+        "INSERT INTO documents (id, path, sha256, dct, dct_source, dct_confidence, dct_note, n_chars, ingested_at,"
+        " body) SELECT id, path, sha256, dct, dct_source, dct_confidence, dct_note, n_chars, ingested_at, body"
+        " FROM v2.documents",
+        "INSERT INTO sentences SELECT * FROM v2.sentences",
+        "INSERT INTO timexes SELECT * FROM v2.timexes",
+        "INSERT INTO actors SELECT * FROM v2.actors",
+        "INSERT INTO events SELECT * FROM v2.events",
+        "INSERT INTO event_participants SELECT * FROM v2.event_participants",
+        "INSERT INTO event_mentions SELECT * FROM v2.event_mentions",
+        "INSERT INTO warnings SELECT * FROM v2.warnings",
+    };
+    char v2path[128], v1path[128];
+    snprintf(v2path, sizeof v2path, "%s/other.db", tmpdir);
+    snprintf(v1path, sizeof v1path, "%s/t.db", tmpdir);
+    /* the version-2 store: three documents, two reporting one meeting */
+    ev_spec meet[2] = {{MEET(DAY7, "text"), TWO}, {MEET(DAY8, "text"), TWO}};
+    tl_db db;
+    sx_doc a, b, c;
+    tl_db_init(&db);
+    cr_assert_eq(tl_db_open(&db, v2path, TL_OPEN_CREATE), TL_OK, "%s", tl_db_errmsg(&db));
+    build_doc(&a, "a.txt", BASE_TEXT, BASE_EVENTS, N_BASE);
+    build_doc(&b, "b.txt", "Trump met Putin. B.", &meet[0], 1);
+    build_doc(&c, "c.txt", "Trump met Putin. C.", &meet[1], 1);
+    ingest_ok(&db, &a);
+    ingest_ok(&db, &b);
+    ingest_ok(&db, &c);
+    tl_db_close(&db);
+
+    const char *dir = getenv("SUMMIT_TESTDATA");
+    cr_assert(dir, "SUMMIT_TESTDATA is not set (run through ctest)");
+    char schema_path[512];
+    snprintf(schema_path, sizeof schema_path, "%s/schema_v1.sql", dir);
+    char *v1_sql = slurp_file(schema_path);
+    sqlite3 *raw = NULL;
+    cr_assert_eq(sqlite3_open(v1path, &raw), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(raw, v1_sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(raw));
+    sqlite3_stmt *att = NULL;
+    cr_assert_eq(sqlite3_prepare_v2(raw, "ATTACH ?1 AS v2", -1, &att, NULL), SQLITE_OK);
+    sqlite3_bind_text(att, 1, v2path, -1, SQLITE_STATIC);
+    cr_assert_eq(sqlite3_step(att), SQLITE_DONE, "%s", sqlite3_errmsg(raw));
+    sqlite3_finalize(att);
+    for (size_t i = 0; i < sizeof copy / sizeof copy[0]; i++)
+        cr_assert_eq(sqlite3_exec(raw, copy[i], NULL, NULL, NULL), SQLITE_OK, "%s: %s", copy[i], sqlite3_errmsg(raw));
+    cr_assert_eq(sqlite3_exec(raw, "DETACH v2", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(raw);
+    free(v1_sql);
+
+    /* read-only opening upgrades too (through a short read-write connection) */
+    tl_db_init(&db);
+    cr_assert_eq(tl_db_open(&db, v1path, TL_OPEN_READONLY), TL_OK, "%s", tl_db_errmsg(&db));
+    cr_expect_eq(count(&db, "PRAGMA user_version"), TL_SCHEMA_VERSION);
+    /* a.txt's meeting, b.txt's and c.txt's (a day later) are one */
+    cr_expect_eq(count(&db, "SELECT count(*) FROM timeline_events WHERE n_sources = 3 AND n_conflicts = 1"), 1);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM quotes"), 1);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM text_search WHERE text_search MATCH 'hamburg'"), 1);
+    tl_db_close(&db);
+
+    /* the same schema objects and the same timeline as the version-2 store */
+    static const char objects[] = "SELECT group_concat(type || ' ' || name, ', ') FROM"
+                                  " (SELECT type, name FROM sqlite_schema ORDER BY type, name)";
+    static const char timeline[] = "SELECT group_concat(key || ' ' || n_sources || ' ' || coalesce(date, '-'), ', ')"
+                                   " FROM (SELECT * FROM timeline_events ORDER BY key)";
+    sqlite3 *x = NULL, *y = NULL;
+    cr_assert_eq(sqlite3_open_v2(v1path, &x, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_open_v2(v2path, &y, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    char *ox = query_text(x, objects, NULL), *oy = query_text(y, objects, NULL);
+    cr_expect_str_eq(ox, oy);
+    char *tx = query_text(x, timeline, NULL), *ty = query_text(y, timeline, NULL);
+    cr_expect_str_eq(tx, ty);
+    free(ox);
+    free(oy);
+    free(tx);
+    free(ty);
+    sqlite3_close(x);
+    sqlite3_close(y);
+
+    /* and it takes new documents as a version-2 store does */
+    tl_db_init(&db);
+    cr_assert_eq(tl_db_open(&db, v1path, 0), TL_OK, "%s", tl_db_errmsg(&db));
+    sx_doc d;
+    build_doc(&d, "d.txt", "Trump met Putin. D.", &meet[0], 1);
+    ingest_ok(&db, &d);
+    cr_expect_eq(count(&db, "SELECT max(n_sources) FROM timeline_events"), 4);
+    tl_db_close(&db);
+    sx_doc_free(&a);
+    sx_doc_free(&b);
+    sx_doc_free(&c);
+    sx_doc_free(&d);
 }

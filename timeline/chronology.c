@@ -1,7 +1,11 @@
 /*
- * chronology.c -- prints the stored timeline for a person at a terminal.
+ * chronology.c -- prints the stored timeline for a person at a terminal, or
+ * as Markdown, one entry per timeline event (the cross-document layer).
  *
- * Exports tl_chronology, tl_format_date and tl_format_duration.
+ * Exports tl_chronology, tl_chronology_filtered, tl_format_date and
+ * tl_format_duration, and tl__filter_bind (timeline_int.h), which turns a
+ * tl_filter into the bound parameters of TL__FILTER_WHERE for every
+ * reader of the timeline.
  *
  * Layout (plain text, no colours):
  *
@@ -20,7 +24,10 @@
  * of TL__EVENT_ORDER, undated events last.  Per event: time of day if known,
  * type, status unless "occurred", core participants (sx_role_is_core) joined
  * with ", " and " and ", other roles in parentheses, location, durations in
- * words; then the summary and the source path.  Weekdays come from calendar
+ * words; then the summary and the source paths (lead source first), and a
+ * "! sources disagree on the date: ..." line per field the sources
+ * disagree on.  Markdown adds each source's sentence and offsets and
+ * escapes the characters Markdown reads.  Weekdays come from calendar
  * arithmetic on the stored date, never from the clock or the locale.
  */
 #include "timeline_int.h"

@@ -8,11 +8,14 @@
  *
  * The rule.  Two events of different documents are the same happening when
  *   - they have the same type;
- *   - they share a core participant (same actor name and kind; roles other
- *     than target, audience and attendee);
+ *   - their core participants (roles other than target, audience and
+ *     attendee; an actor is its name and kind) overlap: one event's are
+ *     all among the other's, or they share at least two ({Fukuda} and
+ *     {Bush, Fukuda} match, {Bush, Fukuda} and {Bush, Medvedev} do not);
  *   - their dates are compatible: equal, or one interval contains the other
  *     ("2017-07" and "2017-07-07"), or -- the one-day rule -- both are single
- *     days one day apart and either one of them is softly dated (planned, so
+ *     days one day apart, the type is not a statement, denial or accusation
+ *     (people speak every day), and either one of them is softly dated (planned, so
  *     a preview; or dated from the narrative or the document date rather
  *     than by a time expression in its own sentence) or both name the same
  *     two or more core participants.  A day apart is how time zones, previews
@@ -95,56 +98,74 @@ static int tl__interval(const char *begin, const char *end, int32_t *b, int32_t 
     return 1;
 }
 
-/* ---- dirty intervals ------------------------------------------------------- */
+/* ---- seeds ---------------------------------------------------------------- */
 
-int tl__dirty_add(tl__dirty *d, const char *type, const char *sort_begin, const char *sort_end)
-{
-    int32_t b = 0, e = 0;
-    if (!type || !tl__interval(sort_begin, sort_end, &b, &e))
-        return 0; /* unplaced: a singleton, handled without intervals */
-    if (d->n == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 16;
-        tl__dirty_iv *v = realloc(d->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        d->v = v;
-        d->cap = cap;
-    }
-    size_t n = strlen(type) + 1;
-    char *t = malloc(n);
-    if (!t)
-        return -1;
-    memcpy(t, type, n);
-    d->v[d->n++] = (tl__dirty_iv){t, b, e};
-    return 0;
-}
-
-void tl__dirty_free(tl__dirty *d)
-{
-    for (size_t i = 0; i < d->n; i++)
-        free(d->v[i].type);
-    free(d->v);
-    memset(d, 0, sizeof *d);
-}
-
+/* A seed is an event that was added or deleted: its type, date interval and
+ * core participants ("name\0kind\0" pairs), kept in d->pool. */
 int tl__dirty_add_doc(tl_db *db, int64_t doc_id, tl__dirty *d)
 {
+    static const char sql[] =
+        "SELECT e.id, e.type, e.sort_begin, e.sort_end, a.name, a.kind FROM events e"
+        " LEFT JOIN event_participants p ON p.event_id = e.id AND tl_role_is_core(p.role)"
+        " LEFT JOIN actors a ON a.id = p.actor_id"
+        " WHERE e.doc_id = ?1 AND e.sort_begin IS NOT NULL ORDER BY e.id";
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(db->conn, "SELECT type, sort_begin, sort_end FROM events WHERE doc_id = ?1", -1,
-                                &st, NULL);
+    int rc = sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL);
     if (rc != SQLITE_OK)
         return rc;
     sqlite3_bind_int64(st, 1, doc_id);
+    int64_t last = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (tl__dirty_add(d, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
-                          (const char *)sqlite3_column_text(st, 2))) {
+        const int64_t id = sqlite3_column_int64(st, 0);
+        const char *name = (const char *)sqlite3_column_text(st, 4), *kind = (const char *)sqlite3_column_text(st, 5);
+        if (!name || !kind)
+            continue; /* no core participant: never clustered */
+        if (id != last || d->n == 0) {
+            if (d->n == d->cap) {
+                size_t cap = d->cap ? d->cap * 2 : 16;
+                tl__seed *v = realloc(d->v, cap * sizeof *v);
+                if (!v) {
+                    rc = SQLITE_NOMEM;
+                    break;
+                }
+                d->v = v;
+                d->cap = cap;
+            }
+            tl__seed *sd = &d->v[d->n++];
+            sd->type = d->pool.len;
+            int bad = tl__buf_add(&d->pool, (const char *)sqlite3_column_text(st, 1),
+                                  (size_t)sqlite3_column_bytes(st, 1) + 1);
+            sd->begin = d->pool.len;
+            bad |= tl__buf_add(&d->pool, (const char *)sqlite3_column_text(st, 2),
+                               (size_t)sqlite3_column_bytes(st, 2) + 1);
+            sd->end = d->pool.len;
+            const char *end = (const char *)sqlite3_column_text(st, 3);
+            bad |= tl__buf_add(&d->pool, end ? end : "", end ? (size_t)sqlite3_column_bytes(st, 3) + 1 : 1);
+            sd->names = d->pool.len;
+            sd->n_names = 0;
+            if (bad) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            last = id;
+        }
+        if (tl__buf_add(&d->pool, name, strlen(name) + 1) || tl__buf_add(&d->pool, kind, strlen(kind) + 1)) {
             rc = SQLITE_NOMEM;
             break;
         }
+        d->v[d->n - 1].n_names++;
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
+
+void tl__dirty_free(tl__dirty *d)
+{
+    tl__buf_free(&d->pool);
+    free(d->v);
+    memset(d, 0, sizeof *d);
+}
+
 
 /* ---- the working set of one component -------------------------------------- */
 
@@ -169,8 +190,8 @@ typedef struct tl__work {
     size_t n_ev, cap_ev;
     tl__part *part;
     size_t n_part, cap_part;
-    size_t *members; /* cluster member lists, by cluster: see tl__cluster_component */
-    int *cl_first, *cl_next;
+    int *cl_first, *cl_next, *active; /* see tl__cluster_component */
+    int32_t *cl_end;
     size_t cap_cl;
 } tl__work;
 
@@ -279,7 +300,9 @@ static int tl__relation(const tl__work *w, const tl__ev *x, const tl__ev *y)
         return REL_SAME;
     if ((x->b <= y->b && y->e <= x->e) || (y->b <= x->b && x->e <= y->e))
         return REL_CONTAINS;
-    if (x->e - x->b == 1 && y->e - y->b == 1 && (x->b - y->b == 1 || y->b - x->b == 1)) {
+    static const char *const talk[] = {"statement", "denial", "accusation"};
+    if (x->e - x->b == 1 && y->e - y->b == 1 && (x->b - y->b == 1 || y->b - x->b == 1) &&
+        tl__rank_of(tl__s(w, x->type), talk, 3) == 3) {
         size_t na, nb;
         size_t shared = tl__core_shared(w, x, y, &na, &nb);
         if (tl__soft(w, x) || tl__soft(w, y) || (shared >= 2 && shared == na && shared == nb))
@@ -373,7 +396,7 @@ static int tl__load_event(tl__work *w, sqlite3_stmt *es, sqlite3_stmt *ps, int64
 /* ---- clustering ------------------------------------------------------------------- */
 
 /* Member lists are singly linked through cl_next (by event index), heads in
- * cl_first (by cluster). */
+ * cl_first and latest member ends in cl_end (by cluster). */
 static int tl__grow_clusters(tl__work *w, size_t n)
 {
     if (n <= w->cap_cl)
@@ -386,25 +409,41 @@ static int tl__grow_clusters(tl__work *w, size_t n)
     if (!nx)
         return -1;
     w->cl_next = nx;
+    int32_t *ce = realloc(w->cl_end, n * sizeof *ce);
+    if (!ce)
+        return -1;
+    w->cl_end = ce;
+    int *ac = realloc(w->active, n * sizeof *ac);
+    if (!ac)
+        return -1;
+    w->active = ac;
     w->cap_cl = n;
     return 0;
 }
 
-/* Assigns ev[i].cluster for the events of one component (already in order);
- * returns the number of clusters. */
+/* Assigns ev[i].cluster for the loaded events, which are in order of their
+ * date's start; returns the number of clusters.  A cluster stays a
+ * candidate while the latest end among its members reaches the next
+ * event's start, so the work per event is bounded by the clusters of the
+ * last day or so. */
 static int tl__cluster_component(tl__work *w)
 {
     int n_cl = 0;
+    size_t n_active = 0;
     for (size_t i = 0; i < w->n_ev; i++) {
         tl__ev *x = &w->ev[i];
         int best = -1, best_rel = REL_NONE;
-        size_t best_shared = 0;
-        for (int c = 0; c < n_cl; c++) {
+        size_t best_shared = 0, keep = 0;
+        for (size_t k = 0; k < n_active; k++) {
+            const int c = w->active[k];
+            if (w->cl_end[c] < x->b)
+                continue; /* ended before x starts: never again a candidate */
+            w->active[keep++] = c;
             int worst = REL_SAME, ok = 1;
             size_t shared = 0;
             for (int m = w->cl_first[c]; m >= 0 && ok; m = w->cl_next[m]) {
                 const tl__ev *y = &w->ev[m];
-                if (y->doc_id == x->doc_id) {
+                if (y->doc_id == x->doc_id || strcmp(tl__s(w, y->type), tl__s(w, x->type)) != 0) {
                     ok = 0;
                     break;
                 }
@@ -414,11 +453,14 @@ static int tl__cluster_component(tl__work *w)
                 else if (rel > worst)
                     worst = rel;
                 size_t na, nb;
-                size_t s = tl__core_shared(w, x, y, &na, &nb);
-                if (s > shared)
-                    shared = s;
+                size_t sh = tl__core_shared(w, x, y, &na, &nb);
+                /* one's core participants within the other's, or two shared */
+                if (sh == 0 || (sh < na && sh < nb && sh < 2))
+                    ok = 0;
+                if (sh > shared)
+                    shared = sh;
             }
-            if (!ok || shared == 0)
+            if (!ok)
                 continue;
             if (best < 0 || worst < best_rel || (worst == best_rel && shared > best_shared)) {
                 best = c;
@@ -426,15 +468,20 @@ static int tl__cluster_component(tl__work *w)
                 best_shared = shared;
             }
         }
+        n_active = keep;
         w->cl_next[i] = -1;
         if (best < 0) {
             best = n_cl++;
             w->cl_first[best] = (int)i;
-        } else { /* append, keeping members in component order */
+            w->cl_end[best] = x->e;
+            w->active[n_active++] = best;
+        } else { /* append, keeping members in order */
             int m = w->cl_first[best];
             while (w->cl_next[m] >= 0)
                 m = w->cl_next[m];
             w->cl_next[m] = (int)i;
+            if (x->e > w->cl_end[best])
+                w->cl_end[best] = x->e;
         }
         x->cluster = best;
     }
@@ -652,22 +699,69 @@ static int tl__write_cluster(sqlite3_stmt *const *s, tl__work *w, size_t *ord, s
     return rc;
 }
 
-/* Deletes the old clusters of the events ids[0..n), loads the events,
- * clusters them and writes the new clusters. */
-static int tl__rebuild_component(tl_db *db, sqlite3_stmt *const *s, sqlite3_stmt *es, sqlite3_stmt *ps,
-                                 tl__work *w, const int64_t *ids, size_t n)
+/* Component order: date start, coarser first, document sha256, event
+ * number. */
+static int tl__ev_cmp(const tl__work *w, const tl__ev *a, const tl__ev *b)
 {
-    w->pool.len = 0;
-    w->n_ev = w->n_part = 0;
-    int rc;
-    for (size_t i = 0; i < n; i++) {
-        sqlite3_bind_int64(s[W_DELETE], 1, ids[i]);
-        if ((rc = tl__step_done(s[W_DELETE])) != SQLITE_OK)
-            return rc;
-        if ((rc = tl__load_event(w, es, ps, ids[i])) != SQLITE_OK)
-            return rc;
+    if (a->b != b->b)
+        return a->b < b->b ? -1 : 1;
+    if (a->e != b->e)
+        return a->e > b->e ? -1 : 1;
+    int c = strcmp(tl__s(w, a->sha), tl__s(w, b->sha));
+    if (c)
+        return c;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* Sorts w->ev by tl__ev_cmp (bottom-up merge sort: qsort has no context
+ * argument, and no state may be global). */
+static int tl__sort_events(tl__work *w)
+{
+    const size_t n = w->n_ev;
+    if (n < 2)
+        return 0;
+    tl__ev *tmp = malloc(n * sizeof *tmp), *src = w->ev, *dst = tmp;
+    if (!tmp)
+        return -1;
+    for (size_t width = 1; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                dst[k++] = tl__ev_cmp(w, &src[j], &src[i]) < 0 ? src[j++] : src[i++];
+            while (i < mid)
+                dst[k++] = src[i++];
+            while (j < hi)
+                dst[k++] = src[j++];
+        }
+        tl__ev *t = src;
+        src = dst;
+        dst = t;
     }
-    if (tl__grow_clusters(w, w->n_ev + 1))
+    if (src != w->ev)
+        memcpy(w->ev, src, n * sizeof *src);
+    free(tmp);
+    return 0;
+}
+
+/* Clusters the loaded events (deleting the clusters they were in first
+ * when del is set) and writes the new clusters. */
+static int tl__rebuild_loaded(sqlite3_stmt *const *s, tl__work *w, int del)
+{
+    int rc;
+    if (del)
+        for (size_t i = 0; i < w->n_ev; i++) {
+            sqlite3_bind_int64(s[W_DELETE], 1, w->ev[i].id);
+            if ((rc = tl__step_done(s[W_DELETE])) != SQLITE_OK)
+                return rc;
+        }
+    /* the placed events, in order; the others wait for the singleton pass */
+    size_t n = 0;
+    for (size_t i = 0; i < w->n_ev; i++)
+        if (w->ev[i].e > w->ev[i].b)
+            w->ev[n++] = w->ev[i];
+    w->n_ev = n;
+    if (tl__sort_events(w) || tl__grow_clusters(w, w->n_ev + 1))
         return SQLITE_NOMEM;
     const int n_cl = tl__cluster_component(w);
     size_t *ord = malloc((w->n_ev + 1) * sizeof *ord);
@@ -681,96 +775,128 @@ static int tl__rebuild_component(tl_db *db, sqlite3_stmt *const *s, sqlite3_stmt
         rc = tl__write_cluster(s, w, ord, k);
     }
     free(ord);
-    (void)db;
     return rc;
 }
 
 /* ---- refresh ------------------------------------------------------------------------- */
 
-typedef struct tl__ids {
-    int64_t *v;
-    size_t n, cap;
-} tl__ids;
+/* A set of event ids (open addressing) with the insertion order kept. */
+typedef struct tl__idset {
+    int64_t *slot, *order;
+    size_t cap, n;
+} tl__idset;
 
-static int tl__ids_push(tl__ids *a, int64_t id)
+/* Adds id; 1 when new, 0 when present, -1 when out of memory. */
+static int tl__idset_add(tl__idset *s, int64_t id)
 {
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 64;
-        int64_t *v = realloc(a->v, cap * sizeof *v);
-        if (!v)
+    if ((s->n + 1) * 2 > s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        int64_t *slot = calloc(cap, sizeof *slot), *order = realloc(s->order, cap * sizeof *order);
+        if (!slot || !order) {
+            free(slot);
+            if (order)
+                s->order = order;
             return -1;
-        a->v = v;
-        a->cap = cap;
+        }
+        s->order = order;
+        for (size_t i = 0; i < s->n; i++) {
+            size_t h = (size_t)((uint64_t)s->order[i] * 0x9E3779B97F4A7C15ULL) & (cap - 1);
+            while (slot[h])
+                h = (h + 1) & (cap - 1);
+            slot[h] = s->order[i];
+        }
+        free(s->slot);
+        s->slot = slot;
+        s->cap = cap;
     }
-    a->v[a->n++] = id;
-    return 0;
+    size_t h = (size_t)((uint64_t)id * 0x9E3779B97F4A7C15ULL) & (s->cap - 1);
+    while (s->slot[h]) {
+        if (s->slot[h] == id)
+            return 0;
+        h = (h + 1) & (s->cap - 1);
+    }
+    s->slot[h] = id;
+    s->order[s->n++] = id;
+    return 1;
 }
 
-/* Is component [cb, ce) of type near one of d's intervals of that type? */
-static int tl__touches(const tl__dirty *d, const char *type, int32_t cb, int32_t ce)
-{
-    if (d->all)
-        return 1;
-    for (size_t i = 0; i < d->n; i++)
-        if (d->v[i].b <= ce && d->v[i].e >= cb && strcmp(d->v[i].type, type) == 0)
-            return 1;
-    return 0;
-}
+/* The placed events of a type near [begin, end] with a core participant
+ * named name of kind: neighbours in the clustering graph. */
+static const char tl__near_sql[] =
+    "SELECT DISTINCT p.event_id FROM actors a JOIN event_participants p ON p.actor_id = a.id"
+    " JOIN events e ON e.id = p.event_id"
+    " WHERE a.name = ?1 AND a.kind = ?2 AND tl_role_is_core(p.role) AND e.type = ?3"
+    " AND e.sort_begin IS NOT NULL AND e.sort_begin <= ?5 AND e.sort_end >= ?4";
 
-/* Sweeps one type's placed events into components and rebuilds the dirty
- * ones. */
-static int tl__refresh_type(tl_db *db, const tl__dirty *d, const char *type, sqlite3_stmt *sweep,
-                            sqlite3_stmt *const *s, sqlite3_stmt *es, sqlite3_stmt *ps, tl__work *w)
+static int tl__expand(sqlite3_stmt *near, tl__idset *set, const char *name, const char *kind, const char *type,
+                      const char *begin, const char *end)
 {
-    tl__ids comp = {0};
-    int32_t cb = 0, ce = 0;
-    int rc, have = 0;
-    sqlite3_bind_text(sweep, 1, type, -1, SQLITE_TRANSIENT);
-    for (;;) {
-        rc = sqlite3_step(sweep);
-        int32_t b = 0, e = 0;
-        if (rc == SQLITE_ROW &&
-            !tl__interval((const char *)sqlite3_column_text(sweep, 1), (const char *)sqlite3_column_text(sweep, 2),
-                          &b, &e))
-            continue; /* not a calendar day: left to the singleton pass */
-        if (have && (rc != SQLITE_ROW || b > ce)) {
-            /* the component [cb, ce) is complete */
-            if (tl__touches(d, type, cb, ce)) {
-                int wrc = tl__rebuild_component(db, s, es, ps, w, comp.v, comp.n);
-                if (wrc != SQLITE_OK) {
-                    rc = wrc;
-                    break;
-                }
-            }
-            comp.n = 0;
-            have = 0;
-        }
-        if (rc != SQLITE_ROW)
-            break;
-        if (!have) {
-            cb = b;
-            ce = e;
-            have = 1;
-        } else if (e > ce) {
-            ce = e;
-        }
-        if (tl__ids_push(&comp, sqlite3_column_int64(sweep, 0))) {
+    sqlite3_bind_text(near, 1, name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(near, 2, kind, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(near, 3, type, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(near, 4, begin, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(near, 5, end && *end ? end : begin, -1, SQLITE_TRANSIENT);
+    int rc;
+    while ((rc = sqlite3_step(near)) == SQLITE_ROW)
+        if (tl__idset_add(set, sqlite3_column_int64(near, 0)) < 0) {
             rc = SQLITE_NOMEM;
             break;
         }
-    }
-    sqlite3_reset(sweep);
-    free(comp.v);
+    sqlite3_reset(near);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Every event connected to a seed: same type, touching dates, a core
+ * participant in common, transitively.  Loads them into w. */
+static int tl__gather(const tl__dirty *d, sqlite3_stmt *near, sqlite3_stmt *es, sqlite3_stmt *ps, tl__work *w)
+{
+    tl__idset set = {0};
+    int rc = SQLITE_OK;
+    for (size_t i = 0; i < d->n && rc == SQLITE_OK; i++) {
+        const tl__seed *sd = &d->v[i];
+        const char *names = d->pool.s + sd->names;
+        for (int k = 0; k < sd->n_names && rc == SQLITE_OK; k++) {
+            const char *kind = names + strlen(names) + 1;
+            rc = tl__expand(near, &set, names, kind, d->pool.s + sd->type, d->pool.s + sd->begin,
+                            d->pool.s + sd->end);
+            names = kind + strlen(kind) + 1;
+        }
+    }
+    for (size_t i = 0; i < set.n && rc == SQLITE_OK; i++) {
+        if ((rc = tl__load_event(w, es, ps, set.order[i])) != SQLITE_OK)
+            break;
+        /* copy what expand needs: the pool may move while it grows */
+        const tl__ev x = w->ev[w->n_ev - 1];
+        for (size_t k = 0; k < x.np && rc == SQLITE_OK; k++) {
+            const tl__part p = w->part[x.p0 + k];
+            if (!p.core)
+                continue;
+            tl__buf keys = {0};
+            const char *t = tl__s(w, x.type), *b = tl__s(w, x.sort_begin), *e = tl__s(w, x.sort_end);
+            const char *nm = tl__s(w, p.name), *kd = tl__s(w, p.kind);
+            if (tl__buf_add(&keys, nm, strlen(nm) + 1) || tl__buf_add(&keys, kd, strlen(kd) + 1) ||
+                tl__buf_add(&keys, t, strlen(t) + 1) || tl__buf_add(&keys, b ? b : "", (b ? strlen(b) : 0) + 1) ||
+                tl__buf_add(&keys, e ? e : "", (e ? strlen(e) : 0) + 1)) {
+                tl__buf_free(&keys);
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            const char *k0 = keys.s, *k1 = k0 + strlen(k0) + 1, *k2 = k1 + strlen(k1) + 1, *k3 = k2 + strlen(k2) + 1,
+                       *k4 = k3 + strlen(k3) + 1;
+            if (*k3)
+                rc = tl__expand(near, &set, k0, k1, k2, k3, k4);
+            tl__buf_free(&keys);
+        }
+    }
+    free(set.slot);
+    free(set.order);
+    return rc;
 }
 
 int tl__timeline_refresh(tl_db *db, const tl__dirty *d)
 {
-    static const char sweep_sql[] =
-        "SELECT e.id, e.sort_begin, e.sort_end FROM events e JOIN documents d ON d.id = e.doc_id"
-        " WHERE e.type = ?1 AND e.sort_begin IS NOT NULL"
-        " ORDER BY e.sort_begin, e.sort_end DESC, d.sha256, e.idx";
-    static const char types_sql[] = "SELECT DISTINCT type FROM events ORDER BY type";
+    static const char all_sql[] =
+        "SELECT e.id FROM events e WHERE e.sort_begin IS NOT NULL ORDER BY e.type, e.id";
     static const char loose_sql[] =
         "SELECT e.id FROM events e JOIN documents d ON d.id = e.doc_id"
         " WHERE NOT EXISTS (SELECT 1 FROM timeline_sources s WHERE s.event_id = e.id)"
@@ -778,73 +904,93 @@ int tl__timeline_refresh(tl_db *db, const tl__dirty *d)
     static const char orphans_sql[] =
         "DELETE FROM timeline_events WHERE NOT EXISTS"
         " (SELECT 1 FROM timeline_sources s WHERE s.timeline_event_id = timeline_events.id)";
-    sqlite3_stmt *s[W_COUNT] = {0}, *sweep = NULL, *es = NULL, *ps = NULL, *types = NULL, *loose = NULL;
+    sqlite3_stmt *s[W_COUNT] = {0}, *near = NULL, *es = NULL, *ps = NULL, *all = NULL, *loose = NULL;
     tl__work w;
     memset(&w, 0, sizeof w);
-    tl__ids singles = {0};
     int rc = SQLITE_OK;
     for (int i = 0; i < W_COUNT && rc == SQLITE_OK; i++)
         rc = sqlite3_prepare_v2(db->conn, tl__write_sql[i], -1, &s[i], NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(db->conn, sweep_sql, -1, &sweep, NULL);
+        rc = sqlite3_prepare_v2(db->conn, tl__near_sql, -1, &near, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(db->conn, tl__ev_sql, -1, &es, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(db->conn, tl__part_sql, -1, &ps, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(db->conn, d->all ? types_sql : loose_sql, -1, d->all ? &types : &loose, NULL);
+        rc = sqlite3_prepare_v2(db->conn, loose_sql, -1, &loose, NULL);
+    if (rc == SQLITE_OK && d->all)
+        rc = sqlite3_prepare_v2(db->conn, all_sql, -1, &all, NULL);
+    /* clusters whose every source was deleted go first, so their keys are free */
+    if (rc == SQLITE_OK)
+        rc = tl__exec(db, orphans_sql);
     if (rc != SQLITE_OK)
         goto done;
 
     if (d->all) {
-        while (rc == SQLITE_OK && (rc = sqlite3_step(types)) == SQLITE_ROW)
-            rc = tl__refresh_type(db, d, (const char *)sqlite3_column_text(types, 0), sweep, s, es, ps, &w);
-        if (rc == SQLITE_DONE)
-            rc = SQLITE_OK;
-        sqlite3_finalize(types);
-        types = NULL;
-        if (rc == SQLITE_OK)
-            rc = sqlite3_prepare_v2(db->conn, loose_sql, -1, &loose, NULL);
-    } else {
-        for (size_t i = 0; i < d->n && rc == SQLITE_OK; i++) {
-            size_t j = 0;
-            while (j < i && strcmp(d->v[j].type, d->v[i].type) != 0)
-                j++;
-            if (j == i) /* first interval of its type */
-                rc = tl__refresh_type(db, d, d->v[i].type, sweep, s, es, ps, &w);
+        /* everything, one type at a time */
+        rc = tl__exec(db, "DELETE FROM timeline_events");
+        char type[64] = "";
+        while (rc == SQLITE_OK && (rc = sqlite3_step(all)) == SQLITE_ROW) {
+            const int64_t id = sqlite3_column_int64(all, 0);
+            if ((rc = tl__load_event(&w, es, ps, id)) != SQLITE_OK)
+                break;
+            const char *t = tl__s(&w, w.ev[w.n_ev - 1].type);
+            if (w.n_ev > 1 && strcmp(t, type) != 0) {
+                /* a new type starts: cluster the ones before it */
+                tl__ev last = w.ev[--w.n_ev];
+                rc = tl__rebuild_loaded(s, &w, 0);
+                w.n_ev = 0;
+                w.ev[w.n_ev++] = last; /* its strings and participants stay in the pools */
+            }
+            snprintf(type, sizeof type, "%s", t);
         }
+        if (rc == SQLITE_DONE)
+            rc = tl__rebuild_loaded(s, &w, 0);
+    } else if (d->n) {
+        rc = tl__gather(d, near, es, ps, &w);
+        if (rc == SQLITE_OK)
+            rc = tl__rebuild_loaded(s, &w, 1);
     }
     if (rc != SQLITE_OK)
         goto done;
 
-    /* events left without a cluster (undated, unplaced): one each */
+    /* events left without a cluster (undated, unplaced, no core participant): one each */
+    tl__idset singles = {0};
     while ((rc = sqlite3_step(loose)) == SQLITE_ROW)
-        if (tl__ids_push(&singles, sqlite3_column_int64(loose, 0))) {
+        if (tl__idset_add(&singles, sqlite3_column_int64(loose, 0)) < 0) {
             rc = SQLITE_NOMEM;
             break;
         }
     sqlite3_reset(loose);
-    if (rc != SQLITE_DONE && rc != SQLITE_OK)
-        goto done;
-    rc = SQLITE_OK;
-    for (size_t i = 0; i < singles.n && rc == SQLITE_OK; i++)
-        rc = tl__rebuild_component(db, s, es, ps, &w, &singles.v[i], 1);
+    if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    for (size_t i = 0; i < singles.n && rc == SQLITE_OK; i++) {
+        w.pool.len = 0;
+        w.n_ev = w.n_part = 0;
+        if ((rc = tl__load_event(&w, es, ps, singles.order[i])) != SQLITE_OK)
+            break;
+        size_t one = 0;
+        rc = tl__write_cluster(s, &w, &one, 1);
+    }
+    free(singles.slot);
+    free(singles.order);
     if (rc == SQLITE_OK)
         rc = tl__exec(db, orphans_sql);
 done:
     for (int i = 0; i < W_COUNT; i++)
         sqlite3_finalize(s[i]);
-    sqlite3_finalize(sweep);
+    sqlite3_finalize(near);
     sqlite3_finalize(es);
     sqlite3_finalize(ps);
-    sqlite3_finalize(types);
+    sqlite3_finalize(all);
     sqlite3_finalize(loose);
     tl__buf_free(&w.pool);
     free(w.ev);
     free(w.part);
     free(w.cl_first);
     free(w.cl_next);
-    free(singles.v);
+    free(w.cl_end);
+    free(w.active);
     return rc;
 }
 

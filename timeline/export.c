@@ -5,16 +5,26 @@
  *
  * Exports tl_export, tl_write_doc_jsonl and tl_write_doc_timeml.
  *
+ * Exports tl_export and tl_export_filtered (CSV, long CSV, JSON Lines,
+ * iCalendar; Markdown and text go to chronology.c, HTML to html.c).  Every
+ * export is one row per timeline event, in the chronology's order
+ * (TL__TIMELINE_ORDER), selected by a tl_filter.
+ *
  * CSV follows RFC 4180: CRLF after every record, a field is quoted when it
  * holds a comma, a double quote, CR or LF, and quotes inside are doubled;
- * UTF-8 without a byte order mark; NULL is an empty field.  Rows come in the
- * chronology's order (TL__EVENT_ORDER).
+ * UTF-8 without a byte order mark; NULL is an empty field.
+ *
+ * iCalendar follows RFC 5545: CRLF, content lines folded at 75 octets
+ * (never inside a UTF-8 sequence), TEXT values escaped.  DTSTAMP is the
+ * event's own date at midnight UTC, never the clock, so the same database
+ * gives the same file.  A day with a clock time is a floating DTSTART with
+ * the event's duration; otherwise an all-day DTSTART;VALUE=DATE with
+ * DURATION the days its date covers (P1D for a day, P31D for a July).
+ * Undated and unplaced events are left out and counted.
  *
  * All JSON is made by SQLite's JSON functions (json_object, json_array,
  * json_insert(?, '$[#]', ...), json(?) to nest) from bound parameters, so
- * escaping is SQLite's, never ours.  Arrays are grown one element per
- * statement step, which is quadratic in the array's length; the arrays here
- * are an event's participants and mentions, a handful each.
+ * escaping is SQLite's, never ours.
  */
 #include "timeline_int.h"
 
@@ -35,28 +45,6 @@ static void tl__put_line(sqlite3_stmt *st, FILE *out)
     if (s && n)
         fwrite(s, 1, n, out);
     fputc('\n', out);
-}
-
-/* Steps a one-row SELECT, copies its column 0 into *json (replacing the old
- * text) and resets the statement.  Returns an SQLite code. */
-static int tl__json_step(sqlite3_stmt *st, char **json)
-{
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW)
-        return rc == SQLITE_DONE ? SQLITE_ERROR : rc;
-    const char *s = (const char *)sqlite3_column_text(st, 0);
-    size_t n = (size_t)sqlite3_column_bytes(st, 0);
-    char *copy = s ? malloc(n + 1) : NULL;
-    if (!copy) {
-        sqlite3_reset(st);
-        return SQLITE_NOMEM;
-    }
-    memcpy(copy, s, n + 1);
-    free(*json);
-    *json = copy;
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return SQLITE_OK;
 }
 
 /* Steps a statement yielding one JSON value and appends it to the array
@@ -98,160 +86,332 @@ static void tl__csv_field(FILE *out, const char *s, size_t n, int last)
     fputs(last ? "\r\n" : ",", out);
 }
 
-static void tl__csv_col(FILE *out, sqlite3_stmt *st, int i, int last)
-{
-    const char *s = tl__col(st, i);
-    tl__csv_field(out, s, (size_t)sqlite3_column_bytes(st, i), last);
-}
+/* The columns every per-event export shares, as SQL expressions over `te`. */
+#define TL__PARTICIPANTS_SQL                                                                       \
+    "(SELECT group_concat(x, '; ') FROM (SELECT p.name || ' (' || p.role || ')' AS x"               \
+    " FROM timeline_participants p WHERE p.timeline_event_id = te.id ORDER BY p.ord))"
+#define TL__DOCUMENTS_SQL                                                                          \
+    "(SELECT group_concat(x, '; ') FROM (SELECT d.path AS x FROM timeline_sources s"                \
+    " JOIN documents d ON d.id = s.doc_id WHERE s.timeline_event_id = te.id ORDER BY s.ord))"
+#define TL__SHAS_SQL                                                                               \
+    "(SELECT group_concat(x, '; ') FROM (SELECT d.sha256 AS x FROM timeline_sources s"              \
+    " JOIN documents d ON d.id = s.doc_id WHERE s.timeline_event_id = te.id ORDER BY s.ord))"
+#define TL__CONFLICTS_SQL                                                                          \
+    "(SELECT group_concat(item, '; ') FROM (SELECT field || ': ' || group_concat(v, ' / ') AS item" \
+    " FROM (SELECT c.field AS field, coalesce(c.value, '(none)') || ' [' || d.path || ']' AS v"      \
+    " FROM timeline_conflicts c JOIN timeline_sources s ON s.event_id = c.event_id"                 \
+    " JOIN documents d ON d.id = s.doc_id WHERE c.timeline_event_id = te.id ORDER BY c.field, s.ord)" \
+    " GROUP BY field ORDER BY field))"
 
-static const char tl__export_part_sql[] =
-    "SELECT a.name, p.role, a.kind, a.country FROM event_participants p"
-    " JOIN actors a ON a.id = p.actor_id WHERE p.event_id = ?1 ORDER BY a.idx, p.role";
+static const char tl__csv_header[] =
+    "timeline_id,key,date,time,type,cameo,status,participants,location,duration,duration_mod,"
+    "planned_duration,summary,n_sources,documents,doc_sha256,conflicts\r\n";
+static const char tl__csv_sql[] =
+    "SELECT te.id, te.key, te.date, te.time, te.type, te.cameo, te.status, " TL__PARTICIPANTS_SQL ","
+    " te.location, te.duration, te.duration_mod, te.planned_duration, te.summary, te.n_sources, "
+    TL__DOCUMENTS_SQL ", " TL__SHAS_SQL ", " TL__CONFLICTS_SQL
+    " FROM timeline_events te" TL__FILTER_WHERE TL__TIMELINE_ORDER;
 
-static tl_status tl__export_csv(tl_db *db, FILE *out)
+static const char tl__csv_long_header[] =
+    "timeline_id,key,date,time,type,status,participant,kind,country,role,location,summary,n_sources,"
+    "documents\r\n";
+static const char tl__csv_long_sql[] =
+    "SELECT te.id, te.key, te.date, te.time, te.type, te.status, p.name, p.kind, p.country, p.role,"
+    " te.location, te.summary, te.n_sources, " TL__DOCUMENTS_SQL
+    " FROM timeline_events te JOIN timeline_participants p ON p.timeline_event_id = te.id"
+    TL__FILTER_WHERE TL__TIMELINE_ORDER ", p.ord";
+
+/* Writes every row of a prepared, bound statement as CSV records. */
+static tl_status tl__export_csv(tl_db *db, sqlite3_stmt *st, const char *header, FILE *out)
 {
-    static const char sql[] =
-        "SELECT e.id, e.date, e.time, e.type, e.cameo, e.status, e.location, e.duration,"
-        " e.planned_duration, e.summary, d.path, d.sha256"
-        " FROM events e JOIN documents d ON d.id = e.doc_id" TL__EVENT_ORDER;
-    sqlite3_stmt *st = NULL, *ps = NULL;
-    tl__buf parts = {0};
-    tl_status status = TL_OK;
+    fputs(header, out);
+    const int n = sqlite3_column_count(st);
     int rc;
-    if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db->conn, tl__export_part_sql, -1, &ps, NULL) != SQLITE_OK) {
-        status = tl__sql_fail(db, "cannot export the timeline");
-        goto done;
-    }
-    fputs("event_id,date,time,type,cameo,status,participants,location,duration,planned_duration,"
-          "summary,document,doc_sha256\r\n",
-          out);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        parts.len = 0;
-        if (parts.s)
-            parts.s[0] = '\0';
-        sqlite3_bind_int64(ps, 1, sqlite3_column_int64(st, 0));
-        while ((rc = sqlite3_step(ps)) == SQLITE_ROW) {
-            if ((parts.len && tl__buf_adds(&parts, "; ")) || tl__buf_adds(&parts, tl__col(ps, 0)) ||
-                tl__buf_adds(&parts, " (") || tl__buf_adds(&parts, tl__col(ps, 1)) ||
-                tl__buf_adds(&parts, ")")) {
-                status = tl__fail(db, TL_ENOMEM, "cannot export the timeline: out of memory");
-                goto done;
-            }
-        }
-        if (rc != SQLITE_DONE) {
-            status = tl__sql_fail(db, "cannot export the timeline");
-            goto done;
-        }
-        sqlite3_reset(ps);
-        for (int i = 0; i <= 5; i++) /* event_id .. status */
-            tl__csv_col(out, st, i, 0);
-        tl__csv_field(out, parts.s ? parts.s : "", parts.len, 0);
-        for (int i = 6; i <= 11; i++) /* location .. doc_sha256 */
-            tl__csv_col(out, st, i, i == 11);
-    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        for (int i = 0; i < n; i++)
+            tl__csv_field(out, tl__col(st, i), (size_t)sqlite3_column_bytes(st, i), i == n - 1);
     if (rc != SQLITE_DONE)
-        status = tl__sql_fail(db, "cannot export the timeline");
-done:
-    sqlite3_finalize(st);
-    sqlite3_finalize(ps);
-    tl__buf_free(&parts);
-    return status;
+        return tl__sql_fail(db, "cannot export the timeline");
+    return TL_OK;
 }
 
 /* ---- JSON Lines export -------------------------------------------------------- */
 
-static tl_status tl__export_jsonl(tl_db *db, FILE *out)
+/* Nested values go through json() so they stay JSON when they pass through
+ * a subquery. */
+static const char tl__jsonl_sql[] =
+    "SELECT json_object('id', te.id, 'key', te.key, 'date', te.date, 'time', te.time, 'type', te.type,"
+    " 'cameo', te.cameo, 'status', te.status,"
+    " 'participants', (SELECT json_group_array(json(x)) FROM (SELECT json_object('name', p.name, 'role', p.role,"
+    "   'kind', p.kind, 'country', p.country, 'sources', p.n_sources) AS x FROM timeline_participants p"
+    "   WHERE p.timeline_event_id = te.id ORDER BY p.ord)),"
+    " 'location', te.location, 'duration', te.duration, 'duration_mod', te.duration_mod,"
+    " 'planned_duration', te.planned_duration, 'summary', te.summary,"
+    " 'sources', (SELECT json_group_array(json(x)) FROM (SELECT json_object('document', d.path,"
+    "   'sha256', d.sha256, 'event', 'e' || (e.idx + 1), 'date', e.date, 'status', e.status,"
+    "   'date_relation', s.date_relation,"
+    "   'mentions', (SELECT json_group_array(json(y)) FROM (SELECT json_object('sentence', m.sentence,"
+    "     'start', m.start_cp, 'end', m.end_cp, 'text', m.text) AS y FROM event_mentions m"
+    "     WHERE m.event_id = e.id ORDER BY m.start_cp))) AS x"
+    "   FROM timeline_sources s JOIN events e ON e.id = s.event_id JOIN documents d ON d.id = s.doc_id"
+    "   WHERE s.timeline_event_id = te.id ORDER BY s.ord)),"
+    " 'conflicts', (SELECT json_group_array(json(x)) FROM (SELECT json_object('field', f.field,"
+    "   'values', (SELECT json_group_array(json(y)) FROM (SELECT json_object('value', c.value,"
+    "     'document', d.path) AS y FROM timeline_conflicts c JOIN timeline_sources s ON s.event_id = c.event_id"
+    "     JOIN documents d ON d.id = s.doc_id WHERE c.timeline_event_id = te.id AND c.field = f.field"
+    "     ORDER BY s.ord))) AS x"
+    "   FROM (SELECT DISTINCT field FROM timeline_conflicts WHERE timeline_event_id = te.id ORDER BY field) f)))"
+    " FROM timeline_events te" TL__FILTER_WHERE TL__TIMELINE_ORDER;
+
+static tl_status tl__export_jsonl(tl_db *db, sqlite3_stmt *st, FILE *out)
 {
-    /* participants starts as [] and is filled in per event with json_set,
-     * which keeps the key's position. */
-    static const char sql[] =
-        "SELECT e.id, json_object('event_id', e.id, 'date', e.date, 'time', e.time, 'type', e.type,"
-        " 'cameo', e.cameo, 'status', e.status, 'participants', json_array(), 'location', e.location,"
-        " 'duration', e.duration, 'duration_mod', e.duration_mod, 'planned_duration', e.planned_duration,"
-        " 'summary', e.summary, 'document', d.path, 'doc_sha256', d.sha256)"
-        " FROM events e JOIN documents d ON d.id = e.doc_id" TL__EVENT_ORDER;
-    static const char add_sql[] =
-        "SELECT json_insert(?1, '$[#]', json_object('name', ?2, 'role', ?3, 'kind', ?4, 'country', ?5))";
-    static const char set_sql[] = "SELECT json_set(?1, '$.participants', json(?2))";
-    sqlite3_stmt *st = NULL, *ps = NULL, *add = NULL, *set = NULL;
-    char *arr = NULL, *obj = NULL;
-    tl_status status = TL_OK;
     int rc;
-    if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db->conn, tl__export_part_sql, -1, &ps, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db->conn, add_sql, -1, &add, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db->conn, set_sql, -1, &set, NULL) != SQLITE_OK) {
-        status = tl__sql_fail(db, "cannot export the timeline");
-        goto done;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        tl__put_line(st, out);
+    if (rc != SQLITE_DONE)
+        return tl__sql_fail(db, "cannot export the timeline");
+    return TL_OK;
+}
+
+/* ---- iCalendar ------------------------------------------------------------------ */
+
+static const char tl__ics_sql[] =
+    "SELECT te.key, te.date, te.time, te.type, te.status, te.location, te.duration, te.duration_mod,"
+    " te.planned_duration, te.summary, te.sort_begin, te.sort_end, te.n_sources,"
+    " (SELECT group_concat(name, ', ') FROM (SELECT name FROM timeline_participants p"
+    "   WHERE p.timeline_event_id = te.id AND p.core GROUP BY name ORDER BY min(p.ord))), "
+    TL__DOCUMENTS_SQL ", " TL__CONFLICTS_SQL
+    " FROM timeline_events te" TL__FILTER_WHERE TL__TIMELINE_ORDER;
+
+/* Writes one content line folded at 75 octets (RFC 5545 3.1), never inside
+ * a UTF-8 sequence, each physical line ending in CRLF. */
+static void tl__ics_write(FILE *out, const char *s, size_t n)
+{
+    size_t col = 0;
+    for (size_t i = 0; i < n;) {
+        size_t len = 1;
+        const unsigned char c = (unsigned char)s[i];
+        if (c >= 0xF0)
+            len = 4;
+        else if (c >= 0xE0)
+            len = 3;
+        else if (c >= 0xC0)
+            len = 2;
+        if (i + len > n)
+            len = n - i;
+        if (col + len > 75) {
+            fputs("\r\n ", out);
+            col = 1;
+        }
+        fwrite(s + i, 1, len, out);
+        col += len;
+        i += len;
     }
+    fputs("\r\n", out);
+}
+
+/* Appends TEXT escaped per RFC 5545 3.3.11. */
+static int tl__ics_text(tl__buf *b, const char *s)
+{
+    int err = 0;
+    for (; *s && !err; s++) {
+        switch (*s) {
+        case '\\': err = tl__buf_adds(b, "\\\\"); break;
+        case ';': err = tl__buf_adds(b, "\\;"); break;
+        case ',': err = tl__buf_adds(b, "\\,"); break;
+        case '\n': err = tl__buf_adds(b, "\\n"); break;
+        case '\r': break;
+        default:
+            if ((unsigned char)*s < 0x20 && *s != '\t')
+                err = tl__buf_add(b, " ", 1);
+            else
+                err = tl__buf_add(b, s, 1);
+        }
+    }
+    return err;
+}
+
+/* Is v a duration iCalendar takes (digits with W, D, H, M, S only)? */
+static int tl__ics_duration_ok(const char *v)
+{
+    if (!v || v[0] != 'P' || !v[1])
+        return 0;
+    int in_time = 0, digits = 0;
+    for (const char *p = v + 1; *p; p++) {
+        if (*p >= '0' && *p <= '9')
+            digits = 1;
+        else if (*p == 'T' && !in_time && !digits)
+            in_time = 1;
+        else if (digits && ((!in_time && (*p == 'W' || *p == 'D')) || (in_time && strchr("HMS", *p))))
+            digits = 0;
+        else
+            return 0;
+    }
+    return !digits;
+}
+
+/* "HH:MM" of a time value ("2008-07-01T15:32", "T15:32"), or 0. */
+static int tl__clock(const char *t, int *h, int *m)
+{
+    const char *p = t ? strchr(t, 'T') : NULL;
+    if (!p || !(p[1] >= '0' && p[1] <= '2') || !(p[2] >= '0' && p[2] <= '9') || p[3] != ':' ||
+        !(p[4] >= '0' && p[4] <= '5') || !(p[5] >= '0' && p[5] <= '9'))
+        return 0;
+    *h = (p[1] - '0') * 10 + (p[2] - '0');
+    *m = (p[4] - '0') * 10 + (p[5] - '0');
+    return *h < 24;
+}
+
+static tl_status tl__export_ics(tl_db *db, sqlite3_stmt *st, FILE *out, size_t *left_out)
+{
+    tl__buf b = {0};
+    int rc, err = 0;
+    size_t skipped = 0;
+    fputs("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//summit//summit timeline//EN\r\nCALSCALE:GREGORIAN\r\n"
+          "X-WR-CALNAME:summit timeline\r\n",
+          out);
+#define ICS_LINE()                                                                                 \
+    do {                                                                                           \
+        if (!err)                                                                                  \
+            tl__ics_write(out, b.s ? b.s : "", b.len);                                             \
+        b.len = 0;                                                                                 \
+        if (b.s)                                                                                   \
+            b.s[0] = '\0';                                                                         \
+    } while (0)
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int n = 0;
-        sqlite3_bind_int64(ps, 1, sqlite3_column_int64(st, 0));
-        free(arr);
-        arr = NULL;
-        while ((rc = sqlite3_step(ps)) == SQLITE_ROW) {
-            rc = sqlite3_bind_text(add, 1, arr ? arr : "[]", -1, SQLITE_TRANSIENT);
-            for (int i = 0; i < 4 && rc == SQLITE_OK; i++)
-                rc = sqlite3_bind_value(add, i + 2, sqlite3_column_value(ps, i));
-            if (rc != SQLITE_OK || (rc = tl__json_step(add, &arr)) != SQLITE_OK)
-                break;
-            n++;
-        }
-        if (rc != SQLITE_DONE) {
-            status = tl__sql_fail(db, "cannot export the timeline");
-            goto done;
-        }
-        sqlite3_reset(ps);
-        if (n == 0) { /* column 1 already has participants: [] */
-            fwrite(sqlite3_column_text(st, 1), 1, (size_t)sqlite3_column_bytes(st, 1), out);
-            fputc('\n', out);
+        const char *key = tl__col(st, 0), *time = tl__col(st, 2), *type = tl__col(st, 3),
+                   *status = tl__col(st, 4), *loc = tl__col(st, 5), *dur = tl__col(st, 6), *dmod = tl__col(st, 7),
+                   *planned = tl__col(st, 8), *summary = tl__col(st, 9), *begin = tl__col(st, 10),
+                   *end = tl__col(st, 11), *who = tl__col(st, 13), *docs = tl__col(st, 14),
+                   *conf = tl__col(st, 15);
+        int32_t d0, d1;
+        if (!tl__day_number(begin, &d0)) {
+            skipped++;
             continue;
         }
-        if (sqlite3_bind_value(set, 1, sqlite3_column_value(st, 1)) != SQLITE_OK ||
-            sqlite3_bind_text(set, 2, arr ? arr : "[]", -1, SQLITE_STATIC) != SQLITE_OK ||
-            tl__json_step(set, &obj) != SQLITE_OK) {
-            status = tl__sql_fail(db, "cannot export the timeline");
-            goto done;
+        if (!tl__day_number(end, &d1) || d1 <= d0)
+            d1 = d0 + 1;
+        const char ymd[9] = {begin[0], begin[1], begin[2], begin[3], begin[5], begin[6], begin[8], begin[9], 0};
+        int h = 0, m = 0;
+        const int timed = d1 - d0 == 1 && tl__clock(*time ? time : tl__col(st, 1), &h, &m);
+        char line[128];
+        fputs("BEGIN:VEVENT\r\n", out);
+        err |= tl__buf_adds(&b, "UID:") || tl__buf_adds(&b, key) || tl__buf_adds(&b, "@summit");
+        ICS_LINE();
+        snprintf(line, sizeof line, "DTSTAMP:%sT000000Z", ymd);
+        tl__ics_write(out, line, strlen(line));
+        if (timed) {
+            snprintf(line, sizeof line, "DTSTART:%sT%02d%02d00", ymd, h, m);
+            tl__ics_write(out, line, strlen(line));
+            if (tl__ics_duration_ok(dur)) {
+                snprintf(line, sizeof line, "DURATION:%s", dur);
+                tl__ics_write(out, line, strlen(line));
+            }
+        } else {
+            snprintf(line, sizeof line, "DTSTART;VALUE=DATE:%s", ymd);
+            tl__ics_write(out, line, strlen(line));
+            snprintf(line, sizeof line, "DURATION:P%ldD", (long)(d1 - d0));
+            tl__ics_write(out, line, strlen(line));
         }
-        fputs(obj, out);
-        fputc('\n', out);
+        err |= tl__buf_adds(&b, "SUMMARY:") || tl__ics_text(&b, type);
+        if (*who)
+            err |= tl__buf_adds(&b, ": ") || tl__ics_text(&b, who);
+        ICS_LINE();
+        if (*loc) {
+            err |= tl__buf_adds(&b, "LOCATION:") || tl__ics_text(&b, loc);
+            ICS_LINE();
+        }
+        err |= tl__buf_adds(&b, "DESCRIPTION:") || tl__ics_text(&b, summary);
+        if (*dur || *planned) {
+            char words[128];
+            err |= tl__buf_adds(&b, "\\n");
+            if (*dur) {
+                tl_format_duration(dur, dmod, words, sizeof words);
+                err |= tl__buf_adds(&b, "Duration: ") || tl__ics_text(&b, words) || tl__buf_adds(&b, ".");
+            }
+            if (*planned) {
+                tl_format_duration(planned, NULL, words, sizeof words);
+                err |= tl__buf_adds(&b, *dur ? " Planned: " : "Planned: ") || tl__ics_text(&b, words) ||
+                       tl__buf_adds(&b, ".");
+            }
+        }
+        err |= tl__buf_adds(&b, "\\nSources: ") || tl__ics_text(&b, docs);
+        if (*conf)
+            err |= tl__buf_adds(&b, "\\nSources disagree: ") || tl__ics_text(&b, conf);
+        ICS_LINE();
+        err |= tl__buf_adds(&b, "CATEGORIES:") || tl__ics_text(&b, type);
+        ICS_LINE();
+        const char *ics_status = !strcmp(status, "occurred")  ? "CONFIRMED"
+                                 : !strcmp(status, "planned") ? "TENTATIVE"
+                                                              : "CANCELLED";
+        snprintf(line, sizeof line, "STATUS:%s", ics_status);
+        tl__ics_write(out, line, strlen(line));
+        fputs("END:VEVENT\r\n", out);
     }
+#undef ICS_LINE
+    fputs("END:VCALENDAR\r\n", out);
+    tl__buf_free(&b);
+    if (left_out)
+        *left_out = skipped;
     if (rc != SQLITE_DONE)
-        status = tl__sql_fail(db, "cannot export the timeline");
-done:
-    sqlite3_finalize(st);
-    sqlite3_finalize(ps);
-    sqlite3_finalize(add);
-    sqlite3_finalize(set);
-    free(arr);
-    free(obj);
-    return status;
+        return tl__sql_fail(db, "cannot export the timeline");
+    if (err)
+        return tl__fail(db, TL_ENOMEM, "cannot export the timeline: out of memory");
+    return TL_OK;
 }
+
+/* ---- dispatch -------------------------------------------------------------------- */
 
 tl_status tl_export(tl_db *db, tl_format fmt, FILE *out)
 {
+    return tl_export_filtered(db, fmt, NULL, out, NULL);
+}
+
+tl_status tl_export_filtered(tl_db *db, tl_format fmt, const tl_filter *filter, FILE *out, size_t *n_left_out)
+{
+    if (n_left_out)
+        *n_left_out = 0;
     if (!db)
         return TL_EINVAL;
     if (!db->conn || !out)
         return tl__fail(db, TL_EINVAL, "cannot export the timeline: %s",
                         db->conn ? "no output stream" : "the database is not open");
-    tl_status st;
+    const char *sql = NULL;
     switch (fmt) {
     case TL_FORMAT_TEXT:
-        return tl_chronology(db, out);
-    case TL_FORMAT_CSV:
-        st = tl__export_csv(db, out);
-        break;
-    case TL_FORMAT_JSONL:
-        st = tl__export_jsonl(db, out);
-        break;
+    case TL_FORMAT_MARKDOWN:
+        return tl_chronology_filtered(db, filter, fmt, out);
+    case TL_FORMAT_HTML:
+        return tl__export_html(db, filter, out, n_left_out);
+    case TL_FORMAT_CSV: sql = tl__csv_sql; break;
+    case TL_FORMAT_CSV_LONG: sql = tl__csv_long_sql; break;
+    case TL_FORMAT_JSONL: sql = tl__jsonl_sql; break;
+    case TL_FORMAT_ICS: sql = tl__ics_sql; break;
     default:
         return tl__fail(db, TL_EINVAL, "cannot export the timeline: unknown format %d", (int)fmt);
     }
-    if (st == TL_OK && (fflush(out) != 0 || ferror(out)))
-        st = tl__fail(db, TL_EIO, "cannot write the export");
-    return st;
+    sqlite3_stmt *st = NULL;
+    char days[2][24];
+    if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) != SQLITE_OK) {
+        tl_status r = tl__sql_fail(db, "cannot export the timeline");
+        sqlite3_finalize(st);
+        return r;
+    }
+    tl_status r = tl__filter_bind(db, filter, st, days);
+    if (r == TL_OK) {
+        if (fmt == TL_FORMAT_CSV)
+            r = tl__export_csv(db, st, tl__csv_header, out);
+        else if (fmt == TL_FORMAT_CSV_LONG)
+            r = tl__export_csv(db, st, tl__csv_long_header, out);
+        else if (fmt == TL_FORMAT_JSONL)
+            r = tl__export_jsonl(db, st, out);
+        else
+            r = tl__export_ics(db, st, out, n_left_out);
+    }
+    sqlite3_finalize(st);
+    if (r == TL_OK && (fflush(out) != 0 || ferror(out)))
+        r = tl__fail(db, TL_EIO, "cannot write the export");
+    return r;
 }
 
 /* ---- one extracted document as JSON Lines ------------------------------------ */

@@ -19,7 +19,9 @@
  * ours is upgraded in one BEGIN IMMEDIATE transaction (migration SQL, then
  * filling the new tables from the stored rows) -- a read-only open upgrades
  * through a short read-write connection first, and fails if the file cannot
- * be written; anything else is refused before the file is changed (newer
+ * be written; a read-only open of a WAL file whose -shm this user cannot
+ * create reads the file "immutable" (unlocked) instead of failing; anything
+ * else is refused before the file is changed (newer
  * versions with TL_ESCHEMA and an "upgrade summit" hint, foreign SQLite files
  * with TL_ESCHEMA, non-SQLite files with TL_EOPEN).
  *
@@ -49,6 +51,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- status and errors --------------------------------------------------- */
 
@@ -562,11 +565,16 @@ static tl_status tl__setup(tl_db *db, const char *path, int flags, int *needs_up
     return TL_OK;
 }
 
+/* flags may add TL__OPEN_IMMUTABLE: path is then a file: URI. */
+enum { TL__OPEN_IMMUTABLE = 64 };
+
 static tl_status tl__open(tl_db *db, const char *path, int flags, int *needs_upgrade)
 {
     int oflags = SQLITE_OPEN_READONLY;
     if (!(flags & TL_OPEN_READONLY))
         oflags = SQLITE_OPEN_READWRITE | ((flags & TL_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
+    if (flags & TL__OPEN_IMMUTABLE)
+        oflags |= SQLITE_OPEN_URI;
     sqlite3 *conn = NULL;
     *needs_upgrade = 0;
     int rc = sqlite3_open_v2(path, &conn, oflags, NULL);
@@ -602,6 +610,39 @@ tl_status tl_db_open(tl_db *db, const char *path, int flags)
                         path, sqlite3_libversion());
     int needs_upgrade = 0;
     tl_status st = tl__open(db, path, flags, &needs_upgrade);
+    if (st == TL_EOPEN && (flags & TL_OPEN_READONLY) &&
+        (strstr(db->errmsg, "readonly database") ||
+         (strstr(db->errmsg, "unable to open database file") && access(path, R_OK) == 0))) {
+        /* A WAL database in a file, folder or file system this user may
+         * not write: its -shm cannot be made, so read the file as it is,
+         * unlocked ("immutable"); nobody can be writing what nobody may
+         * write. */
+        tl__buf uri = {0};
+        int err = tl__buf_adds(&uri, "file:");
+        for (const unsigned char *p = (const unsigned char *)path; *p && !err; p++) {
+            if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+                strchr("/._-~", *p)) {
+                err = tl__buf_add(&uri, (const char *)p, 1);
+            } else {
+                char esc[4];
+                snprintf(esc, sizeof esc, "%%%02X", *p);
+                err = tl__buf_adds(&uri, esc);
+            }
+        }
+        err = err || tl__buf_adds(&uri, "?immutable=1");
+        if (!err) {
+            char first[sizeof db->errmsg];
+            memcpy(first, db->errmsg, sizeof first);
+            st = tl__open(db, uri.s, flags | TL__OPEN_IMMUTABLE, &needs_upgrade);
+            if (st != TL_OK) /* keep the first, clearer message */
+                memcpy(db->errmsg, first, sizeof first);
+            else
+                db->errmsg[0] = '\0';
+        }
+        tl__buf_free(&uri);
+        if (st != TL_OK)
+            return TL_EOPEN;
+    }
     if (st != TL_OK && needs_upgrade) {
         /* an older database opened read-only: upgrade it, then open again */
         st = tl__open(db, path, 0, &needs_upgrade);
@@ -1136,6 +1177,9 @@ tl_status tl_ingest_doc(tl_db *db, const sx_doc *doc, tl_ingest_info *info)
         return TL_EINVAL;
     if (!db->conn)
         return tl__fail(db, TL_EINVAL, "the database is not open");
+    if (sqlite3_db_readonly(db->conn, "main") == 1)
+        return tl__fail(db, TL_EINVAL, "cannot store '%s': the database was opened read-only",
+                        doc && doc->path ? doc->path : "(no document)");
     tl__cpindex ix;
     tl_status st = tl__doc_check(db, doc, &ix);
     if (st != TL_OK)
@@ -1210,6 +1254,8 @@ tl_status tl_remove(tl_db *db, const char *key, size_t *n_removed)
         return TL_EINVAL;
     if (!db->conn || !key || !*key)
         return tl__fail(db, TL_EINVAL, "cannot remove: %s", db->conn ? "no document named" : "the database is not open");
+    if (sqlite3_db_readonly(db->conn, "main") == 1)
+        return tl__fail(db, TL_EINVAL, "cannot remove '%s': the database was opened read-only", key);
     sqlite3_stmt *find = NULL, *del = NULL;
     tl__dirty dirty = {0};
     int64_t *ids = NULL;
@@ -1340,8 +1386,19 @@ static void tl__name_match(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, hit);
 }
 
+static void tl__role_is_core(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const unsigned char *role = sqlite3_value_text(argv[0]);
+    sqlite3_result_int(ctx, role && sx_role_is_core((const char *)role));
+}
+
 int tl__register_functions(tl_db *db)
 {
-    return sqlite3_create_function(db->conn, "tl_name_match", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-                                   tl__name_match, NULL, NULL);
+    int rc = sqlite3_create_function(db->conn, "tl_name_match", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                     tl__name_match, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function(db->conn, "tl_role_is_core", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                     tl__role_is_core, NULL, NULL);
+    return rc;
 }

@@ -1,8 +1,9 @@
 /*
  * timeline_int.h -- internals shared by the timeline's .c files (prefix tl__).
  *
- * Not installed and not part of the public API.  store.c defines everything
- * declared here; chronology.c and export.c use it.
+ * Not installed and not part of the public API.  store.c defines the
+ * helpers (errors, buffers, binders, the code point index); cluster.c the
+ * timeline layer; chronology.c the filter binder; html.c the HTML export.
  *
  * Ownership: a tl__cpindex borrows the document text it indexes and owns its
  * mark array (tl__cpindex_free).  A tl__buf owns its bytes (tl__buf_free).
@@ -133,31 +134,37 @@ int tl__day_number(const char *s, int32_t *out);
 /* The ISO day ("YYYY-MM-DD") of a day number, into buf (>= 11 bytes). */
 void tl__day_string(int32_t day, char *buf, size_t buflen);
 
-/* Date intervals of event types whose clusters need rebuilding. */
-typedef struct tl__dirty_iv {
-    char *type; /* owned */
-    int32_t b, e; /* [b, e) in days */
-} tl__dirty_iv;
+/* What changed, for rebuilding clusters: seeds, the placed events a change
+ * added or deleted (type, date interval, core participants), or all. */
+typedef struct tl__seed {
+    size_t type, begin, end, names; /* offsets into the pool; names: n_names "name\0kind\0" pairs */
+    int n_names;
+} tl__seed;
 typedef struct tl__dirty {
-    tl__dirty_iv *v;
+    tl__buf pool;
+    tl__seed *v;
     size_t n, cap;
     int all; /* rebuild every cluster */
 } tl__dirty;
 
-/* Adds one event's interval; unplaced dates add nothing.  0, or -1 when out
- * of memory. */
-int tl__dirty_add(tl__dirty *d, const char *type, const char *sort_begin, const char *sort_end);
-/* Adds the intervals of every event of a stored document; an SQLite code. */
+/* Adds the placed events of a stored document that have core participants
+ * (call it before deleting the document, and after inserting one).  An
+ * SQLite code. */
 int tl__dirty_add_doc(tl_db *db, int64_t doc_id, tl__dirty *d);
 void tl__dirty_free(tl__dirty *d);
-/* Rebuilds the clusters of every component d touches, gives each event
- * without a cluster one of its own and drops clusters left without
- * sources.  The caller holds the write transaction.  An SQLite code. */
+/* Rebuilds the clusters of every component a seed of d touches (or all of
+ * them), gives each event without a cluster one of its own and drops
+ * clusters left without sources.  The caller holds the write transaction.  An SQLite code. */
 int tl__timeline_refresh(tl_db *db, const tl__dirty *d);
 
-/* Registers the SQL function tl_name_match(name, query) on db's
- * connection: 1 when query (ASCII case-insensitive) is the name or a run of
- * whole words of it.  An SQLite code. */
+/* The HTML export (html.c); *left_out gets the undated events listed but
+ * not drawn.  Same contract as tl_export_filtered. */
+tl_status tl__export_html(tl_db *db, const tl_filter *filter, FILE *out, size_t *left_out);
+
+/* Registers the SQL functions on db's connection: tl_name_match(name,
+ * query), 1 when query (ASCII case-insensitive) is the name or a run of
+ * whole words of it; tl_role_is_core(role), sx_role_is_core.  An SQLite
+ * code. */
 int tl__register_functions(tl_db *db);
 
 #endif

@@ -3,7 +3,7 @@
 #
 #   scripts/fuzz.sh [SECONDS [BUILD_DIR]]
 #
-# SECONDS per target (default 60); BUILD_DIR (default /tmp/summit-fuzz) holds
+# SECONDS per target (default 60); BUILD_DIR (default build-fuzz in the checkout) holds
 # the build, the growing corpora (corpus/<target>), crash inputs
 # (crashes/<target>/) and logs (logs/<target>.log).  Seeds from fixtures/ and
 # fuzz/seeds/ are read alongside the corpus and never written.
@@ -18,7 +18,7 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 secs=${1:-60}
-dir=${2:-/tmp/summit-fuzz}
+dir=${2:-$repo/build-fuzz}
 targets=${FUZZ_TARGETS:-fuzz_extract fuzz_dct fuzz_csv}
 max_len=${FUZZ_MAX_LEN:-65536}
 case $secs in '' | *[!0-9]*) echo "fuzz.sh: SECONDS must be a number, not '$secs'" >&2; exit 2 ;; esac

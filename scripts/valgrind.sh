@@ -3,7 +3,7 @@
 #
 #   scripts/valgrind.sh [BUILD_DIR]
 #
-# Builds summit without sanitizers in BUILD_DIR (default /tmp/summit-valgrind;
+# Builds summit without sanitizers in BUILD_DIR (default build-valgrind in the checkout;
 # an existing build there is reused) and runs under
 #   valgrind --leak-check=full --error-exitcode=1
 #   1. `summit ingest --db <temp>/t.db fixtures/*.txt` (all fixtures, one run);
@@ -17,7 +17,7 @@
 # when any run had errors or leaks.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-dir=${1:-/tmp/summit-valgrind}
+dir=${1:-$repo/build-valgrind}
 command -v valgrind >/dev/null || { echo "valgrind.sh: valgrind is not installed (apt-get install valgrind)" >&2; exit 2; }
 
 echo "== build in $dir"

@@ -17,34 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casefile.h"
 #include "extractor.h"
 #include "timeline.h"
 
-static int split(char *line, char **f, int max)
-{
-    int n = 0;
-    f[n++] = line;
-    for (char *p = line; *p && n < max; p++)
-        if (*p == '\t') {
-            *p = '\0';
-            f[n++] = p + 1;
-        }
-    return n;
-}
-
 /* "\n" in a table cell is a line break */
-static void unescape(char *s)
-{
-    char *o = s;
-    for (char *p = s; *p; p++) {
-        if (p[0] == '\\' && p[1] == 'n') {
-            *o++ = '\n';
-            p++;
-        } else *o++ = *p;
-    }
-    *o = '\0';
-}
-
 Test(dct, table)
 {
     const char *dir = getenv("SUMMIT_TESTDATA");
@@ -54,14 +31,10 @@ Test(dct, table)
     FILE *f = fopen(path, "r");
     cr_assert(f, "cannot open %s", path);
     int rows = 0, lineno = 0;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        size_t l = strlen(line);
-        while (l && (line[l - 1] == '\n' || line[l - 1] == '\r')) line[--l] = '\0';
-        if (!l || line[0] == '#') continue;
+    while (case_next(f, line, sizeof line, &lineno)) {
         char *fd[4];
-        cr_assert_eq(split(line, fd, 4), 3, "%s:%d", path, lineno);
-        unescape(fd[0]);
+        cr_assert_eq(case_split(line, fd, 4), 3, "%s:%d", path, lineno);
+        case_unescape(fd[0]);
         rows++;
         sx_doc doc;
         sx_doc_init(&doc);
@@ -190,13 +163,9 @@ Test(dct, gatherings_gazetteer_is_consistent)
                                          "EUCO", "UNGA", "BILATERAL", "OTHER", NULL};
     char line[2048];
     int rows = 0, lineno = 0, unknown_city = 0;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        size_t l = strlen(line);
-        while (l && (line[l - 1] == '\n' || line[l - 1] == '\r')) line[--l] = '\0';
-        if (!l || line[0] == '#') continue;
+    while (case_next(f, line, sizeof line, &lineno)) {
         char *fd[8];
-        int n = split(line, fd, 8);
+        int n = case_split(line, fd, 8);
         cr_assert_eq(n, 7, "%s:%d: 7 fields", path, lineno);
         rows++;
         int ok = 0;

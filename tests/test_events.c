@@ -11,31 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casefile.h"
 #include "extractor.h"
-
-static int split(char *line, char **f, int max)
-{
-    int n = 0;
-    f[n++] = line;
-    for (char *p = line; *p && n < max; p++)
-        if (*p == '\t') {
-            *p = '\0';
-            f[n++] = p + 1;
-        }
-    return n;
-}
-
-static void unescape(char *s)
-{
-    char *o = s;
-    for (char *p = s; *p; p++) {
-        if (p[0] == '\\' && p[1] == 'n') {
-            *o++ = '\n';
-            p++;
-        } else *o++ = *p;
-    }
-    *o = '\0';
-}
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
@@ -69,15 +46,11 @@ Test(events, table)
     FILE *f = fopen(path, "r");
     cr_assert(f, "cannot open %s", path);
     int rows = 0, failed = 0, lineno = 0;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        size_t l = strlen(line);
-        while (l && (line[l - 1] == '\n' || line[l - 1] == '\r')) line[--l] = '\0';
-        if (!l || line[0] == '#') continue;
+    while (case_next(f, line, sizeof line, &lineno)) {
         char *fd[12];
-        int n = split(line, fd, 12);
+        int n = case_split(line, fd, 12);
         cr_assert_geq(n, 4, "%s:%d: too few fields", path, lineno);
-        unescape(fd[0]);
+        case_unescape(fd[0]);
         rows++;
         sx_date dct;
         cr_assert_eq(sx_date_parse(fd[1], &dct, NULL, 0), SX_OK, "%s:%d", path, lineno);

@@ -12,19 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casefile.h"
 #include "extractor.h"
-
-static int split(char *line, char **f, int max)
-{
-    int n = 0;
-    f[n++] = line;
-    for (char *p = line; *p && n < max; p++)
-        if (*p == '\t') {
-            *p = '\0';
-            f[n++] = p + 1;
-        }
-    return n;
-}
 
 Test(timex, table)
 {
@@ -36,13 +25,9 @@ Test(timex, table)
     cr_assert(f, "cannot open %s", path);
     char line[2048];
     int rows = 0, rejections = 0, failed = 0, lineno = 0;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        size_t l = strlen(line);
-        while (l && (line[l - 1] == '\n' || line[l - 1] == '\r')) line[--l] = '\0';
-        if (!l || line[0] == '#') continue;
+    while (case_next(f, line, sizeof line, &lineno)) {
         char *fd[8];
-        int n = split(line, fd, 8);
+        int n = case_split(line, fd, 8);
         cr_assert(n == 3 || n == 6, "%s:%d: expected 3 or 6 fields, got %d", path, lineno, n);
         rows++;
         sx_date dct;

@@ -606,10 +606,9 @@ static size_t try_gazetteer(sx__work *w, size_t i)
     const sx__match *best = &mm[0];
     /* A city that is also a metonym ("Moscow") is a place after a locative
      * preposition and an actor otherwise. */
-    int has_place = 0, has_meto = 0;
+    int has_place = 0;
     for (int k = 0; k < nm; k++) {
         if (mm[k].kind == SX_PH_PLACE) has_place = 1;
-        if (mm[k].kind == SX_PH_METONYM) has_meto = 1;
     }
     if (best->kind == SX_PH_PERSON) {
         const sx__person *p = &L->people[best->id];
@@ -635,7 +634,6 @@ static size_t try_gazetteer(sx__work *w, size_t i)
         if (prep >= 0) w->ams[w->n_ams - 1].locative = 1;
         return end - i;
     }
-    (void)has_meto;
     for (int k = 0; k < nm; k++) {
         if (mm[k].kind != SX_PH_PLACE) continue;
         const sx__place *p = &L->places[mm[k].id];

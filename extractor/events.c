@@ -59,8 +59,7 @@ typedef struct sx__cand {
     char status[12];
     int32_t place;        /* place mention or -1 */
     char duration[SX_VALUE_MAX], duration_mod[16], planned[SX_VALUE_MAX];
-    int dropped;
-    int merged_into;      /* -1 or index of the candidate it joined */
+    int ceasefire;        /* 1: an agreement on a cease-fire (CAMEO 0871) */
 } sx__cand;
 
 typedef struct sx__ectx {
@@ -631,7 +630,7 @@ static int32_t resolve_pronoun(const sx__ectx *e, size_t upto)
      * a few sentences, not across a whole (possibly pathological) text */
     for (size_t i = e->n; i-- > 0 && e->n - i <= 64;) {
         const sx__cand *c = &e->c[i];
-        if (c->dropped || c->t0 >= upto) continue;
+        if (c->t0 >= upto) continue;
         if (!strcmp(c->trig->type, "statement") && c->np > 0 && c->parts[0] >= 0) return c->parts[0];
     }
     /* start at the first mention at or after upto, found from its sentence */
@@ -883,7 +882,7 @@ sx_status sx__events_run(sx__work *w)
         c->sent = t->sent;
         c->date_timex = -1;
         c->place = -1;
-        c->merged_into = -1;
+
         const sx__trigger *tg = c->trig;
         /* "will visit Tokyo", "to meet": a noun-form trigger used as a verb */
         int noun = !strcmp(tg->form, "noun") && !(t->low_len > 0 && t->low[t->low_len - 1] != 's' &&
@@ -985,7 +984,7 @@ sx_status sx__events_run(sx__work *w)
                 for (size_t k = 0; k < e.n; k++)
                     if (e.c[k].sent == c->sent && !strcmp(e.c[k].trig->type, "agreement")) {
                         agreed = 1;
-                        e.c[k].merged_into = -2; /* -2: an agreement on a cease-fire */
+                        e.c[k].ceasefire = 1;
                     }
                 if (agreed) {
                     i = c->t1;
@@ -1136,7 +1135,7 @@ sx_status sx__events_run(sx__work *w)
         c->t1 = b;
         c->sent = w->toks[b + 1].sent;
         c->place = -1;
-        c->merged_into = -1;
+
         add_part(c, am->actor, "speaker");
         sx__copy(c->status, sizeof c->status, "occurred");
         c->date_timex = w->dct ? -3 : -1;
@@ -1155,7 +1154,7 @@ sx_status sx__events_run(sx__work *w)
         sx_event *ev = &w->events[w->n_events];
         memset(ev, 0, sizeof *ev);
         ev->type = c->trig->type;
-        ev->cameo = c->merged_into == -2 ? "0871" : c->trig->cameo;
+        ev->cameo = c->ceasefire ? "0871" : c->trig->cameo;
         ev->status = static_status(c->status);
         ev->date_timex = c->date_timex >= 0 ? c->date_timex : -1;
         ev->date_source = c->date_source;

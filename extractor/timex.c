@@ -1394,7 +1394,6 @@ static int r_anaphoric(sx__tctx *c, size_t i, sx__tm *m)
 {
     size_t s0 = i, j = i, start = i;
     int off = 0, pd = 0, whole_unit = 0;
-    char mod[16] = "";
     if (is(c, j, s0, "later") || is(c, j, s0, "earlier")) j++;
     if (is(c, j, s0, "that")) {
         const sx__tok *u = tk(c, j + 1, s0);
@@ -1424,7 +1423,6 @@ static int r_anaphoric(sx__tctx *c, size_t i, sx__tm *m)
         if (tk(c, j, s0) && (c->w->toks[j].lex & SX_LX_PARTDAY) && c->w->toks[j].lexval != SX_PD_TONIGHT)
             pd = c->w->toks[j].lexval, j++;
     } else return 0;
-    (void)mod;
     m->t0 = (int32_t)start;
     m->t1 = (int32_t)j;
     m->type = SX_TIMEX_DATE;

@@ -42,8 +42,8 @@
 enum { EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_DB = 3, EXIT_OUTPUT = 4, EXIT_INTERNAL = 5 };
 
 static const char usage_text[] =
-    "usage: summit extract    [--dct DATE] [--format text|jsonl|csv|timeml] FILE|-\n"
-    "       summit ingest     [--db PATH] [--dct DATE] FILE|DIR|-...\n"
+    "usage: summit extract    [--dct DATE] [--format text|jsonl|csv|timeml] [--max-size N] FILE|-\n"
+    "       summit ingest     [--db PATH] [--dct DATE] [--max-size N] FILE|DIR|-...\n"
     "       summit remove     [--db PATH] PATH|SHA256...\n"
     "       summit chronology [--db PATH] [--format text|markdown] [FILTERS] [-o FILE]\n"
     "       summit export     [--db PATH] [--format csv|jsonl|ics|html|markdown] [--long] [FILTERS] [-o FILE]\n"
@@ -76,6 +76,8 @@ static const char help_text[] =
     "                       path is stored once; changed text replaces the old.\n"
     "      --db PATH        Database file (default ./timeline.db, created if missing).\n"
     "      --dct DATE       The date of every article given.\n"
+    "      --max-size N     Refuse articles over N bytes (K, M, G suffixes; default 64M;\n"
+    "                       also for extract).\n"
     "  remove PATH|SHA256...  Remove documents (by the path they were ingested under,\n"
     "                       or their sha256 or a unique prefix of 8+ digits) and all\n"
     "                       that came from them; the timeline is rebuilt around them.\n"
@@ -120,10 +122,10 @@ static const char help_text[] =
     "  5  internal error (ICU data missing, out of memory)\n";
 
 typedef struct opts {
-    const char *db, *dct_text, *format, *out, *limit_text;
+    const char *db, *dct_text, *format, *out, *limit_text, *max_size_text;
     sx_date dct;
     int has_dct, is_long;
-    size_t limit;
+    size_t limit, max_size;
     tl_filter filter;
     const char **files;
     int n_files;
@@ -153,6 +155,7 @@ static const struct {
     {"--db", 'd', 1},      {"--dct", 't', 1},   {"--format", 'f', 1}, {"-o", 'o', 1},
     {"--output", 'o', 1},  {"--from", 'a', 1},  {"--to", 'z', 1},     {"--type", 'y', 1},
     {"--actor", 'A', 1},   {"--between", 'B', 2}, {"--long", 'L', 0}, {"--limit", 'n', 1},
+    {"--max-size", 'M', 1},
 };
 
 /* Parses options after the command.  allowed: the key letters of the
@@ -200,6 +203,7 @@ static int parse_opts(int argc, char **argv, const char *allowed, opts *o)
             case 'B': o->filter.between[0] = vals[0], o->filter.between[1] = vals[1]; break;
             case 'L': o->is_long = 1; break;
             case 'n': o->limit_text = vals[0]; break;
+            case 'M': o->max_size_text = vals[0]; break;
             default: break;
             }
             continue;
@@ -220,6 +224,19 @@ static int parse_opts(int argc, char **argv, const char *allowed, opts *o)
         if (errno || !end || *end || end == o->limit_text || v < 1 || v > 1000000)
             return usage_error("--limit '%s' is not a number from 1 to 1000000", o->limit_text);
         o->limit = (size_t)v;
+    }
+    if (o->max_size_text) {
+        /* bytes, or with a K/M/G suffix (powers of 1024) */
+        char *end = NULL;
+        errno = 0;
+        long long v = strtoll(o->max_size_text, &end, 10);
+        long long mul = 1;
+        if (end && (*end == 'K' || *end == 'k')) mul = 1024, end++;
+        else if (end && (*end == 'M' || *end == 'm')) mul = 1024 * 1024, end++;
+        else if (end && (*end == 'G' || *end == 'g')) mul = 1024LL * 1024 * 1024, end++;
+        if (errno || !end || *end || end == o->max_size_text || v < 1 || v > 4LL * 1024 * 1024 * 1024 / mul)
+            return usage_error("--max-size '%s' is not a size from 1 byte to 4G (e.g. 64M)", o->max_size_text);
+        o->max_size = (size_t)(v * mul);
     }
     return 0;
 }
@@ -250,13 +267,13 @@ static int load_doc(const char *path, const opts *o, sx_doc *doc)
     char err[512];
     char *buf = NULL;
     size_t len = 0;
-    sx_status st = sx_read_file(path, 0, &buf, &len, err, sizeof err);
+    sx_status st = sx_read_file(path, o->max_size, &buf, &len, err, sizeof err);
     if (st != SX_OK) {
         clear_progress();
         fprintf(stderr, "summit: %s\n", err);
         return extract_exit(st);
     }
-    sx_options so = {o->has_dct ? &o->dct : NULL, 0};
+    sx_options so = {o->has_dct ? &o->dct : NULL, o->max_size};
     st = sx_extract(doc, path, buf, len, &so);
     free(buf);
     if (st != SX_OK) {
@@ -291,7 +308,7 @@ static int close_out(FILE *f, const char *path)
 static int cmd_extract(int argc, char **argv)
 {
     opts o = {0};
-    int rc = parse_opts(argc, argv, "tfF", &o);
+    int rc = parse_opts(argc, argv, "tfFM", &o);
     if (rc) goto done;
     if (o.n_files != 1) {
         rc = usage_error("extract takes one FILE (or - for standard input)");
@@ -431,7 +448,7 @@ static int cmd_ingest(int argc, char **argv)
 {
     opts o = {0};
     file_list files = {0};
-    int rc = parse_opts(argc, argv, "dtF", &o);
+    int rc = parse_opts(argc, argv, "dtFM", &o);
     if (rc) goto done;
     if (o.n_files == 0) {
         rc = usage_error("ingest needs at least one FILE");

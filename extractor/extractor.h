@@ -65,7 +65,8 @@ typedef struct sx_date {
     int has_time;
 } sx_date;
 
-/* Parses "YYYY-MM-DD" or "YYYY-MM-DDThh:mm" (optionally ":ss", ignored),
+/* Parses "YYYY-MM-DD" or "YYYY-MM-DDThh:mm" (optionally ":ss", ignored; a
+ * space may stand for the "T", as ISO 8601 allows by agreement),
  * checking the calendar (2017-02-29 is refused).  On failure returns
  * SX_EDATE and writes a reason into err (if errlen > 0). */
 sx_status sx_date_parse(const char *s, sx_date *out, char *err, size_t errlen);

@@ -87,6 +87,10 @@ tl_status tl__sql_fail(tl_db *db, const char *fmt, ...)
     if (!db->conn)
         return tl__fail(db, TL_ESQL, "%s: database is not open", what);
     int rc = sqlite3_errcode(db->conn) & 0xff;
+    /* "disk I/O error" says little: add what the system said ("File too large") */
+    int sys = sqlite3_system_errno(db->conn);
+    if ((rc == SQLITE_IOERR || rc == SQLITE_FULL || rc == SQLITE_CANTOPEN) && sys)
+        return tl__fail(db, TL_ESQL, "%s: %s (%s)", what, sqlite3_errmsg(db->conn), strerror(sys));
     return tl__fail(db, rc == SQLITE_NOMEM ? TL_ENOMEM : TL_ESQL, "%s: %s", what,
                     sqlite3_errmsg(db->conn));
 }

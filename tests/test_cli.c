@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "extractor.h"
+#include "harness.h"
 #include "timeline.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -52,7 +53,6 @@
 
 /* ---- the temp directory and its input files --------------------------------------- */
 
-static char tmpdir[64];
 
 typedef struct input_file {
     const char *name;
@@ -104,12 +104,6 @@ static const bad_file bad_files[] = {
     {"utf16le.txt", "", BYTES("\xFF\xFEH\0i\0"), "UTF-16", 0},
     {"utf16be.txt", "", BYTES("\xFE\xFF\0H\0i"), "UTF-16", 0},
 };
-
-static void path_in_tmp(char *buf, size_t cap, const char *name)
-{
-    int n = snprintf(buf, cap, "%s/%s", tmpdir, name);
-    cr_assert(n > 0 && (size_t)n < cap, "path too long: %s", name);
-}
 
 static void write_file(const char *name, const void *bytes, size_t n)
 {
@@ -256,26 +250,6 @@ static void setup(void)
 }
 
 /* Removes dir and everything under it (no symlinks are followed). */
-static void remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        char p[1024];
-        int n = snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        if (n < 0 || (size_t)n >= sizeof p) continue;
-        struct stat st;
-        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-            remove_tree(p);
-        else
-            unlink(p);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
 static void teardown(void)
 {
     if (tmpdir[0]) remove_tree(tmpdir);
@@ -291,13 +265,6 @@ typedef struct run_result {
     size_t out_len, err_len;
 } run_result;
 
-static const char *env_or_fail(const char *name)
-{
-    const char *v = getenv(name);
-    cr_assert(v && *v, "%s is not set (run the tests through ctest)", name);
-    return v;
-}
-
 static char *seed_path(void)
 {
     const char *dir = env_or_fail("SUMMIT_FIXTURES");
@@ -309,18 +276,6 @@ static char *seed_path(void)
 }
 
 /* SUMMIT_BIN as an absolute path (the child runs in the temp dir). */
-static char *absolute_bin(void)
-{
-    const char *b = env_or_fail("SUMMIT_BIN");
-    char cwd[4096] = "";
-    if (b[0] != '/') cr_assert(getcwd(cwd, sizeof cwd), "getcwd: %s", strerror(errno));
-    size_t n = strlen(cwd) + strlen(b) + 2;
-    char *p = malloc(n);
-    cr_assert(p);
-    snprintf(p, n, "%s%s%s", cwd, cwd[0] ? "/" : "", b);
-    return p;
-}
-
 /* Runs SUMMIT_BIN with args (NULL-terminated; "%F" stands for the seed
  * article's path) in the temp directory, stdin from stdin_name there (NULL:
  * /dev/null), stdout into a capture file or, when stdout_to is not NULL,
@@ -402,34 +357,6 @@ static void run_free(run_result *r)
 
 /* Runs one SQL query returning one value on a database in the temp dir;
  * returns it as malloc'd text ("" for NULL). */
-static char *query_db(const char *db_name, const char *sql)
-{
-    char p[512];
-    path_in_tmp(p, sizeof p, db_name);
-    sqlite3 *db = NULL;
-    cr_assert_eq(sqlite3_open_v2(p, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK, "cannot open %s", p);
-    sqlite3_stmt *st = NULL;
-    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
-    cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s: no row", sql);
-    const unsigned char *t = sqlite3_column_text(st, 0);
-    size_t n = t ? strlen((const char *)t) : 0;
-    char *v = malloc(n + 1);
-    cr_assert(v);
-    if (n) memcpy(v, t, n);
-    v[n] = '\0';
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
-static int exists_in_tmp(const char *name)
-{
-    char p[512];
-    path_in_tmp(p, sizeof p, name);
-    struct stat st;
-    return stat(p, &st) == 0;
-}
-
 /* 1 when line (of len bytes) is valid JSON by SQLite's json_valid. */
 static int json_ok(sqlite3 *db, const char *line, size_t len)
 {

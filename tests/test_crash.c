@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #include "extractor.h"
+#include "harness.h"
 
 #define N_DOCS 60
 #define N_ROUNDS 8
@@ -56,7 +57,6 @@
 #define DCT "2017-07-07"
 #define WATCHDOG_SECONDS 300
 
-static char tmpdir[64];
 
 /* What a fresh extraction of each article gives. */
 typedef struct expected_doc {
@@ -65,12 +65,6 @@ typedef struct expected_doc {
 } expected_doc;
 
 static expected_doc expected[N_DOCS];
-
-static void path_in_tmp(char *buf, size_t cap, const char *name)
-{
-    int n = snprintf(buf, cap, "%s/%s", tmpdir, name);
-    cr_assert(n > 0 && (size_t)n < cap, "path too long: %s", name);
-}
 
 static char *read_all(const char *path, size_t *len)
 {
@@ -171,26 +165,6 @@ static void setup(void)
         free(fixtures[i]);
 }
 
-static void remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        char p[1024];
-        int n = snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        if (n < 0 || (size_t)n >= sizeof p) continue;
-        struct stat st;
-        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-            remove_tree(p);
-        else
-            unlink(p);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
 static void teardown(void)
 {
     if (tmpdir[0]) remove_tree(tmpdir);
@@ -198,19 +172,6 @@ static void teardown(void)
 }
 
 /* ---- the child --------------------------------------------------------------------------- */
-
-static char *absolute_bin(void)
-{
-    const char *b = getenv("SUMMIT_BIN");
-    cr_assert(b && *b, "SUMMIT_BIN is not set (run the tests through ctest)");
-    char cwd[4096] = "";
-    if (b[0] != '/') cr_assert(getcwd(cwd, sizeof cwd), "getcwd: %s", strerror(errno));
-    size_t n = strlen(cwd) + strlen(b) + 2;
-    char *p = malloc(n);
-    cr_assert(p);
-    snprintf(p, n, "%s%s%s", cwd, cwd[0] ? "/" : "", b);
-    return p;
-}
 
 /* argv for `summit ingest --db DB --dct DCT doc[from] .. doc[to-1]`; free
  * argv[0] and the array. */

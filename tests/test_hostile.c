@@ -58,6 +58,7 @@
 #include <unistd.h>
 
 #include "extractor.h"
+#include "harness.h"
 #include "timeline.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -70,13 +71,6 @@
 
 /* ---- the temp directory -------------------------------------------------------- */
 
-static char tmpdir[64];
-
-static void path_in_tmp(char *buf, size_t cap, const char *name)
-{
-    int n = snprintf(buf, cap, "%s/%s", tmpdir, name);
-    cr_assert(n > 0 && (size_t)n < cap, "path too long: %s", name);
-}
 
 static void write_file(const char *name, const void *bytes, size_t n)
 {
@@ -216,27 +210,6 @@ static void setup(void)
 }
 
 /* Removes dir and everything under it (no symlinks are followed). */
-static void remove_tree(const char *dir)
-{
-    chmod(dir, 0755); /* a read-only case may have left it 0555 */
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        char p[1024];
-        int n = snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        if (n < 0 || (size_t)n >= sizeof p) continue;
-        struct stat st;
-        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-            remove_tree(p);
-        else
-            unlink(p);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
 static void teardown(void)
 {
     if (tmpdir[0]) remove_tree(tmpdir);
@@ -300,26 +273,7 @@ typedef struct run_result {
     size_t out_len, err_len;
 } run_result;
 
-static const char *env_or_fail(const char *name)
-{
-    const char *v = getenv(name);
-    cr_assert(v && *v, "%s is not set (run the tests through ctest)", name);
-    return v;
-}
-
 /* SUMMIT_BIN as an absolute path (the child runs in the temp dir). */
-static char *absolute_bin(void)
-{
-    const char *b = env_or_fail("SUMMIT_BIN");
-    char cwd[4096] = "";
-    if (b[0] != '/') cr_assert(getcwd(cwd, sizeof cwd), "getcwd: %s", strerror(errno));
-    size_t n = strlen(cwd) + strlen(b) + 2;
-    char *p = malloc(n);
-    cr_assert(p);
-    snprintf(p, n, "%s%s%s", cwd, cwd[0] ? "/" : "", b);
-    return p;
-}
-
 static void run_free(run_result *r)
 {
     free(r->out);
@@ -429,34 +383,6 @@ static void run(run_result *r, const char *const *args, const run_opts *o)
 
 /* Runs one SQL query returning one value on a database in the temp dir;
  * returns it as malloc'd text ("" for NULL). */
-static char *query_db(const char *db_name, const char *sql)
-{
-    char p[512];
-    path_in_tmp(p, sizeof p, db_name);
-    sqlite3 *db = NULL;
-    cr_assert_eq(sqlite3_open_v2(p, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK, "cannot open %s", p);
-    sqlite3_stmt *st = NULL;
-    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
-    cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s: no row", sql);
-    const unsigned char *t = sqlite3_column_text(st, 0);
-    size_t n = t ? strlen((const char *)t) : 0;
-    char *v = malloc(n + 1);
-    cr_assert(v);
-    if (n) memcpy(v, t, n);
-    v[n] = '\0';
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
-static int exists_in_tmp(const char *name)
-{
-    char p[512];
-    path_in_tmp(p, sizeof p, name);
-    struct stat st;
-    return stat(p, &st) == 0;
-}
-
 /* 1 when the program says it does not know the command or option the case
  * is about (a feature not built yet): the case is skipped. */
 static int unknown_feature(const run_result *r)

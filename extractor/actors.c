@@ -46,7 +46,7 @@ static int32_t actor_get(sx__work *w, sx_actor_kind kind, const char *name, cons
                          const char *title, const char *cls, int32_t cp0, int32_t cp1)
 {
     for (size_t i = 0; i < w->n_actors; i++)
-        if (w->actors[i].kind == kind && !strcmp(w->actors[i].name, name)) {
+        if (w->actors[i].kind == kind && sx__eq(w->actors[i].name, name)) {
             w->actors[i].mentions++;
             if (!w->actors[i].title && title && *title) w->actors[i].title = sx__strdup(title);
             if (!w->actors[i].country && country && *country) w->actors[i].country = sx__strdup(country);
@@ -116,11 +116,11 @@ static int name_word_match(const char *name, const char *low)
 
 static int role_compatible(const char *role, const char *cls)
 {
-    if (!cls || cls[0] == '@' || !strcmp(cls, "other") || !strcmp(cls, "honorific") || !strcmp(cls, "spokesperson"))
+    if (!cls || cls[0] == '@' || sx__eq(cls, "other") || sx__eq(cls, "honorific") || sx__eq(cls, "spokesperson"))
         return 1;
-    if (!strcmp(role, cls)) return 1;
-    int head_cls = !strcmp(cls, "head_of_state") || !strcmp(cls, "head_of_government");
-    int head_role = !strcmp(role, "head_of_state") || !strcmp(role, "head_of_government");
+    if (sx__eq(role, cls)) return 1;
+    int head_cls = sx__eq(cls, "head_of_state") || sx__eq(cls, "head_of_government");
+    int head_role = sx__eq(role, "head_of_state") || sx__eq(role, "head_of_government");
     return head_cls && head_role;
 }
 
@@ -141,11 +141,11 @@ static int32_t person_by_surname(const sx__work *w, const char *low, const char 
     for (size_t ci = nc; ci-- > 0;) { /* rows come newest first: walk them in file order */
         size_t i = (size_t)cand[ci];
         const sx__person *p = &L->people[i];
-        if (country && *country && strcmp(p->country, country)) continue;
+        if (country && *country && !sx__eq(p->country, country)) continue;
         if (!role_compatible(p->role, cls)) continue;
         int on = day && p->start <= day && day < p->end;
         int k = 0;
-        while (k < n && strcmp(names[k], p->name)) k++;
+        while (k < n && !sx__eq(names[k], p->name)) k++;
         if (k == n) {
             if (n == 16) return -1;
             names[n] = p->name, rows[n] = (int32_t)i, in_office[n] = on, n++;
@@ -175,7 +175,7 @@ static int32_t known_surname(const sx__work *w, const char *low)
     return -1;
 }
 
-static const char *const function_words[] = {
+const char *const sx__function_words[] = {
     "the", "a", "an", "in", "on", "at", "but", "and", "or", "for", "of", "to", "as", "if",
     "while", "when", "after", "before", "since", "still", "many", "some", "democrats",
     "republicans", "critics", "officials", "pool", "both", "there", "this", "that", "these",
@@ -185,12 +185,8 @@ static const char *const function_words[] = {
     "about", "against", "between", "without", "within", "toward", "towards", "upon", "via",
     "statement", "readout", "remarks", "briefing", "press", "joint", NULL};
 
-static int is_function_word(const char *low)
-{
-    for (const char *const *p = function_words; *p; p++)
-        if (low[0] == (*p)[0] && !strcmp(low, *p)) return 1;
-    return 0;
-}
+/* Words that never start a person's name (the list above, as a lexicon bit). */
+static int is_function_word(const sx__tok *t) { return (t->lex & SX_LX_FUNCWORD) != 0; }
 
 /* Is token k the start of something that is not a person name? */
 static int blocks_name(const sx__work *w, size_t k)
@@ -200,9 +196,9 @@ static int blocks_name(const sx__work *w, size_t k)
      * ("SECRETARY POMPEO:"), where the title is all caps too */
     if (!(t->flags & SX_TF_WORD) || !cap(t)) return 1;
     if ((t->flags & SX_TF_ALLCAP) && !(k > 0 && (w->toks[k - 1].flags & SX_TF_ALLCAP)) &&
-        !(k > 1 && !strcmp(w->toks[k - 1].low, ".") && (w->toks[k - 2].flags & SX_TF_ALLCAP)))
+        !(k > 1 && sx__eq(w->toks[k - 1].low, ".") && (w->toks[k - 2].flags & SX_TF_ALLCAP)))
         return 1; /* "MR. BARTLETT:" */
-    if (is_function_word(t->low)) return 1; /* "Press Secretary Regarding the ..." */
+    if (is_function_word(t)) return 1; /* "Press Secretary Regarding the ..." */
     if (w->in_timex[k]) return 1;
     if (t->lex & (SX_LX_MONTH | SX_LX_WEEKDAY)) return 1;
     sx__match mm[SX__MAXM];
@@ -225,17 +221,17 @@ static size_t name_run(const sx__work *w, size_t k)
         n++;
         if (w->toks[k + n - 1].flags & SX_TF_POSS) break; /* "Putin's" ends a name */
         /* "Moo-hyun": a hyphen glued on both sides continues the name */
-        if (k + n + 1 < w->n_toks && !strcmp(w->toks[k + n].low, "-") &&
+        if (k + n + 1 < w->n_toks && sx__eq(w->toks[k + n].low, "-") &&
             !(w->toks[k + n].flags & SX_TF_SPACE) && !(w->toks[k + n + 1].flags & SX_TF_SPACE) &&
             (w->toks[k + n + 1].flags & SX_TF_WORD))
             n += 2;
         /* "Richard C. Holbrooke": a middle initial and its dot */
         else if (n > 1 && w->toks[k + n - 1].low_len == 1 && k + n + 1 < w->n_toks &&
-                 !strcmp(w->toks[k + n].low, ".") && !(w->toks[k + n].flags & SX_TF_SPACE) &&
+                 sx__eq(w->toks[k + n].low, ".") && !(w->toks[k + n].flags & SX_TF_SPACE) &&
                  w->toks[k + n + 1].sent == w->toks[k].sent && cap(&w->toks[k + n + 1]))
             n++;
     }
-    while (n > 0 && !strcmp(w->toks[k + n - 1].low, ".")) n--;
+    while (n > 0 && sx__eq(w->toks[k + n - 1].low, ".")) n--;
     return n;
 }
 
@@ -256,14 +252,14 @@ static char *tokens_text(const sx__work *w, size_t t0, size_t t1)
 static int32_t locative_before(const sx__work *w, size_t i)
 {
     size_t k = i;
-    if (k > 0 && !strcmp(w->toks[k - 1].low, "the")) k--;
+    if (k > 0 && sx__eq(w->toks[k - 1].low, "the")) k--;
     if (k == 0 || w->toks[k - 1].sent != w->toks[i].sent) return -1;
     /* "according to the U.S.": a source, not a place */
-    if (k >= 2 && !strcmp(w->toks[k - 1].low, "to") && !strcmp(w->toks[k - 2].low, "according")) return -1;
+    if (k >= 2 && sx__eq(w->toks[k - 1].low, "to") && sx__eq(w->toks[k - 2].low, "according")) return -1;
     static const char *const preps[] = {"in", "at", "to", "from", "near", "outside", "around",
                                         "inside", "across", "throughout", "into", NULL};
     for (const char *const *p = preps; *p; p++)
-        if (!strcmp(w->toks[k - 1].low, *p)) return (int32_t)(k - 1);
+        if (sx__eq(w->toks[k - 1].low, *p)) return (int32_t)(k - 1);
     return -1;
 }
 
@@ -300,7 +296,7 @@ static int32_t latest_person(const sx__work *w, const char *country, const char 
             const sx_actor *a = &w->actors[m->actor];
             /* "the Secretary" is Secretary of State Clinton */
             if (a->kind != SX_ACTOR_PERSON || !a->title || strncmp(a->title, title, strlen(title))) continue;
-            if (country && (!a->country || strcmp(a->country, country))) continue;
+            if (country && (!a->country || !sx__eq(a->country, country))) continue;
             return m->actor;
         }
     return latest_person_any(w, country, cls, skip);
@@ -313,15 +309,15 @@ static int32_t latest_person_any(const sx__work *w, const char *country, const c
         if (m->actor < 0 || m->actor == skip) continue;
         const sx_actor *a = &w->actors[m->actor];
         if (a->kind != SX_ACTOR_PERSON) continue;
-        if (country && (!a->country || strcmp(a->country, country))) continue;
+        if (country && (!a->country || !sx__eq(a->country, country))) continue;
         const char *ac = w->actor_cls[m->actor];
-        if (cls && !strcmp(cls, "@leader")) {
-            if (!ac || (strcmp(ac, "head_of_state") && strcmp(ac, "head_of_government"))) continue;
-        } else if (cls && !strcmp(cls, "spokesperson")) {
-            if (!ac || strcmp(ac, "spokesperson")) continue;
-        } else if (cls && !strcmp(cls, "@diplomat")) {
-            if (!ac || (strcmp(ac, "foreign_minister") && strcmp(ac, "deputy_foreign_minister") &&
-                        strcmp(ac, "other")))
+        if (cls && sx__eq(cls, "@leader")) {
+            if (!ac || (!sx__eq(ac, "head_of_state") && !sx__eq(ac, "head_of_government"))) continue;
+        } else if (cls && sx__eq(cls, "spokesperson")) {
+            if (!ac || !sx__eq(ac, "spokesperson")) continue;
+        } else if (cls && sx__eq(cls, "@diplomat")) {
+            if (!ac || (!sx__eq(ac, "foreign_minister") && !sx__eq(ac, "deputy_foreign_minister") &&
+                        !sx__eq(ac, "other")))
                 continue;
         }
         return m->actor;
@@ -334,23 +330,23 @@ static size_t try_group(sx__work *w, size_t i)
 {
     size_t j = i;
     /* "the leaders", "the presidents": whoever met, as for "they" */
-    if (!strcmp(w->toks[j].low, "the") && j + 1 < w->n_toks && w->toks[j + 1].sent == w->toks[i].sent &&
-        (!strcmp(w->toks[j + 1].low, "leaders") || !strcmp(w->toks[j + 1].low, "presidents"))) {
+    if (sx__eq(w->toks[j].low, "the") && j + 1 < w->n_toks && w->toks[j + 1].sent == w->toks[i].sent &&
+        (sx__eq(w->toks[j + 1].low, "leaders") || sx__eq(w->toks[j + 1].low, "presidents"))) {
         if (!add_mention(w, i, j + 2, -1)) return 0;
         w->ams[w->n_ams - 1].pronoun = 2;
         return 2;
     }
-    if (!strcmp(w->toks[j].low, "the") && j + 1 < w->n_toks && !strcmp(w->toks[j + 1].low, "two")) j += 2;
-    else if (!strcmp(w->toks[j].low, "both")) j += 1;
+    if (sx__eq(w->toks[j].low, "the") && j + 1 < w->n_toks && sx__eq(w->toks[j + 1].low, "two")) j += 2;
+    else if (sx__eq(w->toks[j].low, "both")) j += 1;
     else return 0;
     if (j >= w->n_toks || w->toks[j].sent != w->toks[i].sent) return 0;
     const char *n = w->toks[j].low;
     int persons;
-    if (!strcmp(n, "leaders") || !strcmp(n, "presidents") || !strcmp(n, "men") || !strcmp(n, "heads"))
+    if (sx__eq(n, "leaders") || sx__eq(n, "presidents") || sx__eq(n, "men") || sx__eq(n, "heads"))
         persons = 1;
-    else if (!strcmp(n, "countries") || !strcmp(n, "nations") || !strcmp(n, "governments"))
+    else if (sx__eq(n, "countries") || sx__eq(n, "nations") || sx__eq(n, "governments"))
         persons = 0;
-    else if (!strcmp(n, "sides") || !strcmp(n, "parties")) {
+    else if (sx__eq(n, "sides") || sx__eq(n, "parties")) {
         /* whoever the last event's parties were: resolved by events.c */
         if (!add_mention(w, i, j + 1, -1)) return 0;
         w->ams[w->n_ams - 1].pronoun = 2;
@@ -366,7 +362,7 @@ static size_t try_group(sx__work *w, size_t i)
         if (persons ? a->kind != SX_ACTOR_PERSON : a->kind != SX_ACTOR_COUNTRY) continue;
         if (persons) {
             const char *ac = w->actor_cls[m->actor];
-            if (!strcmp(n, "leaders") && ac && strcmp(ac, "head_of_state") && strcmp(ac, "head_of_government"))
+            if (sx__eq(n, "leaders") && ac && !sx__eq(ac, "head_of_state") && !sx__eq(ac, "head_of_government"))
                 continue;
         }
         if (ng == 1 && got[0] == m->actor) continue;
@@ -390,7 +386,7 @@ static size_t try_titled(sx__work *w, size_t i)
     sx__match mm[SX__MAXM];
     int nm;
     const sx__lexicon *L = sx__lex();
-    if (!strcmp(w->toks[j].low, "former")) j++;
+    if (sx__eq(w->toks[j].low, "former")) j++;
     if (j < w->n_toks && cap(&w->toks[j])) {
         int32_t n = sx__phrase_match(w, j, SX_PH_MASK(SX_PH_DEMONYM) | SX_PH_MASK(SX_PH_COUNTRY) |
                                                SX_PH_MASK(SX_PH_METONYM), mm, SX__MAXM, &nm);
@@ -399,7 +395,7 @@ static size_t try_titled(sx__work *w, size_t i)
             j += (size_t)n;
         }
     }
-    if (j < w->n_toks && !strcmp(w->toks[j].low, "former")) j++;
+    if (j < w->n_toks && sx__eq(w->toks[j].low, "former")) j++;
     if (j >= w->n_toks || !cap(&w->toks[j])) return 0;
     int32_t tn = sx__phrase_match(w, j, SX_PH_MASK(SX_PH_TITLE), mm, SX__MAXM, &nm);
     if (!tn) return 0;
@@ -408,17 +404,17 @@ static size_t try_titled(sx__work *w, size_t i)
     size_t k = j + (size_t)tn;
     /* "the President's meeting": a possessive title introduces no name */
     if (w->toks[k - 1].flags & SX_TF_POSS) return 0;
-    if (k < w->n_toks && !strcmp(w->toks[k].low, ".") && !(w->toks[k].flags & SX_TF_SPACE)) k++;
+    if (k < w->n_toks && sx__eq(w->toks[k].low, ".") && !(w->toks[k].flags & SX_TF_SPACE)) k++;
     if (k >= w->n_toks || w->toks[k].sent != w->toks[i].sent) return 0;
     /* full name from the gazetteer */
     int32_t pn = sx__phrase_match(w, k, SX_PH_MASK(SX_PH_PERSON), mm, SX__MAXM, &nm);
-    const char *cls = !strcmp(title->cls, "honorific") ? NULL : title->cls;
+    const char *cls = sx__eq(title->cls, "honorific") ? NULL : title->cls;
     int32_t actor;
     if (pn && cap(&w->toks[k])) {
         const sx__person *p = &L->people[mm[0].id];
         /* prefer the row of this person in office on the DCT */
         int32_t row = person_by_surname(w, w->toks[k + (size_t)pn - 1].low, NULL, p->country, 0);
-        const char *pcls = row >= 0 && !strcmp(L->people[row].name, p->name) ? L->people[row].role : p->role;
+        const char *pcls = row >= 0 && sx__eq(L->people[row].name, p->name) ? L->people[row].role : p->role;
         actor = actor_get(w, SX_ACTOR_PERSON, p->name, p->country, title->display, pcls,
                           w->toks[i].cp_start, w->toks[k + (size_t)pn - 1].cp_end);
         k += (size_t)pn;
@@ -456,15 +452,15 @@ static size_t of_country(const sx__work *w, size_t k, int32_t sent, const char *
 {
     sx__match mm[SX__MAXM];
     int nm;
-    if (k + 1 >= w->n_toks || strcmp(w->toks[k].low, "of") || w->toks[k].sent != sent) return 0;
+    if (k + 1 >= w->n_toks || !sx__eq(w->toks[k].low, "of") || w->toks[k].sent != sent) return 0;
     size_t j = k + 1;
-    if (!strcmp(w->toks[j].low, "the")) j++;
+    if (sx__eq(w->toks[j].low, "the")) j++;
     if (j >= w->n_toks || !cap(&w->toks[j])) return 0;
     int32_t n = sx__phrase_match(w, j, SX_PH_MASK(SX_PH_COUNTRY), mm, SX__MAXM, &nm);
     if (!n) return 0;
     *country = sx__lex()->countries[mm[0].id].alpha3;
     j += (size_t)n;
-    if (j < w->n_toks && (w->toks[j - 1].flags & SX_TF_DOT) && !strcmp(w->toks[j].low, ".")) j++;
+    if (j < w->n_toks && (w->toks[j - 1].flags & SX_TF_DOT) && sx__eq(w->toks[j].low, ".")) j++;
     return j - k;
 }
 
@@ -487,17 +483,17 @@ static size_t try_role_noun(sx__work *w, size_t i)
         if (n) {
             country = L->countries[mm[0].id].alpha3;
             j += (size_t)n;
-            if (j < w->n_toks && !strcmp(w->toks[j].low, ".")) j++;
+            if (j < w->n_toks && sx__eq(w->toks[j].low, ".")) j++;
         }
     }
-    if (j < w->n_toks && !strcmp(w->toks[j].low, "top")) j++; /* "the top U.S. diplomat" */
+    if (j < w->n_toks && sx__eq(w->toks[j].low, "top")) j++; /* "the top U.S. diplomat" */
     if (j >= w->n_toks || w->toks[j].sent != sent) return 0;
     int32_t tn = sx__phrase_match(w, j, SX_PH_MASK(SX_PH_TITLE), mm, SX__MAXM, &nm);
     if (!tn) return 0;
     const sx__title *title = &L->titles[mm[0].id];
     const char *cls = title->cls;
     size_t end = j + (size_t)tn;
-    if (!strcmp(w->toks[end - 1].low, "leaders") || !strcmp(w->toks[end - 1].low, "diplomats")) return 0;
+    if (sx__eq(w->toks[end - 1].low, "leaders") || sx__eq(w->toks[end - 1].low, "diplomats")) return 0;
     const char *of = NULL;
     size_t ofn = country ? 0 : of_country(w, end, sent, &of);
     if (ofn) {
@@ -507,9 +503,9 @@ static size_t try_role_noun(sx__work *w, size_t i)
         size_t k = end;
         if (k + 1 < w->n_toks && cap(&w->toks[k]) &&
             sx__phrase_match(w, k, SX_PH_MASK(SX_PH_TITLE), mm, SX__MAXM, &nm) == 1 &&
-            !strcmp(L->titles[mm[0].id].cls, "honorific")) {
+            sx__eq(L->titles[mm[0].id].cls, "honorific")) {
             k++;
-            if (k < w->n_toks && !strcmp(w->toks[k].low, ".")) k++;
+            if (k < w->n_toks && sx__eq(w->toks[k].low, ".")) k++;
         }
         if (k < w->n_toks && w->toks[k].sent == sent &&
             sx__phrase_match(w, k, SX_PH_MASK(SX_PH_PERSON), mm, SX__MAXM, &nm)) {
@@ -522,14 +518,14 @@ static size_t try_role_noun(sx__work *w, size_t i)
     }
     /* bare titles only as "Brazilian President", "President of Brazil", or
      * coordinated: "The President and Prime Minister" */
-    int coord = bare && i > 0 && w->toks[i - 1].sent == sent && !strcmp(w->toks[i - 1].low, "and");
+    int coord = bare && i > 0 && w->toks[i - 1].sent == sent && sx__eq(w->toks[i - 1].low, "and");
     if (bare && !ofn && !country && !coord) return 0;
     if (bare && end < w->n_toks && w->toks[end].sent == sent && cap(&w->toks[end]) &&
         (w->toks[end].flags & SX_TF_WORD))
         return 0; /* a name follows: try_titled's business */
-    if (!strcmp(cls, "head_of_state") || !strcmp(cls, "head_of_government")) cls = "@leader";
+    if (sx__eq(cls, "head_of_state") || sx__eq(cls, "head_of_government")) cls = "@leader";
     const char *office = title->cls;
-    if (cls[0] != '@' && strcmp(cls, "spokesperson") && !ofn && !(bare && country)) {
+    if (cls[0] != '@' && !sx__eq(cls, "spokesperson") && !ofn && !(bare && country)) {
         /* "the Secretary", "the Prime Minister": only someone introduced
          * with that title */
         if (bare && !coord) return 0;
@@ -545,20 +541,20 @@ static size_t try_role_noun(sx__work *w, size_t i)
         w->actors[byt].mentions++;
         return add_mention(w, i, end, byt) ? end - i : 0;
     }
-    if (!strcmp(cls, "@leader") && !country && strcmp(w->toks[j].low, "president")) {
+    if (sx__eq(cls, "@leader") && !country && !sx__eq(w->toks[j].low, "president")) {
         /* "the Prime Minister": only someone introduced with that title */
         int32_t byt = -1;
         for (size_t q = w->n_ams; q-- > 0 && byt < 0;) {
             const sx__amention *m = &w->ams[q];
             if (m->actor < 0) continue;
             const sx_actor *pa = &w->actors[m->actor];
-            if (pa->kind == SX_ACTOR_PERSON && pa->title && !strcmp(pa->title, title->display)) byt = m->actor;
+            if (pa->kind == SX_ACTOR_PERSON && pa->title && sx__eq(pa->title, title->display)) byt = m->actor;
         }
         if (byt < 0) return 0;
         w->actors[byt].mentions++;
         return add_mention(w, i, end, byt) ? end - i : 0;
     }
-    int32_t a = latest_person(w, country, cls[0] == '@' || !strcmp(cls, "spokesperson") ? cls : NULL, -1,
+    int32_t a = latest_person(w, country, cls[0] == '@' || sx__eq(cls, "spokesperson") ? cls : NULL, -1,
                               title->display);
     if (a < 0 && country && office[0] != '@') {
         /* nobody of that country yet: the holder of the office on the DCT */
@@ -566,7 +562,7 @@ static size_t try_role_noun(sx__work *w, size_t i)
         int32_t day = dct_ymd(w);
         for (size_t r = 0; day && r < L->n_people; r++) {
             const sx__person *p = &L->people[r];
-            if (strcmp(p->country, country) || !role_compatible(p->role, office) || strcmp(office, p->role)) continue;
+            if (!sx__eq(p->country, country) || !role_compatible(p->role, office) || !sx__eq(office, p->role)) continue;
             if (p->start <= day && day < p->end) row = (int32_t)r, found++;
         }
         if (found == 1) {
@@ -613,7 +609,7 @@ static size_t try_gazetteer(sx__work *w, size_t i)
     if (best->kind == SX_PH_PERSON) {
         const sx__person *p = &L->people[best->id];
         int32_t row = person_by_surname(w, w->toks[end - 1].low, NULL, p->country, 0);
-        const char *pcls = row >= 0 && !strcmp(L->people[row].name, p->name) ? L->people[row].role : p->role;
+        const char *pcls = row >= 0 && sx__eq(L->people[row].name, p->name) ? L->people[row].role : p->role;
         int32_t a = actor_get(w, SX_ACTOR_PERSON, p->name, p->country, NULL, pcls, cp0, cp1);
         return a >= 0 && add_mention(w, i, end, a) ? end - i : 0;
     }
@@ -641,7 +637,7 @@ static size_t try_gazetteer(sx__work *w, size_t i)
         char name[96];
         size_t e2 = end;
         /* "Hamburg, Germany": swallow the country */
-        if (e2 + 1 < w->n_toks && !strcmp(w->toks[e2].low, ",") && cap(&w->toks[e2 + 1])) {
+        if (e2 + 1 < w->n_toks && sx__eq(w->toks[e2].low, ",") && cap(&w->toks[e2 + 1])) {
             sx__match m2[SX__MAXM];
             int n2;
             int32_t cn = sx__phrase_match(w, e2 + 1, SX_PH_MASK(SX_PH_COUNTRY), m2, SX__MAXM, &n2);
@@ -667,9 +663,9 @@ int32_t sx__country_actor(sx__work *w, int32_t country, int32_t cp0, int32_t cp1
 static size_t try_unknown_person(sx__work *w, size_t i)
 {
     const sx__tok *t = &w->toks[i];
-    if (!cap(t) || (t->flags & SX_TF_ALLCAP) || is_function_word(t->low)) return 0;
+    if (!cap(t) || (t->flags & SX_TF_ALLCAP) || is_function_word(t)) return 0;
     /* "the Middle East", "the Rose Garden": names of persons take no article */
-    if (i > 0 && w->toks[i - 1].sent == t->sent && !strcmp(w->toks[i - 1].low, "the")) return 0;
+    if (i > 0 && w->toks[i - 1].sent == t->sent && sx__eq(w->toks[i - 1].low, "the")) return 0;
     size_t n = name_run(w, i);
     if (n < 2) {
         /* a known surname */
@@ -700,38 +696,38 @@ static size_t try_unknown_person(sx__work *w, size_t i)
                                             "institute", "university", "group", "house", "senate", NULL};
     for (size_t k = i; k < e; k++)
         for (const char *const *ow = org_words; *ow; ow++)
-            if (!strcmp(w->toks[k].low, *ow)) return 0;
+            if (sx__eq(w->toks[k].low, *ow)) return 0;
     int reason = 0;
-    if (e + 1 < w->n_toks && !strcmp(w->toks[e].low, ",") && (w->toks[e + 1].flags & SX_TF_WORD) &&
-        (!cap(&w->toks[e + 1]) || !strcmp(w->toks[e + 1].low, "the")) && strcmp(w->toks[e + 1].low, "and") &&
-        strcmp(w->toks[e + 1].low, "or") && strcmp(w->toks[e + 1].low, "but") && strcmp(w->toks[e + 1].low, "which") &&
-        strcmp(w->toks[e + 1].low, "where") && strcmp(w->toks[e + 1].low, "as"))
+    if (e + 1 < w->n_toks && sx__eq(w->toks[e].low, ",") && (w->toks[e + 1].flags & SX_TF_WORD) &&
+        (!cap(&w->toks[e + 1]) || sx__eq(w->toks[e + 1].low, "the")) && !sx__eq(w->toks[e + 1].low, "and") &&
+        !sx__eq(w->toks[e + 1].low, "or") && !sx__eq(w->toks[e + 1].low, "but") && !sx__eq(w->toks[e + 1].low, "which") &&
+        !sx__eq(w->toks[e + 1].low, "where") && !sx__eq(w->toks[e + 1].low, "as"))
         reason = 1; /* appositive: "James Clapper, director of ..." */
     sx__match mm[SX__MAXM];
     int nm;
     if (e < w->n_toks && sx__phrase_match(w, e, SX_PH_MASK(SX_PH_TRIGGER), mm, SX__MAXM, &nm) &&
-        !strcmp(sx__lex()->triggers[mm[0].id].type, "statement"))
+        sx__eq(sx__lex()->triggers[mm[0].id].type, "statement"))
         reason = 1;
-    if (i >= 2 && !strcmp(w->toks[i - 2].low, "according") && !strcmp(w->toks[i - 1].low, "to")) reason = 1;
+    if (i >= 2 && sx__eq(w->toks[i - 2].low, "according") && sx__eq(w->toks[i - 1].low, "to")) reason = 1;
     /* a line that starts with a name and a comma lists an official:
      * "Dennis Wilder, National Security Council Senior Director" */
-    if ((t->flags & SX_TF_NL) && n >= 2 && e < w->n_toks && !strcmp(w->toks[e].low, ",")) reason = 1;
+    if ((t->flags & SX_TF_NL) && n >= 2 && e < w->n_toks && sx__eq(w->toks[e].low, ",")) reason = 1;
     /* a byline: "Press Gaggle by Dan Bartlett" ending its line */
-    if (i >= 1 && !strcmp(w->toks[i - 1].low, "by") && (e >= w->n_toks || (w->toks[e].flags & SX_TF_NL))) reason = 1;
+    if (i >= 1 && sx__eq(w->toks[i - 1].low, "by") && (e >= w->n_toks || (w->toks[e].flags & SX_TF_NL))) reason = 1;
     /* a role word right before: "U.S. Middle East diplomat George Mitchell",
      * "the Japanese ambassador to China Anami Koreshige" */
     size_t rb = i;
     if (rb >= 3 && w->ams && w->n_ams && (size_t)w->ams[w->n_ams - 1].tok_end == rb &&
-        w->ams[w->n_ams - 1].tok_start > 0 && !strcmp(w->toks[w->ams[w->n_ams - 1].tok_start - 1].low, "to"))
+        w->ams[w->n_ams - 1].tok_start > 0 && sx__eq(w->toks[w->ams[w->n_ams - 1].tok_start - 1].low, "to"))
         rb = (size_t)w->ams[w->n_ams - 1].tok_start - 1; /* over "to China" */
     for (size_t b = rb, d = 0; b > 0 && d < 1 && !reason; b--, d++) {
         const sx__tok *p = &w->toks[b - 1];
         if (p->sent != t->sent) break;
         sx__match tm[SX__MAXM];
         int ntm;
-        if (!strcmp(p->low, "counterpart") ||
+        if (sx__eq(p->low, "counterpart") ||
             ((p->lex & SX_LX_PHRASE) && sx__phrase_match(w, b - 1, SX_PH_MASK(SX_PH_TITLE), tm, SX__MAXM, &ntm) == 1 &&
-             strcmp(sx__lex()->titles[tm[0].id].cls, "honorific")))
+             !sx__eq(sx__lex()->titles[tm[0].id].cls, "honorific")))
             reason = 1;
     }
     if (!reason) return 0;
@@ -749,11 +745,11 @@ static size_t try_pronoun(sx__work *w, size_t i)
 {
     const char *l = w->toks[i].low;
     int kind = 0;
-    if (!strcmp(l, "he") || !strcmp(l, "she")) kind = 1;
-    else if (!strcmp(l, "they")) kind = 2;
-    else if (!strcmp(l, "both") && i + 1 < w->n_toks && (w->toks[i + 1].flags & SX_TF_WORD) &&
+    if (sx__eq(l, "he") || sx__eq(l, "she")) kind = 1;
+    else if (sx__eq(l, "they")) kind = 2;
+    else if (sx__eq(l, "both") && i + 1 < w->n_toks && (w->toks[i + 1].flags & SX_TF_WORD) &&
              !(w->toks[i + 1].flags & SX_TF_CAP) && w->toks[i + 1].low_len > 2 &&
-             (!strcmp(w->toks[i + 1].low + w->toks[i + 1].low_len - 2, "ed") || !strcmp(w->toks[i + 1].low, "also")))
+             (sx__eq(w->toks[i + 1].low + w->toks[i + 1].low_len - 2, "ed") || sx__eq(w->toks[i + 1].low, "also")))
         kind = 2; /* "both agreed", "both also said" */
     if (!kind) return 0;
     if (!add_mention(w, i, i + 1, -1)) return 0;
@@ -774,8 +770,8 @@ static int32_t sentence_subject(const sx__work *w, int32_t s, size_t first, size
         size_t t = (size_t)am->tok_start;
         if (t > 0 && w->toks[t - 1].sent == s) {
             const char *p = w->toks[t - 1].low;
-            if (!strcmp(p, "to") || !strcmp(p, "with") || !strcmp(p, "of") || !strcmp(p, "by") ||
-                !strcmp(p, "for") || !strcmp(p, "from") || !strcmp(p, "about") || !strcmp(p, "against"))
+            if (sx__eq(p, "to") || sx__eq(p, "with") || sx__eq(p, "of") || sx__eq(p, "by") ||
+                sx__eq(p, "for") || sx__eq(p, "from") || sx__eq(p, "about") || sx__eq(p, "against"))
                 continue;
         }
         return am->actor;

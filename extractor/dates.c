@@ -11,6 +11,7 @@
  * (seconds ignored), years 1000..9999.  Everything else is refused with a
  * reason: "yesterday", "2017-13-45", "", "2017-7-7", trailing text.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unicode/ucal.h>
@@ -85,8 +86,20 @@ void sx_date_format(const sx_date *d, char *buf, size_t buflen)
 /* A UTC Gregorian calendar with ISO week rules, set to y/m/d noon.  Opening
  * a calendar (zone lookup, locale data) costs far more than the arithmetic,
  * so each thread opens one once and keeps it: it is a cache, not state
- * any result depends on (ucal_clear resets it on every use). */
+ * any result depends on (ucal_clear resets it on every use).  A key
+ * destructor closes it when its thread ends. */
 static _Thread_local UCalendar *sx__cal;
+static pthread_key_t sx__cal_key;
+static pthread_once_t sx__cal_once = PTHREAD_ONCE_INIT;
+static int sx__cal_key_ok;
+
+static void sx__cal_close(void *c)
+{
+    ucal_close(c);
+    sx__cal = NULL;
+}
+
+static void sx__cal_key_init(void) { sx__cal_key_ok = pthread_key_create(&sx__cal_key, sx__cal_close) == 0; }
 
 static UCalendar *sx__cal_open(int y, int m, int d)
 {
@@ -101,6 +114,8 @@ static UCalendar *sx__cal_open(int y, int m, int d)
         ucal_setAttribute(sx__cal, UCAL_FIRST_DAY_OF_WEEK, UCAL_MONDAY);
         ucal_setAttribute(sx__cal, UCAL_MINIMAL_DAYS_IN_FIRST_WEEK, 4);
         ucal_setAttribute(sx__cal, UCAL_LENIENT, 1);
+        pthread_once(&sx__cal_once, sx__cal_key_init);
+        if (sx__cal_key_ok) pthread_setspecific(sx__cal_key, sx__cal);
     }
     ucal_clear(sx__cal);
     ucal_setDateTime(sx__cal, y, m - 1, d, 12, 0, 0, &e);
@@ -126,13 +141,34 @@ int sx__weekday(int y, int m, int d)
     return w == 0 ? 7 : w;
 }
 
+/* The answers of sx__date_add, memoized per thread: a news article asks for
+ * the same few days over and over ("the next day" of the same dates, the
+ * ends of intervals), and a ucal set/add/get round trip costs far more than
+ * a lookup.  Direct-mapped; a collision only costs the ICU call. */
+typedef struct sx__addmemo {
+    int y, m, d, field, n; /* the question; field 0 marks an empty slot */
+    int ry, rm, rd, ok;    /* the answer */
+} sx__addmemo;
+static _Thread_local sx__addmemo sx__addmemo_tab[256];
+
 int sx__date_add(int *y, int *m, int *d, int field, int n)
 {
+    uint32_t h = (uint32_t)*y * 373u + (uint32_t)*m * 31u + (uint32_t)*d;
+    h = h * 2654435761u ^ ((uint32_t)field * 97u + (uint32_t)n * 40503u);
+    sx__addmemo *q = &sx__addmemo_tab[(h >> 8) & 255u];
+    if (q->field == field + 1 && q->y == *y && q->m == *m && q->d == *d && q->n == n) {
+        if (q->ok) *y = q->ry, *m = q->rm, *d = q->rd;
+        return q->ok;
+    }
+    sx__addmemo a = {*y, *m, *d, field + 1, n, 0, 0, 0, 0};
     UCalendar *c = sx__cal_open(*y, *m, *d);
     if (!c) return 0;
     UErrorCode e = U_ZERO_ERROR;
     ucal_add(c, (UCalendarDateFields)field, n, &e);
-    return U_SUCCESS(e) && sx__cal_read(c, y, m, d);
+    a.ok = U_SUCCESS(e) && sx__cal_read(c, y, m, d);
+    a.ry = *y, a.rm = *m, a.rd = *d;
+    *q = a;
+    return a.ok;
 }
 
 int sx__iso_week(int y, int m, int d, int *wyear, int *week)
@@ -157,9 +193,18 @@ int sx__iso_week_monday(int wyear, int week, int *y, int *m, int *d)
 
 /* ---- intervals of TIMEX3 values ---- */
 
+/* "YYYY-MM-DD" by hand: snprintf here was a twentieth of extraction time
+ * (bench/README.md).  Years outside 0..9999 take the snprintf path. */
 static void sx__fmt_day(char *buf, size_t cap, int y, int m, int d)
 {
-    snprintf(buf, cap, "%04d-%02d-%02d", y, m, d);
+    if (cap < 11 || y < 0 || y > 9999 || m < 0 || m > 99 || d < 0 || d > 99) {
+        snprintf(buf, cap, "%04d-%02d-%02d", y, m, d);
+        return;
+    }
+    buf[0] = (char)('0' + y / 1000), buf[1] = (char)('0' + y / 100 % 10);
+    buf[2] = (char)('0' + y / 10 % 10), buf[3] = (char)('0' + y % 10), buf[4] = '-';
+    buf[5] = (char)('0' + m / 10), buf[6] = (char)('0' + m % 10), buf[7] = '-';
+    buf[8] = (char)('0' + d / 10), buf[9] = (char)('0' + d % 10), buf[10] = '\0';
 }
 
 void sx__value_interval(const char *v, char *begin, size_t bcap, char *end, size_t ecap)

@@ -125,7 +125,7 @@ static const char *series_of(const char *org)
         {"BRICS", "BRICS"}, {"SCO", "SCO"}, {"ASEAN", "ASEAN"}, {"EAS", "EAS"},
         {"European Council", "EUCO"}, {"UN General Assembly", "UNGA"}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (!strcmp(org, map[i].org)) return map[i].series;
+        if (sx__eq(org, map[i].org)) return map[i].series;
     return NULL;
 }
 
@@ -150,7 +150,7 @@ static int from_gazetteer(const sx__work *w, sx__dctcand *c)
             if (pm->is_country) continue;
             for (size_t g = 0; g < L->n_gatherings; g++) {
                 const sx__gathering *ga = &L->gatherings[g];
-                if (strcmp(ga->series, series)) continue;
+                if (!sx__eq(ga->series, series)) continue;
                 size_t cl = strlen(ga->city);
                 if (strncmp(pm->name, ga->city, cl) || (pm->name[cl] != ',' && pm->name[cl] != '\0')) continue;
                 if (best >= 0 && L->gatherings[best].start == ga->start) continue;

@@ -78,7 +78,7 @@ typedef struct sx__ectx {
     size_t n, cap;
 } sx__ectx;
 
-static int eq(const sx__tok *t, const char *s) { return t && t->low[0] == s[0] && strcmp(t->low, s) == 0; }
+static int eq(const sx__tok *t, const char *s) { return t && t->low[0] == s[0] && sx__eq(t->low, s); }
 
 static const sx__tok *T(const sx__ectx *e, size_t i, int32_t sent)
 {
@@ -116,7 +116,7 @@ static int is_trigger_word(const sx__tok *t)
 {
     const char *const verbs[] = {"said", "met", "agreed", "signed", "told", "denied", "discussed", NULL};
     for (int i = 0; verbs[i]; i++)
-        if (!strcmp(t->low, verbs[i])) return 1;
+        if (sx__eq(t->low, verbs[i])) return 1;
     return 0;
 }
 
@@ -134,7 +134,7 @@ static const char *const adverbs[] = {
 static int is_adverb(const sx__tok *t)
 {
     for (const char *const *p = adverbs; *p; p++)
-        if (t->low[0] == (*p)[0] && !strcmp(t->low, *p)) return 1;
+        if (t->low[0] == (*p)[0] && sx__eq(t->low, *p)) return 1;
     return 0;
 }
 
@@ -327,9 +327,9 @@ static void subject_fallback(sx__ectx *e, sx__cand *c, const char *role)
         if (am->locative || (am->actor < 0 && am->pronoun != 2)) continue;
         if (t > lo) {
             const char *p = w->toks[t - 1].low;
-            if (!strcmp(p, "to") || !strcmp(p, "with") || !strcmp(p, "of") || !strcmp(p, "by") ||
-                !strcmp(p, "for") || !strcmp(p, "from") || !strcmp(p, "about") || !strcmp(p, "against") ||
-                !strcmp(p, "between") || !strcmp(p, "on") || !strcmp(p, "at") || !strcmp(p, "in"))
+            if (sx__eq(p, "to") || sx__eq(p, "with") || sx__eq(p, "of") || sx__eq(p, "by") ||
+                sx__eq(p, "for") || sx__eq(p, "from") || sx__eq(p, "about") || sx__eq(p, "against") ||
+                sx__eq(p, "between") || sx__eq(p, "on") || sx__eq(p, "at") || sx__eq(p, "in"))
                 continue;
         }
         if (am->pronoun == 2) {
@@ -386,7 +386,7 @@ static void set_status(const sx__ectx *e, sx__cand *c)
     }
     /* "The planned 30-minute meeting ... ran for 2 hours": the plan was for
      * its length; the verb of the clause says it happened */
-    if (!strcmp(c->status, "planned") && !strcmp(c->trig->form, "noun")) {
+    if (sx__eq(c->status, "planned") && sx__eq(c->trig->form, "noun")) {
         for (size_t k = c->t1; k < hi && k < c->t1 + 14; k++) {
             const sx__tok *t = &w->toks[k];
             if (eq(t, "will") || eq(t, "would") || eq(t, "is") || eq(t, "are") || eq(t, "that")) break;
@@ -436,13 +436,13 @@ static int base_is_event(const sx__work *w, size_t i)
         const sx__tok *t = &w->toks[i - d];
         if (t->sent != s) break;
         for (int k = 0; modals[k]; k++)
-            if (!strcmp(t->low, modals[k])) return 1;
-        if (!strcmp(t->low, "to")) {
+            if (sx__eq(t->low, modals[k])) return 1;
+        if (sx__eq(t->low, "to")) {
             for (size_t e = d + 1; e <= d + 3 && e <= i; e++) {
                 const sx__tok *u = &w->toks[i - e];
                 if (u->sent != s) break;
                 for (int k = 0; control[k]; k++)
-                    if (!strcmp(u->low, control[k])) return 1;
+                    if (sx__eq(u->low, control[k])) return 1;
                 if (!(u->flags & SX_TF_WORD) || !is_adverb(u)) break;
             }
             return 0;
@@ -454,7 +454,7 @@ static int base_is_event(const sx__work *w, size_t i)
 
 static int is_report(const sx__trigger *t)
 {
-    return !strcmp(t->type, "statement") || !strcmp(t->type, "denial") || !strcmp(t->type, "accusation");
+    return sx__eq(t->type, "statement") || sx__eq(t->type, "denial") || sx__eq(t->type, "accusation");
 }
 
 /* The date of a trigger: nearest usable timex of its sentence. */
@@ -491,7 +491,7 @@ static int32_t sentence_date(const sx__ectx *e, const sx__cand *c)
         }
         /* "agreed to meet again in 10 days": a date after an infinitive
          * belongs to that verb, not the trigger */
-        if (a >= c->t1 && strcmp(c->trig->form, "noun")) {
+        if (a >= c->t1 && !sx__eq(c->trig->form, "noun")) {
             int inf = 0;
             for (size_t k = c->t1; k + 1 < a && !inf; k++)
                 inf = eq(&w->toks[k], "to") && (w->toks[k + 1].flags & SX_TF_WORD) &&
@@ -507,7 +507,7 @@ static int32_t sentence_date(const sx__ectx *e, const sx__cand *c)
             if (nl) continue;
         }
         /* "..., according to X": the dates before belong to what X reports */
-        if (!strcmp(c->trig->form, "prep") && a < c->t0) continue;
+        if (sx__eq(c->trig->form, "prep") && a < c->t0) continue;
         /* a report's own time comes before the verb or right after it
          * ("said Friday", "said later that day"); a date further on
          * belongs to what was said ("said ... business in 2004 will ...") */
@@ -598,14 +598,14 @@ static int32_t sentence_place(const sx__ectx *e, const sx__cand *c)
     const sx__work *w = e->w;
     int32_t best = -1;
     const char *ty = c->trig->type;
-    int anywhere = !strcmp(ty, "meeting") || !strcmp(ty, "visit") || !strcmp(ty, "call") ||
-                   !strcmp(ty, "agreement") || !strcmp(ty, "ceasefire");
+    int anywhere = sx__eq(ty, "meeting") || sx__eq(ty, "visit") || sx__eq(ty, "call") ||
+                   sx__eq(ty, "agreement") || sx__eq(ty, "ceasefire");
     for (size_t p = (size_t)e->pm_first[c->sent]; p < w->n_pms && w->toks[w->pms[p].tok_start].sent == c->sent; p++) {
         const sx__pmention *pm = &w->pms[p];
         if (pm->prep < 0) continue;
         if (w->toks[pm->tok_start].flags & SX_TF_INQUOTE) continue;
         const char *prep = w->toks[pm->prep].low;
-        if (strcmp(prep, "in") && strcmp(prep, "at")) continue;
+        if (!sx__eq(prep, "in") && !sx__eq(prep, "at")) continue;
         if (!anywhere && !((size_t)pm->prep >= c->t1 && (size_t)pm->prep <= c->t1 + 1)) continue;
         /* prefer the most specific (a city over a country) */
         if (best < 0 || (w->pms[best].is_country && !pm->is_country)) best = (int32_t)p;
@@ -615,11 +615,11 @@ static int32_t sentence_place(const sx__ectx *e, const sx__cand *c)
 
 static const char *role_for(const sx__trigger *t, int subject, const char *low)
 {
-    if (!strcmp(t->type, "statement") || !strcmp(t->type, "denial")) return "speaker";
-    if (!strcmp(t->type, "accusation")) return subject ? "source" : "target";
-    if (!strcmp(t->cameo, "043")) return subject ? "host" : "visitor";
-    if (!strcmp(t->type, "visit")) return subject ? "visitor" : "host";
-    if (!strcmp(t->type, "agreement") && !strncmp(low, "sign", 4)) return "signatory";
+    if (sx__eq(t->type, "statement") || sx__eq(t->type, "denial")) return "speaker";
+    if (sx__eq(t->type, "accusation")) return subject ? "source" : "target";
+    if (sx__eq(t->cameo, "043")) return subject ? "host" : "visitor";
+    if (sx__eq(t->type, "visit")) return subject ? "visitor" : "host";
+    if (sx__eq(t->type, "agreement") && !strncmp(low, "sign", 4)) return "signatory";
     return "participant";
 }
 
@@ -631,7 +631,7 @@ static int32_t resolve_pronoun(const sx__ectx *e, size_t upto)
     for (size_t i = e->n; i-- > 0 && e->n - i <= 64;) {
         const sx__cand *c = &e->c[i];
         if (c->t0 >= upto) continue;
-        if (!strcmp(c->trig->type, "statement") && c->np > 0 && c->parts[0] >= 0) return c->parts[0];
+        if (sx__eq(c->trig->type, "statement") && c->np > 0 && c->parts[0] >= 0) return c->parts[0];
     }
     /* start at the first mention at or after upto, found from its sentence */
     size_t from = upto < e->w->n_toks ? (size_t)e->am_first[e->w->toks[upto].sent] : e->w->n_ams;
@@ -729,8 +729,8 @@ static sx_status merge_into(sx__work *w, sx_event *dst, sx_event *src)
     for (size_t i = 0; i < src->n_participants && st == SX_OK; i++)
         st = add_participant(dst, src->participants[i].actor, src->participants[i].role);
     if (st != SX_OK) return st;
-    int src_text = src->date_source && !strcmp(src->date_source, "text");
-    int dst_text = dst->date_source && !strcmp(dst->date_source, "text");
+    int src_text = src->date_source && sx__eq(src->date_source, "text");
+    int dst_text = dst->date_source && sx__eq(dst->date_source, "text");
     /* an explicit date beats one inherited from the narrative; between two
      * of a kind the finer wins only where they agree ("2017-07" and
      * "2017-07-07"), so a stray date cannot overwrite the event's own */
@@ -754,17 +754,17 @@ static sx_status merge_into(sx__work *w, sx_event *dst, sx_event *src)
         sx__copy(dst->duration_mod, sizeof dst->duration_mod, src->duration_mod);
     }
     if (!dst->planned_duration[0]) sx__copy(dst->planned_duration, sizeof dst->planned_duration, src->planned_duration);
-    if (!strcmp(dst->status, "planned") && !strcmp(src->status, "occurred")) dst->status = src->status;
-    if (!strcmp(src->cameo, "0871")) dst->cameo = src->cameo;
+    if (sx__eq(dst->status, "planned") && sx__eq(src->status, "occurred")) dst->status = src->status;
+    if (sx__eq(src->cameo, "0871")) dst->cameo = src->cameo;
     (void)w;
     return SX_OK;
 }
 
 static const char *static_status(const char *s)
 {
-    if (!strcmp(s, "negated")) return "negated";
-    if (!strcmp(s, "cancelled")) return "cancelled";
-    if (!strcmp(s, "planned")) return "planned";
+    if (sx__eq(s, "negated")) return "negated";
+    if (sx__eq(s, "cancelled")) return "cancelled";
+    if (sx__eq(s, "planned")) return "planned";
     return "occurred";
 }
 
@@ -885,17 +885,17 @@ sx_status sx__events_run(sx__work *w)
 
         const sx__trigger *tg = c->trig;
         /* "will visit Tokyo", "to meet": a noun-form trigger used as a verb */
-        int noun = !strcmp(tg->form, "noun") && !(t->low_len > 0 && t->low[t->low_len - 1] != 's' &&
+        int noun = sx__eq(tg->form, "noun") && !(t->low_len > 0 && t->low[t->low_len - 1] != 's' &&
                                                   tn == 1 && base_is_event(w, i));
         /* A bare infinitive is an event only under a modal or a verb of
          * plan or agreement ("will meet", "agreed to meet"); "a chance to
          * ... discuss" is a purpose, not a happening. */
-        if (!strcmp(tg->form, "base") && !base_is_event(w, i)) {
+        if (sx__eq(tg->form, "base") && !base_is_event(w, i)) {
             i = c->t1;
             continue;
         }
         /* "summit" after "at the ..." with another meeting in the sentence is a setting */
-        if (noun && !strcmp(t->low, "summit")) {
+        if (noun && sx__eq(t->low, "summit")) {
             size_t lo = (size_t)w->sent_tok0[c->sent];
             int at = 0, other = 0;
             for (size_t k = i, d = 0; k > lo && d < 6; k--, d++)
@@ -904,7 +904,7 @@ sx_status sx__events_run(sx__work *w)
                     break;
                 }
             for (size_t k = e.n; k-- > 0 && e.c[k].sent == c->sent;)
-                if (!strcmp(e.c[k].trig->type, "meeting")) other = 1;
+                if (sx__eq(e.c[k].trig->type, "meeting")) other = 1;
             if (at && other) {
                 i = c->t1;
                 continue;
@@ -922,11 +922,11 @@ sx_status sx__events_run(sx__work *w)
             }
         }
         /* "said" as an adjective ("the said agreement") */
-        if (!strcmp(tg->form, "prep")) {
+        if (sx__eq(tg->form, "prep")) {
             collect_right(&e, c, c->t1, "speaker", 0);
         } else if (noun) {
             /* "Bush's visit to Canada": the country visited hosts */
-            if (!strcmp(tg->type, "visit") && c->t1 < n && eq(&w->toks[c->t1], "to")) {
+            if (sx__eq(tg->type, "visit") && c->t1 < n && eq(&w->toks[c->t1], "to")) {
                 for (size_t p = (size_t)e.pm_first[c->sent]; p < w->n_pms && w->toks[w->pms[p].tok_start].sent == c->sent; p++) {
                     const sx__pmention *pm = &w->pms[p];
                     if ((size_t)pm->tok_start != c->t1 + 1 && (size_t)pm->tok_start != c->t1 + 2) continue;
@@ -953,7 +953,7 @@ sx_status sx__events_run(sx__work *w)
             }
             /* "the G8 summit", "a NATO Foreign Ministerial meeting": the
              * organisation meets (over up to three capitalized words) */
-            for (size_t b = i, d = 0; !strcmp(tg->type, "meeting") && b > 0 && d < 4; b--, d++) {
+            for (size_t b = i, d = 0; sx__eq(tg->type, "meeting") && b > 0 && d < 4; b--, d++) {
                 int32_t mi = e.am_end[b - 1];
                 if (mi >= 0 && w->ams[mi].actor >= 0 && w->actors[w->ams[mi].actor].kind == SX_ACTOR_ORG) {
                     add_part(c, w->ams[mi].actor, "participant");
@@ -964,8 +964,8 @@ sx_status sx__events_run(sx__work *w)
             collect_right(&e, c, c->t1, role_for(tg, 0, t->low), 1);
             /* "had very good and constructive meetings", "held talks": the
              * subject of the light verb holds the meeting */
-            if (c->np == 0 && (!strcmp(tg->type, "meeting") || !strcmp(tg->type, "call") ||
-                               !strcmp(tg->type, "discussion"))) {
+            if (c->np == 0 && (sx__eq(tg->type, "meeting") || sx__eq(tg->type, "call") ||
+                               sx__eq(tg->type, "discussion"))) {
                 size_t lo = (size_t)w->sent_tok0[c->sent];
                 for (size_t k = i, d = 0; k > lo && d < 6; k--, d++) {
                     const sx__tok *lv = &w->toks[k - 1];
@@ -978,11 +978,11 @@ sx_status sx__events_run(sx__work *w)
                     if (!(lv->flags & SX_TF_WORD) && !eq(lv, "-")) break;
                 }
             }
-            if (!strcmp(tg->type, "ceasefire")) {
+            if (sx__eq(tg->type, "ceasefire")) {
                 /* a cease-fire agreed in the same clause is the agreement's object */
                 int agreed = 0;
                 for (size_t k = 0; k < e.n; k++)
-                    if (e.c[k].sent == c->sent && !strcmp(e.c[k].trig->type, "agreement")) {
+                    if (e.c[k].sent == c->sent && sx__eq(e.c[k].trig->type, "agreement")) {
                         agreed = 1;
                         e.c[k].ceasefire = 1;
                     }
@@ -996,13 +996,13 @@ sx_status sx__events_run(sx__work *w)
             if (c->np == 0) subject_fallback(&e, c, role_for(tg, 1, t->low));
             if (c->np == 0 && doc_speaker >= 0 && is_report(tg)) add_part(c, doc_speaker, "speaker");
             /* objects: "met X", "met with X", "hosted X", "visited X", "accused X", "said Tillerson" */
-            if (!strcmp(tg->type, "statement")) {
+            if (sx__eq(tg->type, "statement")) {
                 if (c->np == 0) collect_right(&e, c, c->t1, "speaker", 0);
-            } else if (!strcmp(tg->type, "meeting") || !strcmp(tg->type, "call") ||
-                       !strcmp(tg->type, "visit") || !strcmp(tg->type, "accusation")) {
+            } else if (sx__eq(tg->type, "meeting") || sx__eq(tg->type, "call") ||
+                       sx__eq(tg->type, "visit") || sx__eq(tg->type, "accusation")) {
                 collect_right(&e, c, c->t1, role_for(tg, 0, t->low), 0);
                 /* "will travel to Berlin, Germany": the host is the country of the place */
-                if (!strcmp(tg->type, "visit")) {
+                if (sx__eq(tg->type, "visit")) {
                     for (size_t p = 0; p < w->n_pms; p++) {
                         const sx__pmention *pm = &w->pms[p];
                         if ((size_t)pm->tok_start < c->t1 || (size_t)pm->tok_start > c->t1 + 1 || pm->country < 0) continue;
@@ -1013,7 +1013,7 @@ sx_status sx__events_run(sx__work *w)
                             break;
                         }
                         int has_host = 0;
-                        for (int q = 0; q < c->np; q++) has_host |= !strcmp(c->roles[q], "host");
+                        for (int q = 0; q < c->np; q++) has_host |= sx__eq(c->roles[q], "host");
                         if (!has_host) add_part(c, ca, "host");
                         c->place = (int32_t)p;
                         break;
@@ -1021,7 +1021,7 @@ sx_status sx__events_run(sx__work *w)
                     /* "will continue to face sanctions": a verb of motion
                      * is a visit only with a destination */
                     int has_host = 0;
-                    for (int q = 0; q < c->np; q++) has_host |= !strcmp(c->roles[q], "host");
+                    for (int q = 0; q < c->np; q++) has_host |= sx__eq(c->roles[q], "host");
                     if (!has_host && (eq(t, "continue") || eq(t, "continues") || eq(t, "head") || eq(t, "heads") ||
                                       eq(t, "headed") || eq(t, "fly") || eq(t, "flew") || eq(t, "travel") ||
                                       eq(t, "travels") || eq(t, "traveled") || eq(t, "travelled") ||
@@ -1030,13 +1030,13 @@ sx_status sx__events_run(sx__work *w)
                         continue;
                     }
                 }
-            } else if (!strcmp(tg->type, "agreement") || !strcmp(tg->type, "discussion")) {
+            } else if (sx__eq(tg->type, "agreement") || sx__eq(tg->type, "discussion")) {
                 collect_right(&e, c, c->t1, role_for(tg, 0, t->low), 1);
             }
             /* "discussed aid with the Tanzanian President": the partner may
              * come after the topic, before the clause ends */
-            if ((!strcmp(tg->type, "discussion") || !strcmp(tg->type, "meeting") || !strcmp(tg->type, "call") ||
-                 !strcmp(tg->type, "agreement")) &&
+            if ((sx__eq(tg->type, "discussion") || sx__eq(tg->type, "meeting") || sx__eq(tg->type, "call") ||
+                 sx__eq(tg->type, "agreement")) &&
                 c->np < 2) {
                 for (size_t k = c->t1, d = 0; k < n && d < 8 && w->toks[k].sent == c->sent; k++, d++) {
                     if (eq(&w->toks[k], ",") || eq(&w->toks[k], ";") || eq(&w->toks[k], "that") ||
@@ -1087,10 +1087,10 @@ sx_status sx__events_run(sx__work *w)
         c->date_timex = sentence_date(&e, c);
         c->date_source = c->date_timex >= 0 ? "text" : NULL;
         if (c->date_timex < 0 && !c->perfect) {
-            c->date_timex = narrative_date(&e, i, !strcmp(c->status, "planned"));
+            c->date_timex = narrative_date(&e, i, sx__eq(c->status, "planned"));
             if (c->date_timex >= 0) c->date_source = "narrative";
         }
-        if (c->date_timex < 0 && !c->perfect && !strcmp(tg->form, "present") && w->dct) {
+        if (c->date_timex < 0 && !c->perfect && sx__eq(tg->form, "present") && w->dct) {
             c->date_timex = -3;
             c->date_source = "dct";
         }
@@ -1099,7 +1099,7 @@ sx_status sx__events_run(sx__work *w)
         /* "X has said ...", "X has repeatedly denied ..." with no date of
          * their own report a standing position, not a speech act */
         if (c->perfect && c->date_timex < 0 &&
-            (!strcmp(tg->type, "statement") || !strcmp(tg->type, "denial"))) {
+            (sx__eq(tg->type, "statement") || sx__eq(tg->type, "denial"))) {
             i = c->t1;
             continue;
         }
@@ -1112,7 +1112,7 @@ sx_status sx__events_run(sx__work *w)
      * statement by that speaker on the document's date ---- */
     const sx__trigger *say = NULL;
     for (size_t k = 0; k < L->n_triggers && !say; k++)
-        if (!strcmp(L->triggers[k].type, "statement") && !strcmp(L->triggers[k].form, "past")) say = &L->triggers[k];
+        if (sx__eq(L->triggers[k].type, "statement") && sx__eq(L->triggers[k].form, "past")) say = &L->triggers[k];
     for (size_t m = 0; m < w->n_ams && st == SX_OK && say; m++) {
         const sx__amention *am = &w->ams[m];
         size_t a = (size_t)am->tok_start, b = (size_t)am->tok_end;
@@ -1197,19 +1197,19 @@ sx_status sx__events_run(sx__work *w)
      * the first one, with none before, takes the persons of its sentence */
     for (size_t k = 0; k < w->n_events && st == SX_OK; k++) {
         sx_event *ev = &w->events[k];
-        if (ev->n_participants || !strcmp(ev->type, "statement") || !strcmp(ev->type, "denial") ||
-            !strcmp(ev->type, "accusation"))
+        if (ev->n_participants || sx__eq(ev->type, "statement") || sx__eq(ev->type, "denial") ||
+            sx__eq(ev->type, "accusation"))
             continue;
         int32_t target = -1;
         for (size_t j = k; j-- > 0 && k - j <= SX__MERGE_WINDOW;)
-            if (!gone[j] && !strcmp(w->events[j].type, ev->type) && w->events[j].n_participants &&
+            if (!gone[j] && sx__eq(w->events[j].type, ev->type) && w->events[j].n_participants &&
                 (dates_compatible(w->events[j].date, ev->date) || !ev->date[0] || !w->events[j].date[0] ||
-                 strlen(ev->date) < 10 || !ev->date_source || strcmp(ev->date_source, "text") ||
-                 !w->events[j].date_source || strcmp(w->events[j].date_source, "text"))) {
+                 strlen(ev->date) < 10 || !ev->date_source || !sx__eq(ev->date_source, "text") ||
+                 !w->events[j].date_source || !sx__eq(w->events[j].date_source, "text"))) {
                 target = (int32_t)j;
                 break;
             }
-        if (!strcmp(ev->type, "meeting")) {
+        if (sx__eq(ev->type, "meeting")) {
             /* "signed Monday at talks in Addis Ababa": talks held by the
              * parties of the other event of the sentence */
             int32_t s0 = ev->mentions[0].sentence;
@@ -1229,7 +1229,7 @@ sx_status sx__events_run(sx__work *w)
             }
             if (ev->n_participants) continue;
         }
-        if (target < 0 && strcmp(ev->type, "meeting")) continue;
+        if (target < 0 && !sx__eq(ev->type, "meeting")) continue;
         if (target < 0) {
             /* "X confronted Y ... during a face-to-face meeting": the persons
              * of a clause the meeting is the setting of; not sources
@@ -1274,9 +1274,9 @@ sx_status sx__events_run(sx__work *w)
                  j < w->n_events && j <= k + SX__MERGE_WINDOW; j++) {
                 if (j == k || gone[j] || (pass == 0 && j > k)) continue;
                 sx_event *a = &w->events[j], *b = &w->events[k];
-                if (strcmp(a->type, b->type) || !same_core(a, b)) continue;
+                if (!sx__eq(a->type, b->type) || !same_core(a, b)) continue;
                 if (pass == 0 && !dates_compatible(a->date, b->date)) continue;
-                if (pass == 1 && (!a->date[0] || strcmp(a->status, b->status))) continue; /* a plan is not the talks held */
+                if (pass == 1 && (!a->date[0] || !sx__eq(a->status, b->status))) continue; /* a plan is not the talks held */
                 if (target < 0) target = (int32_t)j;
                 found++;
             }
@@ -1288,13 +1288,13 @@ sx_status sx__events_run(sx__work *w)
     /* a mention that names fewer parties ("the meeting with King Abdullah"
      * in a headline) joins the one fuller event of its type it fits */
     for (size_t k = 0; k < w->n_events && st == SX_OK; k++) {
-        if (gone[k] || !strcmp(w->events[k].type, "statement") || !strcmp(w->events[k].type, "denial")) continue;
+        if (gone[k] || sx__eq(w->events[k].type, "statement") || sx__eq(w->events[k].type, "denial")) continue;
         int32_t target = -1, found = 0;
         for (size_t j = k > SX__MERGE_WINDOW ? k - SX__MERGE_WINDOW : 0;
              j < w->n_events && j <= k + SX__MERGE_WINDOW; j++) {
             if (j == k || gone[j]) continue;
             sx_event *a = &w->events[j], *b = &w->events[k];
-            if (strcmp(a->type, b->type) || !core_subset(b, a)) continue;
+            if (!sx__eq(a->type, b->type) || !core_subset(b, a)) continue;
             if (b->date[0] && !dates_compatible(a->date, b->date)) continue;
             target = (int32_t)j;
             found++;
@@ -1315,8 +1315,8 @@ sx_status sx__events_run(sx__work *w)
                 core++;
                 org |= w->actors[ev->participants[p].actor].kind == SX_ACTOR_ORG;
             }
-        int multi = !strcmp(ev->type, "meeting") || !strcmp(ev->type, "call") || !strcmp(ev->type, "discussion") ||
-                    !strcmp(ev->type, "visit") || !strcmp(ev->type, "agreement");
+        int multi = sx__eq(ev->type, "meeting") || sx__eq(ev->type, "call") || sx__eq(ev->type, "discussion") ||
+                    sx__eq(ev->type, "visit") || sx__eq(ev->type, "agreement");
         if (!core || (multi && core < 2 && !org)) gone[k] = 1;
     }
     /* attendees: "only Tillerson, Lavrov and two interpreters were present"
@@ -1327,7 +1327,7 @@ sx_status sx__events_run(sx__work *w)
         for (size_t s = 0; s <= w->n_sents; s++) meeting_upto[s] = -1;
         for (size_t k = 0; k < w->n_events; k++) {
             int32_t s0 = w->events[k].mentions[0].sentence;
-            if (!gone[k] && !strcmp(w->events[k].type, "meeting") && (meeting_upto[s0] < 0 || (int32_t)k > meeting_upto[s0]))
+            if (!gone[k] && sx__eq(w->events[k].type, "meeting") && (meeting_upto[s0] < 0 || (int32_t)k > meeting_upto[s0]))
                 meeting_upto[s0] = (int32_t)k;
         }
         for (size_t s = 1; s < w->n_sents; s++)
@@ -1353,7 +1353,7 @@ sx_status sx__events_run(sx__work *w)
         snprintf(dct, sizeof dct, "%04d-%02d-%02d", w->dct->year, w->dct->month, w->dct->day);
         for (size_t k = 0; k < w->n_events; k++) {
             sx_event *ev = &w->events[k];
-            if (!strcmp(ev->status, "occurred") && ev->begin[0] && strncmp(ev->begin, dct, 10) > 0) ev->status = "planned";
+            if (sx__eq(ev->status, "occurred") && ev->begin[0] && strncmp(ev->begin, dct, 10) > 0) ev->status = "planned";
         }
     }
     /* compact */

@@ -89,7 +89,7 @@ static sx__entry *sx__find(const char *key)
     size_t m = L.tab_cap - 1;
     for (size_t i = sx__hash(key) & m;; i = (i + 1) & m) {
         if (!L.tab[i].key) return NULL;
-        if (strcmp(L.tab[i].key, key) == 0) return &L.tab[i];
+        if (sx__eq(L.tab[i].key, key)) return &L.tab[i];
     }
 }
 
@@ -112,7 +112,7 @@ static sx__entry *sx__intern(const char *key)
     size_t m = L.tab_cap - 1;
     size_t i = sx__hash(key) & m;
     for (; L.tab[i].key; i = (i + 1) & m)
-        if (strcmp(L.tab[i].key, key) == 0) return &L.tab[i];
+        if (sx__eq(L.tab[i].key, key)) return &L.tab[i];
     const char *k = sx__own(key);
     if (!k) return NULL;
     L.tab[i].key = k;
@@ -136,7 +136,7 @@ static void sx__add_phrase(const char *text, int kind, int32_t id)
     int n = sx__phrase_tokens(text, toks, SX__MAXPTOK);
     if (n <= 0) return;
     /* "the" opening a phrase is left to the matcher's callers */
-    int o = (n > 1 && strcmp(toks[0], "the") == 0) ? 1 : 0;
+    int o = (n > 1 && sx__eq(toks[0], "the")) ? 1 : 0;
     int ok;
     SX__GROW(L.ph, L.n_ph, L.cap_ph, ok);
     if (!ok) return;
@@ -325,7 +325,7 @@ static void sx__row_country_term(char **f, int n)
     int32_t c = sx__country_by_code(f[1]);
     if (c < 0) return;
     int kind = strcmp(f[2], "demonym") == 0   ? SX_PH_DEMONYM
-               : strcmp(f[2], "metonym") == 0 ? SX_PH_METONYM
+               : sx__eq(f[2], "metonym") ? SX_PH_METONYM
                                               : SX_PH_COUNTRY;
     sx__add_phrase(f[0], kind, c);
 }
@@ -365,7 +365,7 @@ static void sx__row_trigger(char **f, int n)
 int32_t sx__country_by_code(const char *alpha3)
 {
     for (size_t i = 0; i < L.pub.n_countries; i++)
-        if (strcmp(L.pub.countries[i].alpha3, alpha3) == 0) return (int32_t)i;
+        if (sx__eq(L.pub.countries[i].alpha3, alpha3)) return (int32_t)i;
     return -1;
 }
 
@@ -516,6 +516,7 @@ static void sx__lex_build(void)
     for (const char *const *w = sx__tx_starts; *w; w++) sx__add_word(*w, SX_LX_TXSTART, 0);
     for (const char *const *w = sx__past_cues; *w; w++) sx__add_word(*w, SX_LX_PASTCUE, 0);
     for (const char *const *w = sx__future_cues; *w; w++) sx__add_word(*w, SX_LX_FUTCUE, 0);
+    for (const char *const *w = sx__function_words; *w; w++) sx__add_word(*w, SX_LX_FUNCWORD, 0);
     sx__add_countries();
     sx__each_row(sx_data_country_terms, sx__row_country_term);
     sx__each_row(sx_data_people, sx__row_person);
@@ -559,8 +560,8 @@ int32_t sx__phrase_match(const sx__work *w, size_t i, uint32_t kinds_mask, sx__m
 {
     *n_out = 0;
     if (i >= w->n_toks || !(w->toks[i].lex & SX_LX_PHRASE)) return 0;
-    const sx__entry *e = sx__find(w->toks[i].low);
-    if (!e) return 0;
+    if (w->toks[i].lexent <= 0) return 0;
+    const sx__entry *e = &L.tab[w->toks[i].lexent - 1];
     int32_t best = 0;
     for (int32_t j = e->phrases; j >= 0; j = L.ph[j].next) {
         const sx__phrase *p = &L.ph[j];
@@ -570,7 +571,7 @@ int32_t sx__phrase_match(const sx__work *w, size_t i, uint32_t kinds_mask, sx__m
         for (int k = 1; k < p->ntok && ok; k++) {
             const sx__tok *t = &w->toks[i + (size_t)k];
             /* phrases never run across sentences; compare interned words */
-            ok = t->sent == w->toks[i].sent && strcmp(t->low, p->toks[k]) == 0;
+            ok = t->sent == w->toks[i].sent && t->lexent > 0 && L.tab[t->lexent - 1].key == p->toks[k];
         }
         if (!ok) continue;
         if (p->ntok > best) {
@@ -605,7 +606,8 @@ sx_status sx__lexicon_apply(sx__work *w)
         if (e) {
             t->lex = e->cls;
             t->lexval = e->val;
-        }
+            t->lexent = (int32_t)(e - L.tab) + 1;
+        } else t->lexent = 0;
     }
     return SX_OK;
 }

@@ -74,14 +74,14 @@ static int sx__starts_sentence(const char *low)
                                     "meanwhile", "his", "her", "their", "its", "there", "officials", "after",
                                     "before", "while", "when", "if", "as", "both", "some", "many", "no", NULL};
     for (int i = 0; w[i]; i++)
-        if (!strcmp(low, w[i])) return 1;
+        if (sx__eq(low, w[i])) return 1;
     return 0;
 }
 
 static int sx__is_abbrev(const char *low)
 {
     for (int i = 0; sx__abbrevs[i]; i++)
-        if (strcmp(low, sx__abbrevs[i]) == 0) return 1;
+        if (sx__eq(low, sx__abbrevs[i])) return 1;
     return 0;
 }
 
@@ -162,7 +162,7 @@ int sx__phrase_tokens(const char *utf8, char out[][48], int max)
     }
     ubrk_close(b);
     /* a trailing "." of an abbreviation is not part of the key */
-    if (cnt > 1 && strcmp(out[cnt - 1], ".") == 0) cnt--;
+    if (cnt > 1 && sx__eq(out[cnt - 1], ".")) cnt--;
     return cnt;
 }
 
@@ -255,6 +255,8 @@ sx_status sx__segment(sx__work *w)
         /* Quotes never run across a line break (a news paragraph that
          * continues a quote opens it again). */
         if (t->flags & SX_TF_NL) in_quote = 0;
+        int ascii = 1;
+        for (int32_t k = a; k < q && ascii; k++) ascii = w->u[k] < 0x80;
         if (status >= UBRK_WORD_NUMBER && status < UBRK_WORD_NUMBER_LIMIT) {
             t->flags |= SX_TF_NUM;
             int64_t v = 0;
@@ -268,7 +270,7 @@ sx_status sx__segment(sx__work *w)
             }
             t->ndigits = nd;
             t->num = alldig && nd <= 15 ? v : -1;
-            if (u_isupper(w->u[a])) { /* "G20", "P5" */
+            if (ascii ? (w->u[a] >= 'A' && w->u[a] <= 'Z') : u_isupper(w->u[a])) { /* "G20", "P5" */
                 int letters = 0, upper = 0;
                 for (int32_t k = a; k < q; k++)
                     if (u_isalpha(w->u[k])) {
@@ -280,13 +282,22 @@ sx_status sx__segment(sx__work *w)
             }
         } else if (status >= UBRK_WORD_LETTER) {
             t->flags |= SX_TF_WORD;
-            if (u_isupper(w->u[a]) || u_istitle(w->u[a])) t->flags |= SX_TF_CAP;
             int letters = 0, upper = 0;
-            for (int32_t k = a; k < q; k++)
-                if (u_isalpha(w->u[k])) {
-                    letters++;
-                    if (u_isupper(w->u[k])) upper++;
+            if (ascii) { /* the same answers as below, without a property lookup per letter */
+                if (w->u[a] >= 'A' && w->u[a] <= 'Z') t->flags |= SX_TF_CAP;
+                for (int32_t k = a; k < q; k++) {
+                    UChar c = w->u[k];
+                    letters += (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+                    upper += c >= 'A' && c <= 'Z';
                 }
+            } else {
+                if (u_isupper(w->u[a]) || u_istitle(w->u[a])) t->flags |= SX_TF_CAP;
+                for (int32_t k = a; k < q; k++)
+                    if (u_isalpha(w->u[k])) {
+                        letters++;
+                        if (u_isupper(w->u[k])) upper++;
+                    }
+            }
             if (letters >= 2 && upper == letters) t->flags |= SX_TF_ALLCAP;
         } else {
             t->flags |= SX_TF_PUNCT;
@@ -343,8 +354,8 @@ sx_status sx__segment(sx__work *w)
                      * abbreviated country before a capitalized modifier; a
                      * new sentence would start with a function word instead */
                     if (dot->low_len == 1 && dot->low[0] == '.' && (prev->flags & SX_TF_DOT) &&
-                        (!strcmp(prev->low, "u.s") || !strcmp(prev->low, "u.n") || !strcmp(prev->low, "u.k") ||
-                         !strcmp(prev->low, "e.u")) &&
+                        (sx__eq(prev->low, "u.s") || sx__eq(prev->low, "u.n") || sx__eq(prev->low, "u.k") ||
+                         sx__eq(prev->low, "e.u")) &&
                         !(next->flags & SX_TF_NL) && (next->flags & SX_TF_CAP) && !sx__starts_sentence(next->low))
                         merge = 1;
                     /* "George W. Bush": a middle initial ends no sentence */
@@ -354,10 +365,10 @@ sx_status sx__segment(sx__work *w)
                         (w->toks[ti - 3].flags & SX_TF_WORD))
                         merge = 1;
                     /* "3:32 P.M. EDT": a zone after a.m./p.m. */
-                    if (dot->low_len == 1 && dot->low[0] == '.' && (!strcmp(prev->low, "p.m") || !strcmp(prev->low, "a.m")) &&
+                    if (dot->low_len == 1 && dot->low[0] == '.' && (sx__eq(prev->low, "p.m") || sx__eq(prev->low, "a.m")) &&
                         !(next->flags & SX_TF_NL) &&
                         (((next->flags & SX_TF_ALLCAP) && next->low_len <= 4) ||
-                         (ti + 1 < w->n_toks && !strcmp(w->toks[ti + 1].low, "time")))) /* "10 a.m. Moscow time" */
+                         (ti + 1 < w->n_toks && sx__eq(w->toks[ti + 1].low, "time")))) /* "10 a.m. Moscow time" */
                         merge = 1;
                 }
                 if (!merge) cur++;

@@ -64,7 +64,9 @@ char *sx__strdup(const char *s) { return s ? sx__strndup(s, strlen(s)) : NULL; }
 void sx__copy(char *dst, size_t cap, const char *src)
 {
     if (cap == 0) return;
-    snprintf(dst, cap, "%s", src ? src : "");
+    size_t n = src ? strnlen(src, cap - 1) : 0;
+    memcpy(dst, src ? src : "", n);
+    dst[n] = '\0';
 }
 
 void sx_doc_init(sx_doc *doc) { memset(doc, 0, sizeof *doc); }

@@ -36,6 +36,16 @@
         }                                                                                \
     } while (0)
 
+/* String equality, inline.  The extractor compares token words with
+ * literals ("the", "said") millions of times per megabyte; a libc strcmp
+ * call for each was a fifth of extraction time (bench/README.md).  Most
+ * comparisons end at the first byte. */
+static inline int sx__eq(const char *a, const char *b)
+{
+    while (*a && *a == *b) a++, b++;
+    return *a == *b;
+}
+
 char *sx__strdup(const char *s);
 char *sx__strndup(const char *s, size_t n);
 /* snprintf into a fixed buffer; truncation is silent but always terminated. */
@@ -65,6 +75,7 @@ typedef struct sx__tok {
     uint32_t flags;
     uint64_t lex;             /* lexicon class bits (lexicon.c) */
     int32_t lexval;           /* class value: month 1..12, weekday 1..7 ... */
+    int32_t lexent;           /* lexicon entry + 1 (0: not in the lexicon), set by lexicon.c */
     int64_t num;              /* value of a digit token, -1 if none/too big */
     const char *low;          /* case-folded UTF-8, possessive stripped */
     int32_t low_len;
@@ -153,10 +164,13 @@ enum {
     SX_LX_PHRASE = 1u << 9,    /* first token of a gazetteer/trigger phrase */
     SX_LX_TXSTART = 1u << 10,  /* a word a time expression rule may start at */
     SX_LX_PASTCUE = 1u << 11,  /* a word marking a clause as past ("said", "was") */
-    SX_LX_FUTCUE = 1u << 12    /* a word marking a clause as future ("will") */
+    SX_LX_FUTCUE = 1u << 12,   /* a word marking a clause as future ("will") */
+    SX_LX_FUNCWORD = 1u << 13  /* a word that never starts a person's name (actors.c) */
 };
 /* timex.c's word lists, entered into the lexicon with the bits above */
 extern const char *const sx__tx_starts[], *const sx__past_cues[], *const sx__future_cues[];
+/* actors.c's list, entered with SX_LX_FUNCWORD */
+extern const char *const sx__function_words[];
 typedef enum { SX_U_NONE, SX_U_SEC, SX_U_MIN, SX_U_HOUR, SX_U_DAY, SX_U_WEEK, SX_U_FORTNIGHT,
                SX_U_MONTH, SX_U_YEAR, SX_U_DECADE, SX_U_CENTURY } sx__unit;
 typedef enum { SX_PD_NONE, SX_PD_MORNING, SX_PD_AFTERNOON, SX_PD_EVENING, SX_PD_NIGHT,

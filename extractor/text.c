@@ -155,6 +155,12 @@ sx_status sx__text_load(sx__work *w)
     size_t ncp = 0, i = 0;
     int any_text = 0;
     while (i < n) {
+        if (s[i] > 0x20 && s[i] < 0x7F) { /* printable ASCII, not a space: most bytes */
+            w->byte_of_cp[ncp] = (int32_t)i;
+            cps[ncp++] = s[i++];
+            any_text = 1;
+            continue;
+        }
         uint32_t cp;
         const char *why = NULL;
         if (s[i] == 0) {

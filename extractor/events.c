@@ -768,14 +768,14 @@ static const char *static_status(const char *s)
     return "occurred";
 }
 
-/* One line: the sentence of the mention, white space folded, clipped. */
-static char *make_summary(const sx__work *w, int32_t sent)
+/* Folds white space runs of s to single spaces in place, stopping once 242
+ * units with a non-space last are out (past the clip below, so the rest
+ * cannot change the summary); returns the units written. */
+static size_t fold_space_prefix(char *s)
 {
-    char *s = sx__cp_substr(w, w->sents[sent].start, w->sents[sent].end);
-    if (!s) return NULL;
     size_t o = 0;
     int sp = 0;
-    for (size_t i = 0; s[i]; i++) {
+    for (size_t i = 0; s[i] && !(o >= 242 && !sp); i++) {
         char ch = s[i];
         if (ch == '\n' || ch == '\r' || ch == '\t' || ch == ' ') {
             if (!sp && o) s[o++] = ' ';
@@ -784,6 +784,25 @@ static char *make_summary(const sx__work *w, int32_t sent)
         }
         sp = 0;
         s[o++] = ch;
+    }
+    return o;
+}
+
+/* One line: the sentence of the mention, white space folded, clipped. */
+static char *make_summary(const sx__work *w, int32_t sent)
+{
+    /* a long sentence (a list, a transcript with no stops) is read only as
+     * far as the clip needs; whole again only if white space ate the rest */
+    int32_t start = w->sents[sent].start, end = w->sents[sent].end;
+    int whole = end - start <= 1024;
+    char *s = sx__cp_substr(w, start, whole ? end : start + 1024);
+    if (!s) return NULL;
+    size_t o = fold_space_prefix(s);
+    if (!whole && o < 242) {
+        free(s);
+        s = sx__cp_substr(w, start, end);
+        if (!s) return NULL;
+        o = fold_space_prefix(s);
     }
     while (o && s[o - 1] == ' ') o--;
     s[o] = '\0';
@@ -1334,12 +1353,13 @@ sx_status sx__events_run(sx__work *w)
             if (meeting_upto[s] < 0) meeting_upto[s] = meeting_upto[s - 1];
     }
     for (size_t s = 0, m = 0; s < w->n_sents && st == SX_OK; s++) {
+        while (m < w->n_ams && w->toks[w->ams[m].tok_start].sent < (int32_t)s) m++;
+        int32_t target = meeting_upto[s];
+        if (target < 0) continue;
         int present = 0;
         for (int32_t k = w->sent_tok0[s]; k < w->sent_tok0[s + 1]; k++)
             if ((eq(&w->toks[k], "present") || eq(&w->toks[k], "attended")) && !(w->toks[k].flags & SX_TF_INQUOTE)) present = 1;
-        while (m < w->n_ams && w->toks[w->ams[m].tok_start].sent < (int32_t)s) m++;
-        int32_t target = meeting_upto[s];
-        if (!present || target < 0) continue;
+        if (!present) continue;
         for (size_t q = m; q < w->n_ams && w->toks[w->ams[q].tok_start].sent == (int32_t)s && st == SX_OK; q++) {
             const sx__amention *am = &w->ams[q];
             if (am->actor < 0 || w->actors[am->actor].kind != SX_ACTOR_PERSON) continue;

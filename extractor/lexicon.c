@@ -50,11 +50,13 @@ typedef struct sx__entry {
     uint32_t cls;
     int32_t val;
     int32_t phrases; /* head of phrase chain or -1 */
+    uint32_t kinds;  /* SX_PH_MASK of every kind in the chain */
 } sx__entry;
 
 static struct {
     sx__lexicon pub;
     sx__entry *tab;
+    uint32_t *tag; /* per slot: hash with the top bit set, 0 if empty; probed before the entries */
     size_t tab_cap, tab_n;
     sx__phrase *ph;
     size_t n_ph, cap_ph;
@@ -69,7 +71,7 @@ static uint32_t sx__hash(const char *s)
 {
     uint32_t h = 2166136261u;
     for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
+    return h | 0x80000000u;
 }
 
 static const char *sx__own(const char *s)
@@ -83,13 +85,16 @@ static const char *sx__own(const char *s)
     return p;
 }
 
+/* One lookup per token of every document: the tags (4 bytes a slot) are
+ * probed first, so a miss rarely touches an entry or its key. */
 static sx__entry *sx__find(const char *key)
 {
     if (!L.tab) return NULL;
     size_t m = L.tab_cap - 1;
-    for (size_t i = sx__hash(key) & m;; i = (i + 1) & m) {
-        if (!L.tab[i].key) return NULL;
-        if (sx__eq(L.tab[i].key, key)) return &L.tab[i];
+    uint32_t h = sx__hash(key);
+    for (size_t i = h & m;; i = (i + 1) & m) {
+        if (!L.tag[i]) return NULL;
+        if (L.tag[i] == h && sx__eq(L.tab[i].key, key)) return &L.tab[i];
     }
 }
 
@@ -98,23 +103,30 @@ static sx__entry *sx__intern(const char *key)
     if (L.tab_n * 2 >= L.tab_cap) {
         size_t nc = L.tab_cap ? L.tab_cap * 2 : 4096;
         sx__entry *nt = calloc(nc, sizeof *nt);
-        if (!nt) return NULL;
-        for (size_t i = 0; i < L.tab_cap; i++) {
-            if (!L.tab[i].key) continue;
-            size_t j = sx__hash(L.tab[i].key) & (nc - 1);
-            while (nt[j].key) j = (j + 1) & (nc - 1);
-            nt[j] = L.tab[i];
+        uint32_t *ng = calloc(nc, sizeof *ng);
+        if (!nt || !ng) {
+            free(nt), free(ng);
+            return NULL;
         }
-        free(L.tab);
-        L.tab = nt;
+        for (size_t i = 0; i < L.tab_cap; i++) {
+            if (!L.tag[i]) continue;
+            size_t j = L.tag[i] & (nc - 1);
+            while (ng[j]) j = (j + 1) & (nc - 1);
+            nt[j] = L.tab[i];
+            ng[j] = L.tag[i];
+        }
+        free(L.tab), free(L.tag);
+        L.tab = nt, L.tag = ng;
         L.tab_cap = nc;
     }
     size_t m = L.tab_cap - 1;
-    size_t i = sx__hash(key) & m;
-    for (; L.tab[i].key; i = (i + 1) & m)
-        if (sx__eq(L.tab[i].key, key)) return &L.tab[i];
+    uint32_t h = sx__hash(key);
+    size_t i = h & m;
+    for (; L.tag[i]; i = (i + 1) & m)
+        if (L.tag[i] == h && sx__eq(L.tab[i].key, key)) return &L.tab[i];
     const char *k = sx__own(key);
     if (!k) return NULL;
+    L.tag[i] = h;
     L.tab[i].key = k;
     L.tab[i].phrases = -1;
     L.tab_n++;
@@ -162,6 +174,7 @@ static void sx__add_phrase(const char *text, int kind, int32_t id)
     }
     p->next = head->phrases;
     head->phrases = (int32_t)L.n_ph;
+    head->kinds |= SX_PH_MASK(kind);
     head->cls |= SX_LX_PHRASE;
     L.n_ph++;
 }
@@ -277,6 +290,7 @@ static void sx__add_name_word(const char *word, int32_t id)
     p->toks[0] = e->key;
     p->next = e->phrases;
     e->phrases = (int32_t)L.n_ph++;
+    e->kinds |= SX_PH_MASK(SX_PH_NAMEWORD);
     /* no SX_LX_PHRASE flag: name words are looked up, not matched in text */
 }
 
@@ -562,6 +576,7 @@ int32_t sx__phrase_match(const sx__work *w, size_t i, uint32_t kinds_mask, sx__m
     if (i >= w->n_toks || !(w->toks[i].lex & SX_LX_PHRASE)) return 0;
     if (w->toks[i].lexent <= 0) return 0;
     const sx__entry *e = &L.tab[w->toks[i].lexent - 1];
+    if (!(e->kinds & kinds_mask)) return 0;
     int32_t best = 0;
     for (int32_t j = e->phrases; j >= 0; j = L.ph[j].next) {
         const sx__phrase *p = &L.ph[j];

@@ -166,6 +166,150 @@ int sx__phrase_tokens(const char *utf8, char out[][48], int max)
     return cnt;
 }
 
+/* ---- words: ICU's word breaks, with a fast path for plain lines ----------
+ *
+ * ICU's word iterator was the largest single cost of extraction (the
+ * benchmark's reference is that iterator alone).  Most lines of news text
+ * hold only ASCII and a few typographic marks, whose Unicode word-break
+ * classes (UAX #29) are few and fixed, so such a line is split here by the
+ * same rules; any other line goes to ICU.  A line break always ends a word
+ * (WB3a/WB3b), so the two never disagree at a seam.  tests/test_text.c
+ * checks that both give the same words and statuses, on the fixtures and on
+ * a million random strings over every class the fast path knows.
+ *
+ * Classes: letters and '@' (ICU's ALetter), digits (Numeric), '_'
+ * (ExtendNumLet), '.', '\'', U+2018, U+2019 (MidNumLet / Single_Quote),
+ * ',', ';' (MidNum), white space, and Other (every other printable ASCII
+ * character, U+201C, U+201D, U+2013, U+2014, U+2026).  Rules: letters,
+ * digits and '_' join (WB5, WB8-10, WB13a-b); a MidNumLet between two
+ * letters joins (WB6-7); a MidNum or MidNumLet between two digits joins
+ * (WB11-12); everything else breaks.  Status: LETTER when the word ends
+ * in two '_'; otherwise NUMBER when the last character that is not '_' is
+ * a digit, LETTER when it is a letter; none for a lone '_' or punctuation. */
+enum { SX_WB_NONE, SX_WB_L, SX_WB_N, SX_WB_EX, SX_WB_MNL, SX_WB_MN, SX_WB_OTHER, SX_WB_SP };
+
+static int sx__wb_class(UChar c)
+{
+    if (c < 0x80) {
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '@') return SX_WB_L;
+        if (c >= '0' && c <= '9') return SX_WB_N;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') return SX_WB_SP;
+        if (c == '_') return SX_WB_EX;
+        if (c == '.' || c == '\'') return SX_WB_MNL;
+        if (c == ',' || c == ';') return SX_WB_MN;
+        if (c > 0x20 && c < 0x7F) return SX_WB_OTHER;
+        return SX_WB_NONE;
+    }
+    if (c == 0x2018 || c == 0x2019) return SX_WB_MNL;
+    if (c == 0x201C || c == 0x201D || c == 0x2013 || c == 0x2014 || c == 0x2026) return SX_WB_OTHER;
+    return SX_WB_NONE;
+}
+
+/* The end of the segment that starts at u[a] (a < n, a line the fast path
+ * knows), and its ICU rule status. */
+static int32_t sx__fast_word(const UChar *u, int32_t a, int32_t n, int32_t *status)
+{
+    int c = sx__wb_class(u[a]);
+    int32_t i = a + 1;
+    *status = UBRK_WORD_NONE;
+    if (c == SX_WB_SP) {
+        while (i < n && sx__wb_class(u[i]) == SX_WB_SP) i++;
+        return i;
+    }
+    if (c != SX_WB_L && c != SX_WB_N && c != SX_WB_EX) return i;
+    int last = c; /* class of the last character that is not '_' */
+    for (;;) {
+        int d = i < n ? sx__wb_class(u[i]) : SX_WB_NONE;
+        if (d == SX_WB_L || d == SX_WB_N || d == SX_WB_EX) {
+            if (d != SX_WB_EX) last = d;
+            i++;
+            continue;
+        }
+        if ((d == SX_WB_MNL || d == SX_WB_MN) && i + 1 < n) {
+            int prev = sx__wb_class(u[i - 1]), next = sx__wb_class(u[i + 1]);
+            if ((prev == SX_WB_L && next == SX_WB_L && d == SX_WB_MNL) || (prev == SX_WB_N && next == SX_WB_N)) {
+                last = next;
+                i += 2;
+                continue;
+            }
+        }
+        break;
+    }
+    /* two or more '_' at the end make it a letter word whatever came
+     * before ("1__"); ICU's rule for '_' after '_' says so */
+    if (i - a >= 2 && u[i - 1] == '_' && u[i - 2] == '_') *status = UBRK_WORD_LETTER;
+    else if (last == SX_WB_N) *status = UBRK_WORD_NUMBER;
+    else if (last == SX_WB_L) *status = UBRK_WORD_LETTER;
+    return i;
+}
+
+/* Word segments of the whole text, line by line: the fast path where it
+ * knows every character of a line, ICU's iterator (set to that line) where
+ * it does not. */
+typedef struct sx__words {
+    const UChar *u;
+    int32_t n, pos, line_end;
+    int fast;
+    UBreakIterator *icu; /* NULL: fast path only allowed for lines it knows */
+    int32_t base;        /* offset of the line ICU is set to */
+    int icu_only;        /* tests: every line through ICU */
+} sx__words;
+
+/* The next boundary after it->pos with its status, or -1 at the end or on
+ * an ICU failure (*err set). */
+static int32_t sx__words_next(sx__words *it, int32_t *status, int *err)
+{
+    *err = 0;
+    if (it->pos >= it->n) return -1;
+    if (it->pos >= it->line_end) {
+        int32_t e = it->pos;
+        int fast = !it->icu_only;
+        while (e < it->n && it->u[e] != '\n') {
+            if (fast && sx__wb_class(it->u[e]) == SX_WB_NONE) fast = 0;
+            e++;
+        }
+        if (e < it->n) e++; /* the line break ends the line */
+        it->line_end = e;
+        it->fast = fast;
+        if (!fast) {
+            UErrorCode ec = U_ZERO_ERROR;
+            ubrk_setText(it->icu, it->u + it->pos, e - it->pos, &ec);
+            if (U_FAILURE(ec)) {
+                *err = 1;
+                return -1;
+            }
+            it->base = it->pos;
+            ubrk_first(it->icu);
+        }
+    }
+    int32_t q;
+    if (it->fast) q = sx__fast_word(it->u, it->pos, it->line_end, status);
+    else {
+        int32_t r = ubrk_next(it->icu);
+        q = r == UBRK_DONE ? it->line_end : it->base + r;
+        *status = r == UBRK_DONE ? UBRK_WORD_NONE : ubrk_getRuleStatus(it->icu);
+    }
+    it->pos = q;
+    return q;
+}
+
+int32_t sx__word_split(const UChar *u, int32_t n, int icu_only, int32_t *ends, int32_t *status, int32_t max)
+{
+    pthread_once(&sx__brk_once, sx__brk_init);
+    if (!sx__word_tmpl) return -1;
+    UErrorCode e = U_ZERO_ERROR;
+    sx__words it = {u, n, 0, 0, 0, ubrk_clone(sx__word_tmpl, &e), 0, icu_only};
+    if (U_FAILURE(e)) return -1;
+    int32_t k = 0, q, st;
+    int err;
+    while (k < max && (q = sx__words_next(&it, &st, &err)) >= 0) {
+        ends[k] = q;
+        status[k++] = st;
+    }
+    ubrk_close(it.icu);
+    return err ? -1 : k;
+}
+
 static int sx__is_quote(UChar c, int *open, int *close)
 {
     *open = *close = 0;
@@ -217,17 +361,19 @@ sx_status sx__segment(sx__work *w)
         free(bounds);
         return SX_ENOMEM;
     }
-    UBreakIterator *wb = sx__brk_clone(sx__word_tmpl, w->u, w->ulen);
-    if (!wb) {
+    UErrorCode ec = U_ZERO_ERROR;
+    sx__words words = {w->u, w->ulen, 0, 0, 0, ubrk_clone(sx__word_tmpl, &ec), 0, 0};
+    if (U_FAILURE(ec)) {
         free(bounds);
         return SX_EICU;
     }
     uint32_t pending = 0;
     int in_quote = 0;
     size_t sk = 0; /* raw ICU sentence of the current token */
-    p = ubrk_first(wb);
-    while ((q = ubrk_next(wb)) != UBRK_DONE && st == SX_OK) {
-        int32_t status = ubrk_getRuleStatus(wb);
+    int32_t status;
+    int werr = 0;
+    p = 0;
+    while (st == SX_OK && (q = sx__words_next(&words, &status, &werr)) >= 0) {
         int32_t a = p;
         p = q;
         if (sx__is_ws(w->u[a])) {
@@ -324,7 +470,8 @@ sx_status sx__segment(sx__work *w)
         t->low_len = l;
         w->n_toks++;
     }
-    ubrk_close(wb);
+    ubrk_close(words.icu);
+    if (werr && st == SX_OK) st = SX_EICU;
     /* "." right after a word with no space marks an abbreviation candidate */
     for (size_t i = 0; i + 1 < w->n_toks; i++)
         if (!(w->toks[i + 1].flags & SX_TF_SPACE) && w->toks[i + 1].low_len == 1 &&

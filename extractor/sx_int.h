@@ -225,6 +225,11 @@ int sx__phrase_tokens(const char *utf8, char out[][48], int max);
 sx_status sx__text_load(sx__work *w);
 /* segment.c */
 sx_status sx__segment(sx__work *w);
+/* Word segments of u[0..n) as the extractor splits them (a fast path for
+ * plain lines, ICU's word iterator otherwise; icu_only: ICU for every line):
+ * the end offset and ICU rule status of each, at most max; returns the
+ * count, or -1 if ICU fails.  For the tests that hold the two equal. */
+int32_t sx__word_split(const UChar *u, int32_t n, int icu_only, int32_t *ends, int32_t *status, int32_t max);
 /* lexicon.c */
 sx_status sx__lexicon_apply(sx__work *w);
 /* numbers.c: value of the spelled-out number in the UTF-16 span, or -1.

@@ -6,7 +6,14 @@
  * Builds a corpus of about N MB (default 50) from the fixture articles:
  * each document is a fixture with its paragraphs rotated and a varying
  * header line, so no two documents are byte-identical and caches cannot
- * flatter the numbers.  Then, in one process and on one core:
+ * flatter the numbers.  Copies come in groups of one copy of each fixture;
+ * group g moves every year written in the text (1900..2099) and the
+ * document date by its own shift (-65..+74 years, 140 shifts), so most
+ * copies report happenings of their own, as an archive of many years would.
+ * One document in ten is instead a genuine re-report of the original
+ * happenings (no shift): those pile up into large clusters (hundreds of
+ * sources in a big run), as hundreds of reports of one summit do.  Then, in
+ * one process and on one core:
  *   1. the reference: ICU word segmentation alone over every document;
  *   2. extraction (sx_extract, no database);
  *   3. ingest into SQLite (extraction + tl_ingest, one transaction each);
@@ -37,7 +44,7 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-typedef struct doc { char *text; size_t len; } doc;
+typedef struct doc { char *text; size_t len; int shift; } doc;
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
@@ -72,11 +79,48 @@ static int load_fixtures(const char *dir, doc **out, size_t *n)
     return *n > 0;
 }
 
+/* The year shift of document i: 0 for the first group and for one
+ * document in ten (a re-report of the original happenings; (g + i) % 10
+ * spreads them over every fixture), else its group's. */
+static int doc_shift(size_t nf, size_t i)
+{
+    size_t g = i / nf;
+    if (g == 0 || (g + i) % 10 == 9) return 0;
+    return (int)((g * 37) % 140) - 65;
+}
+
+/* Copies s[0..n) to out with every standalone year 1900..2099 moved by
+ * shift years; returns the bytes written (the same as n: years keep four
+ * digits because the fixtures' years (1974..2024) stay within range). */
+static size_t shift_years(const char *s, size_t n, int shift, char *out)
+{
+    size_t o = 0;
+    for (size_t k = 0; k < n;) {
+        int dig4 = k + 4 <= n;
+        for (size_t j = 0; dig4 && j < 4; j++) dig4 = s[k + j] >= '0' && s[k + j] <= '9';
+        if (dig4 && shift && (k == 0 || s[k - 1] < '0' || s[k - 1] > '9') &&
+            (k + 4 == n || s[k + 4] < '0' || s[k + 4] > '9')) {
+            int y = (s[k] - '0') * 1000 + (s[k + 1] - '0') * 100 + (s[k + 2] - '0') * 10 + (s[k + 3] - '0');
+            if (y >= 1900 && y <= 2099 && y + shift >= 1900 && y + shift <= 2099) {
+                y += shift;
+                for (int j = 3; j >= 0; j--, y /= 10) out[o + (size_t)j] = (char)('0' + y % 10);
+                o += 4;
+                k += 4;
+                continue;
+            }
+        }
+        out[o++] = s[k++];
+    }
+    return o;
+}
+
 /* Document i of the corpus: fixture i % n with its paragraphs rotated by
- * i / n and a header line naming the copy. */
-static char *make_doc(const doc *f, size_t nf, size_t i, size_t *len)
+ * i / n, a header line naming the copy and its years shifted by
+ * doc_shift. */
+static char *make_doc(const doc *f, size_t nf, size_t i, size_t *len, int *shift)
 {
     const doc *src = &f[i % nf];
+    *shift = doc_shift(nf, i);
     size_t paras[256], np = 0;
     paras[np++] = 0;
     for (size_t k = 0; k + 1 < src->len && np < 256; k++)
@@ -85,18 +129,24 @@ static char *make_doc(const doc *f, size_t nf, size_t i, size_t *len)
     char *out = malloc(src->len + 128);
     size_t o = (size_t)snprintf(out, 128, "Copy %zu of a diplomatic report\n", i);
     size_t first_end = np > 1 ? paras[1] : src->len;
-    memcpy(out + o, src->text, first_end);
-    o += first_end;
+    o += shift_years(src->text, first_end, *shift, out + o);
     for (size_t q = 0; q + 1 < np; q++) {
         size_t p = 1 + (q + rot) % (np - 1);
         size_t a = paras[p], b = p + 1 < np ? paras[p + 1] : src->len;
-        memcpy(out + o, src->text + a, b - a);
-        o += b - a;
+        o += shift_years(src->text + a, b - a, *shift, out + o);
         if (b == src->len && out[o - 1] != '\n') out[o++] = '\n';
     }
     out[o] = '\0';
     *len = o;
     return out;
+}
+
+/* The document date of a copy: 2017-07-07 moved by its shift. */
+static void doc_dct(int shift, sx_date *dct)
+{
+    char iso[32];
+    snprintf(iso, sizeof iso, "%04d-07-07", 2017 + shift);
+    sx_date_parse(iso, dct, NULL, 0);
 }
 
 static long peak_rss_kb(void)
@@ -143,7 +193,7 @@ int main(int argc, char **argv)
     doc *corpus = malloc(cap * sizeof *corpus);
     while ((double)total < mb * 1e6) {
         if (ndocs == cap) corpus = realloc(corpus, (cap *= 2) * sizeof *corpus);
-        corpus[ndocs].text = make_doc(fx, nfx, ndocs, &corpus[ndocs].len);
+        corpus[ndocs].text = make_doc(fx, nfx, ndocs, &corpus[ndocs].len, &corpus[ndocs].shift);
         total += corpus[ndocs].len;
         ndocs++;
     }
@@ -194,6 +244,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < ndocs; i++) {
         sx_doc d;
         sx_doc_init(&d);
+        doc_dct(corpus[i].shift, &dct); /* each copy's own date (opts points at dct) */
         if (sx_extract(&d, "bench", corpus[i].text, corpus[i].len, &opts) != SX_OK) {
             fprintf(stderr, "summit-bench: %s\n", sx_doc_errmsg(&d));
             return 1;
@@ -224,6 +275,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < ndocs; i++) {
         sx_doc d;
         sx_doc_init(&d);
+        doc_dct(corpus[i].shift, &dct);
         if (sx_extract(&d, "bench", corpus[i].text, corpus[i].len, &opts) != SX_OK) return 1;
         char path[64];
         snprintf(path, sizeof path, "bench/%zu.txt", i);
@@ -253,6 +305,7 @@ int main(int argc, char **argv)
         w.len = corpus[i].len;
         w.err = err;
         w.errlen = sizeof err;
+        doc_dct(corpus[i].shift, &dct);
         w.dct = &dct;
         double a = now_s();
         sx_status rc = sx__text_load(&w);

@@ -54,7 +54,8 @@ static UBreakIterator *sx__brk_clone(UBreakIterator *tmpl, const UChar *u, int32
 
 static int sx__is_ws(UChar c)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0xA0 || u_isWhitespace(c);
+    if (c < 0x80) return c == ' ' || c == '\t' || c == '\n' || c == '\r' || (c >= 0x0B && c <= 0x0C) || (c >= 0x1C && c <= 0x1F);
+    return c == 0xA0 || u_isWhitespace(c);
 }
 
 /* Abbreviations after which a sentence never ends before a digit or a
@@ -188,18 +189,29 @@ int sx__phrase_tokens(const char *utf8, char out[][48], int max)
  * a digit, LETTER when it is a letter; none for a lone '_' or punctuation. */
 enum { SX_WB_NONE, SX_WB_L, SX_WB_N, SX_WB_EX, SX_WB_MNL, SX_WB_MN, SX_WB_OTHER, SX_WB_SP };
 
-static int sx__wb_class(UChar c)
+static int sx__wb_ascii_class(int c)
 {
-    if (c < 0x80) {
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '@') return SX_WB_L;
-        if (c >= '0' && c <= '9') return SX_WB_N;
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') return SX_WB_SP;
-        if (c == '_') return SX_WB_EX;
-        if (c == '.' || c == '\'') return SX_WB_MNL;
-        if (c == ',' || c == ';') return SX_WB_MN;
-        if (c > 0x20 && c < 0x7F) return SX_WB_OTHER;
-        return SX_WB_NONE;
-    }
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '@') return SX_WB_L;
+    if (c >= '0' && c <= '9') return SX_WB_N;
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') return SX_WB_SP;
+    if (c == '_') return SX_WB_EX;
+    if (c == '.' || c == '\'') return SX_WB_MNL;
+    if (c == ',' || c == ';') return SX_WB_MN;
+    if (c > 0x20 && c < 0x7F) return SX_WB_OTHER;
+    return SX_WB_NONE;
+}
+
+static unsigned char sx__wb_table[128];
+static pthread_once_t sx__wb_once = PTHREAD_ONCE_INIT;
+
+static void sx__wb_init(void)
+{
+    for (int c = 0; c < 128; c++) sx__wb_table[c] = (unsigned char)sx__wb_ascii_class(c);
+}
+
+static inline int sx__wb_class(UChar c)
+{
+    if (c < 0x80) return sx__wb_table[c];
     if (c == 0x2018 || c == 0x2019) return SX_WB_MNL;
     if (c == 0x201C || c == 0x201D || c == 0x2013 || c == 0x2014 || c == 0x2026) return SX_WB_OTHER;
     return SX_WB_NONE;
@@ -296,6 +308,7 @@ static int32_t sx__words_next(sx__words *it, int32_t *status, int *err)
 int32_t sx__word_split(const UChar *u, int32_t n, int icu_only, int32_t *ends, int32_t *status, int32_t max)
 {
     pthread_once(&sx__brk_once, sx__brk_init);
+    pthread_once(&sx__wb_once, sx__wb_init);
     if (!sx__word_tmpl) return -1;
     UErrorCode e = U_ZERO_ERROR;
     sx__words it = {u, n, 0, 0, 0, ubrk_clone(sx__word_tmpl, &e), 0, icu_only};
@@ -361,6 +374,7 @@ sx_status sx__segment(sx__work *w)
         free(bounds);
         return SX_ENOMEM;
     }
+    pthread_once(&sx__wb_once, sx__wb_init);
     UErrorCode ec = U_ZERO_ERROR;
     sx__words words = {w->u, w->ulen, 0, 0, 0, ubrk_clone(sx__word_tmpl, &ec), 0, 0};
     if (U_FAILURE(ec)) {

@@ -2,14 +2,26 @@
  * sha256.c -- SHA-256 (FIPS 180-4) of the input bytes, the content key that
  * makes re-ingesting the same text idempotent.
  *
- * Exports sx__sha256_hex (sx_int.h).  Hand-written because neither ICU nor
- * SQLite's C library exposes a hash function (SQLite's sha3 lives in the
- * shell, not the library), and a content key needs no other dependency.
+ * Exports sx__sha256_hex and sx__sha256_hex_with (sx_int.h).  Hand-written
+ * because neither ICU nor SQLite's C library exposes a hash function
+ * (SQLite's sha3 lives in the shell, not the library), and a content key
+ * needs no other dependency.
+ *
+ * Every document is hashed whole, and the portable rounds below took a
+ * twentieth of extraction time, so x86-64 processors with the SHA
+ * extensions (checked at run time) use them: the same function, about five
+ * times faster.  tests/test_sha256.c holds both to the FIPS 180-4 vectors
+ * and to each other.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "sx_int.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define SX_SHA_NI 1
+#endif
 
 static const uint32_t K[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -42,13 +54,80 @@ static void block(uint32_t h[8], const unsigned char *p)
     h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += hh;
 }
 
+#ifdef SX_SHA_NI
+/* n 64-byte blocks with the SHA extensions: four rounds per step, the
+ * message schedule by sha256msg1/msg2, state kept as ABEF/CDGH. */
+__attribute__((target("sha,sse4.1"))) static void blocks_ni(uint32_t h[8], const unsigned char *p, size_t n)
+{
+    const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+    __m128i t = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[0]), 0xB1); /* CDAB */
+    __m128i s1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[4]), 0x1B); /* EFGH */
+    __m128i s0 = _mm_alignr_epi8(t, s1, 8);                                         /* ABEF */
+    s1 = _mm_blend_epi16(s1, t, 0xF0);                                              /* CDGH */
+    for (; n > 0; n--, p += 64) {
+        __m128i a0 = s0, c0 = s1, w[16];
+        for (int g = 0; g < 16; g++) {
+            if (g < 4) w[g] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * g)), bswap);
+            else {
+                __m128i x = _mm_sha256msg1_epu32(w[g - 4], w[g - 3]);
+                x = _mm_add_epi32(x, _mm_alignr_epi8(w[g - 1], w[g - 2], 4));
+                w[g] = _mm_sha256msg2_epu32(x, w[g - 1]);
+            }
+            __m128i m = _mm_add_epi32(w[g], _mm_loadu_si128((const __m128i *)&K[4 * g]));
+            s1 = _mm_sha256rnds2_epu32(s1, s0, m);
+            s0 = _mm_sha256rnds2_epu32(s0, s1, _mm_shuffle_epi32(m, 0x0E));
+        }
+        s0 = _mm_add_epi32(s0, a0);
+        s1 = _mm_add_epi32(s1, c0);
+    }
+    t = _mm_shuffle_epi32(s0, 0x1B);        /* FEBA */
+    s1 = _mm_shuffle_epi32(s1, 0xB1);       /* DCHG */
+    s0 = _mm_blend_epi16(t, s1, 0xF0);      /* DCBA */
+    s1 = _mm_alignr_epi8(s1, t, 8);         /* HGFE */
+    _mm_storeu_si128((__m128i *)&h[0], s0);
+    _mm_storeu_si128((__m128i *)&h[4], s1);
+}
+#endif
+
+static void blocks(uint32_t h[8], const unsigned char *p, size_t n, int hw)
+{
+#ifdef SX_SHA_NI
+    if (hw) {
+        blocks_ni(h, p, n);
+        return;
+    }
+#else
+    (void)hw;
+#endif
+    for (size_t i = 0; i < n; i++) block(h, p + 64 * i);
+}
+
+static int sx__have_sha_ni(void)
+{
+#ifdef SX_SHA_NI
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
+#else
+    return 0;
+#endif
+}
+
 void sx__sha256_hex(const void *data, size_t len, char out[65])
+{
+    static int hw = -1; /* the same answer in every thread; a race only writes it twice */
+    if (hw < 0) hw = sx__have_sha_ni();
+    sx__sha256_hex_with(data, len, out, hw);
+}
+
+int sx__sha256_hw(void) { return sx__have_sha_ni(); }
+
+void sx__sha256_hex_with(const void *data, size_t len, char out[65], int hw)
 {
     uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                      0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
     const unsigned char *p = data;
     size_t full = len / 64 * 64;
-    for (size_t i = 0; i < full; i += 64) block(h, p + i);
+    blocks(h, p, full / 64, hw);
     unsigned char tail[128];
     size_t r = len - full;
     memcpy(tail, p + full, r);
@@ -57,7 +136,9 @@ void sx__sha256_hex(const void *data, size_t len, char out[65])
     memset(tail + r + 1, 0, tl - r - 1);
     uint64_t bits = (uint64_t)len * 8;
     for (int i = 0; i < 8; i++) tail[tl - 1 - i] = (unsigned char)(bits >> (8 * i));
-    block(h, tail);
-    if (tl == 128) block(h, tail + 64);
-    for (int i = 0; i < 8; i++) snprintf(out + 8 * i, 9, "%08x", h[i]);
+    blocks(h, tail, tl / 64, hw);
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 8; i++)
+        for (int k = 0; k < 8; k++) out[8 * i + k] = hex[(h[i] >> (28 - 4 * k)) & 15];
+    out[64] = '\0';
 }

@@ -249,8 +249,12 @@ sx_status sx__actors_run(sx__work *w);
 int32_t sx__country_actor(sx__work *w, int32_t country, int32_t cp0, int32_t cp1);
 /* events.c */
 sx_status sx__events_run(sx__work *w);
-/* sha256.c */
+/* sha256.c: the SHA-256 of data as 64 hex digits; _with chooses the
+ * portable rounds (hw 0) or the SHA extensions (hw 1, only if
+ * sx__sha256_hw() says the processor has them), for the tests. */
 void sx__sha256_hex(const void *data, size_t len, char out[65]);
+void sx__sha256_hex_with(const void *data, size_t len, char out[65], int hw);
+int sx__sha256_hw(void);
 
 /* ---- dates.c: calendar arithmetic on ICU's Gregorian calendar ----------
  * All in UTC with an explicit zone; never the machine's. */

@@ -1397,6 +1397,95 @@ ParameterizedTest(size_t *i, merge, two_documents_one_event_each)
     }
 }
 
+/* ---- many reports of one happening ------------------------------------------------------ */
+
+/* Document k of a wire story copied by many outlets: the meeting of 7 July
+ * (Trump and Putin, now and then dated from the narrative or naming Putin
+ * alone), and every third one also reports a meeting on 8 July and a
+ * statement.  Every copy has its own text, so its own sha256. */
+static void wire_copy(sx_doc *doc, int k)
+{
+    char path[32], text[96];
+    snprintf(path, sizeof path, "wire/%03d.txt", k);
+    snprintf(text, sizeof text, "Trump met Putin. Outlet %d repeats the wire report.", k);
+    ev_spec ev[3] = {{MEET(DAY7, k % 4 == 1 ? "narrative" : "text"), TWO}};
+    if (k % 5 == 2) {
+        ev[0].n_part = 1;
+        ev[0].actor[0] = 1;
+    }
+    size_t n = 1;
+    if (k % 3 == 0) {
+        ev[n++] = (ev_spec){MEET(DAY8, "text"), TWO, .location = "Hamburg, Germany"};
+        ev[n++] = (ev_spec){.type = "statement", .date = "2017-07-07", .begin = "2017-07-07", .end = "2017-07-08",
+                            .date_source = "text", .trigger = "met", .summary = "He spoke.", .n_part = 1,
+                            .actor = {0}, .role = {"speaker"}};
+    }
+    build_doc(doc, path, text, ev, n);
+}
+
+/* The timeline as text: every cluster with its sources in order. */
+static char *timeline_dump(tl_db *db)
+{
+    return query_text(db->conn,
+                      "SELECT group_concat(line, char(10)) FROM (SELECT te.key || ' ' || te.type || ' ' || te.date"
+                      " || ' n=' || te.n_sources || ' c=' || te.n_conflicts || ' ' || coalesce(te.location, '-') || ' ['"
+                      " || (SELECT group_concat(path, ';') FROM (SELECT d.path AS path FROM timeline_sources s"
+                      "     JOIN documents d ON d.id = s.doc_id WHERE s.timeline_event_id = te.id ORDER BY s.ord))"
+                      " || '] {' || (SELECT group_concat(name || '/' || role || '/' || n_sources, ';') FROM (SELECT"
+                      "     name, role, n_sources FROM timeline_participants p WHERE p.timeline_event_id = te.id"
+                      "     ORDER BY p.ord)) || '}' AS line FROM timeline_events te ORDER BY te.key)",
+                      NULL);
+}
+
+Test(merge, many_copies_of_one_wire_report_make_one_event_in_any_order)
+{
+    enum { N = 60 };
+    static const int orders[3][2] = {{0, 1}, {N - 1, -1}, {17, 7}}; /* start, step (mod N) */
+    char *first = NULL;
+    for (int o = 0; o < 3; o++) {
+        tl_db db;
+        open_mem(&db);
+        for (int i = 0, k = orders[o][0]; i < N; i++, k = ((k + orders[o][1]) % N + N) % N) {
+            sx_doc d;
+            wire_copy(&d, k);
+            ingest_ok(&db, &d);
+            sx_doc_free(&d);
+        }
+        /* one meeting on the 7th from all 60; one on the 8th from the 20
+         * documents reporting both days (a day apart with the same two
+         * people would merge, but a cluster takes one event per document);
+         * one statement */
+        cr_expect_eq(count(&db, "SELECT count(*) FROM timeline_sources"), N + 2 * (N / 3), "order %d", o);
+        cr_expect_eq(count(&db, "SELECT max(n_sources) FROM timeline_events WHERE type = 'meeting'"), N, "order %d",
+                     o);
+        cr_expect_eq(count(&db, "SELECT count(*) FROM timeline_events"), 3, "order %d", o);
+        cr_expect_eq(count(&db, "SELECT n_sources FROM timeline_events WHERE type = 'statement'"), N / 3);
+        char *dump = timeline_dump(&db);
+        cr_assert(dump);
+        if (!first)
+            first = dump;
+        else {
+            cr_expect_str_eq(dump, first, "ingest order %d gives another timeline", o);
+            free(dump);
+        }
+        /* removing a third of the copies leaves the rest as one event */
+        if (o == 2) {
+            for (int k = 0; k < N; k += 3) {
+                char path[32];
+                snprintf(path, sizeof path, "wire/%03d.txt", k);
+                size_t n = 0;
+                cr_expect_eq(tl_remove(&db, path, &n), TL_OK, "%s", tl_db_errmsg(&db));
+                cr_expect_eq(n, 1);
+            }
+            cr_expect_eq(count(&db, "SELECT count(*) FROM timeline_events"), 1);
+            cr_expect_eq(count(&db, "SELECT n_sources FROM timeline_events"), N - N / 3);
+            cr_expect_eq(count(&db, "SELECT count(*) FROM timeline_sources"), N - N / 3);
+        }
+        tl_db_close(&db);
+    }
+    free(first);
+}
+
 /* ---- idempotence and removal ------------------------------------------------------------- */
 
 Test(ingest, the_same_extraction_twice_writes_nothing)

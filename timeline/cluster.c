@@ -28,16 +28,44 @@
  * document (the extractor already merged each document's mentions), and an
  * event joins a cluster only when its date is compatible with every member's.
  *
- * How.  Per type, events are swept in order of sort_begin; intervals that
- * overlap or touch form a component, and no cluster can span two components.
- * A change (ingest, remove) marks the intervals of the events it added or
- * deleted as dirty; only the components they touch are deleted and rebuilt,
- * so the result is the same as rebuilding everything.  Within a component,
- * events are taken in order (sort_begin, coarser first, document sha256,
- * event number) and each joins the best compatible cluster: equal dates
- * before containment before a day apart, then the most shared participants,
- * then the oldest cluster.  Order depends on content only, so the clusters
- * do not depend on the order documents were ingested in.
+ * How.  The clusters are those of a greedy pass over each component of
+ * the "could merge" graph: events of one type linked when their dates
+ * overlap or touch and they share a core participant, transitively.  (An
+ * event without core participants is never clustered -- it would be a subset
+ * of every set -- and gets a cluster of its own, as undated ones do.)  No
+ * cluster spans two components, so a change (ingest, remove) rebuilds only
+ * the components its added or deleted events touch, and the result is the
+ * same as rebuilding everything.  Within a component events are taken in
+ * order (sort_begin, coarser first, class signature, document sha256, event
+ * number) and each joins the best compatible cluster: equal dates before
+ * containment before a day apart, then the most shared participants, then
+ * the oldest cluster.  Order depends on content only, so the clusters do not
+ * depend on the order documents were ingested in.
+ *
+ * Classes.  Events with the same type, date interval, softness and set of
+ * core participants (a class: typically one wire story's copies) relate
+ * alike to every other event, so a cluster is checked against one member
+ * per class, not every member, and the signature in the order keeps a
+ * class's events together.  Gathering a component asks each distinct
+ * (participant, type, interval) once, through the (type, sort_begin) index
+ * over the events of the type starting at most TL__REACH (400) days before
+ * the interval -- not through every event of the actor in the database.
+ * After clustering, a cluster whose members are exactly one stored
+ * cluster's sources is left as stored (its row is a function of its
+ * members); only the others are deleted and written.  Clusters left without
+ * sources and events left without a cluster are looked for among the
+ * changed documents' events and the deleted clusters' members only.
+ *
+ * Cost of one document: the events of its components (loaded, two indexed
+ * lookups each) plus the clusters that change (written whole: a new report
+ * of a happening with n sources rewrites that cluster, O(n)).  The greedy
+ * pass is O(events x live clusters x classes per cluster).
+ *
+ * Bounded fallback: the gather does not see an event that starts more than
+ * TL__REACH days before the interval asked about (a decade, "the 2010s").
+ * Such an event is still clustered when it is itself the change (its own
+ * gather sees everything inside it), but a later finer event does not
+ * reach it, so with such dates the result can depend on ingest order.
  *
  * A cluster's members are ranked: finest date first, then dated by their own
  * sentence, then by the narrative, then by the document date; then occurred,
@@ -51,9 +79,7 @@
  * day apart, different times of day, places neither containing the other,
  * different durations, occurred against cancelled or negated.
  *
- * Limits: the caller holds the write transaction.  Work is linear in the
- * events of the affected type for the sweep and quadratic in the events of
- * a dirty component for the clustering.
+ * Limits: the caller holds the write transaction.  See "Cost" above.
  */
 #include "timeline_int.h"
 
@@ -100,10 +126,46 @@ static int tl__interval(const char *begin, const char *end, int32_t *b, int32_t 
 
 /* ---- seeds ---------------------------------------------------------------- */
 
+/* Appends v to a growable array of ids; -1 when out of memory. */
+static int tl__ids_push(int64_t **v, size_t *n, size_t *cap, int64_t id)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 8;
+        int64_t *p = realloc(*v, c * sizeof *p);
+        if (!p)
+            return -1;
+        *v = p;
+        *cap = c;
+    }
+    (*v)[(*n)++] = id;
+    return 0;
+}
+
 /* A seed is an event that was added or deleted: its type, date interval and
- * core participants ("name\0kind\0" pairs), kept in d->pool. */
+ * core participants ("name\0kind\0" pairs), kept in d->pool.  The document
+ * and the clusters of its events are noted too: the refresh looks for
+ * clusters left without sources and events left without a cluster there,
+ * and nowhere else. */
 int tl__dirty_add_doc(tl_db *db, int64_t doc_id, tl__dirty *d)
 {
+    if (tl__ids_push(&d->docs, &d->n_docs, &d->cap_docs, doc_id))
+        return SQLITE_NOMEM;
+    {
+        sqlite3_stmt *ts = NULL;
+        int rc = sqlite3_prepare_v2(db->conn, "SELECT DISTINCT timeline_event_id FROM timeline_sources WHERE doc_id = ?1",
+                                    -1, &ts, NULL);
+        if (rc != SQLITE_OK)
+            return rc;
+        sqlite3_bind_int64(ts, 1, doc_id);
+        while ((rc = sqlite3_step(ts)) == SQLITE_ROW)
+            if (tl__ids_push(&d->tes, &d->n_tes, &d->cap_tes, sqlite3_column_int64(ts, 0))) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+        sqlite3_finalize(ts);
+        if (rc != SQLITE_DONE)
+            return rc;
+    }
     static const char sql[] =
         "SELECT e.id, e.type, e.sort_begin, e.sort_end, a.name, a.kind FROM events e"
         " LEFT JOIN event_participants p ON p.event_id = e.id AND tl_role_is_core(p.role)"
@@ -163,6 +225,8 @@ void tl__dirty_free(tl__dirty *d)
 {
     tl__buf_free(&d->pool);
     free(d->v);
+    free(d->docs);
+    free(d->tes);
     memset(d, 0, sizeof *d);
 }
 
@@ -180,8 +244,10 @@ typedef struct tl__ev {
     size_t sha, type, cameo, status, date, time, sort_begin, sort_end, date_source, location, duration,
         duration_mod, planned, summary;
     size_t p0, np; /* participants [p0, p0 + np) */
-    int cluster;
+    size_t sig;    /* the class signature: type, softness, sorted core participants */
+    int cluster, cls;
     int rank_src, rank_status;
+    int64_t old_te, old_n; /* the cluster it was in and that cluster's n_sources (0 when none) */
 } tl__ev;
 
 typedef struct tl__work {
@@ -191,8 +257,11 @@ typedef struct tl__work {
     tl__part *part;
     size_t n_part, cap_part;
     int *cl_first, *cl_next, *active; /* see tl__cluster_component */
+    int *cl_last, *cl_rep, *rep_next, *same_doc;
     int32_t *cl_end;
     size_t cap_cl;
+    int64_t *lost; /* events of the stored clusters deleted by a rebuild */
+    size_t n_lost, cap_lost;
 } tl__work;
 
 #define TL__NONE ((size_t)-1)
@@ -311,12 +380,66 @@ static int tl__relation(const tl__work *w, const tl__ev *x, const tl__ev *y)
     return REL_NONE;
 }
 
+/* ---- classes --------------------------------------------------------------------- */
+
+/* Sets x->sig: "type\x1f" + soft flag + "\x1f" + its distinct core
+ * participants ("kind\x1fname\x1e"), sorted.  Two events with the same date
+ * interval and signature relate alike to every other event (tl__relation and
+ * tl__core_shared read nothing else): they form a class. */
+static int tl__signature(tl__work *w, tl__ev *x)
+{
+    size_t idx[64], n = 0;
+    int many = 0;
+    for (size_t i = 0; i < x->np; i++)
+        if (w->part[x->p0 + i].core) {
+            if (n < 64)
+                idx[n++] = x->p0 + i;
+            else
+                many = 1;
+        }
+    /* insertion sort by (kind, name) */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0; j--) {
+            const tl__part *a = &w->part[idx[j - 1]], *b = &w->part[idx[j]];
+            int c = strcmp(tl__s(w, a->kind), tl__s(w, b->kind));
+            if (!c)
+                c = strcmp(tl__s(w, a->name), tl__s(w, b->name));
+            if (c <= 0)
+                break;
+            size_t t = idx[j];
+            idx[j] = idx[j - 1];
+            idx[j - 1] = t;
+        }
+    tl__buf sig = {0};
+    const char *type = tl__s(w, x->type);
+    int bad = tl__buf_adds(&sig, type ? type : "") || tl__buf_adds(&sig, tl__soft(w, x) ? "\x1f" "1\x1f" : "\x1f" "0\x1f");
+    for (size_t i = 0; i < n && !bad; i++) {
+        const tl__part *p = &w->part[idx[i]];
+        if (i && strcmp(tl__s(w, p->kind), tl__s(w, w->part[idx[i - 1]].kind)) == 0 &&
+            strcmp(tl__s(w, p->name), tl__s(w, w->part[idx[i - 1]].name)) == 0)
+            continue; /* one actor in two core roles */
+        bad = tl__buf_adds(&sig, tl__s(w, p->kind)) || tl__buf_adds(&sig, "\x1f") ||
+              tl__buf_adds(&sig, tl__s(w, p->name)) || tl__buf_adds(&sig, "\x1e");
+    }
+    if (!bad && many) { /* too many to sort here: a class of its own */
+        char own[32];
+        snprintf(own, sizeof own, "\x1d%lld", (long long)x->id);
+        bad = tl__buf_adds(&sig, own);
+    }
+    if (!bad)
+        bad = tl__pool_add(w, (const unsigned char *)sig.s, &x->sig);
+    tl__buf_free(&sig);
+    return bad;
+}
+
 /* ---- loading ------------------------------------------------------------------- */
 
 static const char tl__ev_sql[] =
     "SELECT e.id, e.doc_id, e.idx, d.sha256, e.type, e.cameo, e.status, e.date, e.time, e.sort_begin,"
-    " e.sort_end, e.date_source, e.location, e.duration, e.duration_mod, e.planned_duration, e.summary"
-    " FROM events e JOIN documents d ON d.id = e.doc_id WHERE e.id = ?1";
+    " e.sort_end, e.date_source, e.location, e.duration, e.duration_mod, e.planned_duration, e.summary,"
+    " s.timeline_event_id, te.n_sources"
+    " FROM events e JOIN documents d ON d.id = e.doc_id LEFT JOIN timeline_sources s ON s.event_id = e.id"
+    " LEFT JOIN timeline_events te ON te.id = s.timeline_event_id WHERE e.id = ?1";
 static const char tl__part_sql[] =
     "SELECT a.name, a.kind, a.country, p.role FROM event_participants p JOIN actors a ON a.id = p.actor_id"
     " WHERE p.event_id = ?1 ORDER BY a.idx, p.role";
@@ -349,6 +472,8 @@ static int tl__load_event(tl__work *w, sqlite3_stmt *es, sqlite3_stmt *ps, int64
     int bad = 0;
     for (int i = 0; i < 14; i++)
         bad |= tl__pool_add(w, sqlite3_column_text(es, 3 + i), offs[i]);
+    x->old_te = sqlite3_column_int64(es, 17);
+    x->old_n = sqlite3_column_int64(es, 18);
     sqlite3_reset(es);
     if (bad)
         return SQLITE_NOMEM;
@@ -389,6 +514,8 @@ static int tl__load_event(tl__work *w, sqlite3_stmt *es, sqlite3_stmt *ps, int64
     if (rc != SQLITE_DONE)
         return rc;
     x->np = w->n_part - x->p0;
+    if (tl__signature(w, x))
+        return SQLITE_NOMEM;
     w->n_ev++;
     return SQLITE_OK;
 }
@@ -417,15 +544,26 @@ static int tl__grow_clusters(tl__work *w, size_t n)
     if (!ac)
         return -1;
     w->active = ac;
+    int **more[] = {&w->cl_last, &w->cl_rep, &w->rep_next, &w->same_doc};
+    for (size_t i = 0; i < sizeof more / sizeof more[0]; i++) {
+        int *v = realloc(*more[i], n * sizeof *v);
+        if (!v)
+            return -1;
+        *more[i] = v;
+    }
     w->cap_cl = n;
     return 0;
 }
 
-/* Assigns ev[i].cluster for the loaded events, which are in order of their
- * date's start; returns the number of clusters.  A cluster stays a
- * candidate while the latest end among its members reaches the next
- * event's start, so the work per event is bounded by the clusters of the
- * last day or so. */
+/* Assigns ev[i].cluster for the loaded events, which are in component
+ * order (tl__ev_cmp) with their classes set; returns the number of
+ * clusters.  A cluster stays a candidate while the latest end among its
+ * members reaches the next event's start.  A candidate is checked against
+ * one member per class (cl_rep, rep_next: the members of one class relate
+ * alike to x), and is barred when it holds an event of x's document
+ * (same_doc links each event to the previous one of its document).  A class
+ * is contiguous in the order, so a member repeats a class already in its
+ * cluster exactly when it repeats the class of the cluster's last member. */
 static int tl__cluster_component(tl__work *w)
 {
     int n_cl = 0;
@@ -441,9 +579,12 @@ static int tl__cluster_component(tl__work *w)
             w->active[keep++] = c;
             int worst = REL_SAME, ok = 1;
             size_t shared = 0;
-            for (int m = w->cl_first[c]; m >= 0 && ok; m = w->cl_next[m]) {
+            for (int j = w->same_doc[i]; j >= 0 && ok; j = w->same_doc[j])
+                if (w->ev[j].cluster == c)
+                    ok = 0; /* at most one event per document */
+            for (int m = w->cl_rep[c]; m >= 0 && ok; m = w->rep_next[m]) {
                 const tl__ev *y = &w->ev[m];
-                if (y->doc_id == x->doc_id || strcmp(tl__s(w, y->type), tl__s(w, x->type)) != 0) {
+                if (strcmp(tl__s(w, y->type), tl__s(w, x->type)) != 0) {
                     ok = 0;
                     break;
                 }
@@ -470,16 +611,22 @@ static int tl__cluster_component(tl__work *w)
         }
         n_active = keep;
         w->cl_next[i] = -1;
+        w->rep_next[i] = -1;
         if (best < 0) {
             best = n_cl++;
-            w->cl_first[best] = (int)i;
+            w->cl_first[best] = w->cl_last[best] = w->cl_rep[best] = (int)i;
             w->cl_end[best] = x->e;
             w->active[n_active++] = best;
         } else { /* append, keeping members in order */
-            int m = w->cl_first[best];
-            while (w->cl_next[m] >= 0)
-                m = w->cl_next[m];
-            w->cl_next[m] = (int)i;
+            const int last = w->cl_last[best];
+            w->cl_next[last] = (int)i;
+            w->cl_last[best] = (int)i;
+            if (w->ev[last].cls != x->cls) { /* a new class in this cluster */
+                int m = w->cl_rep[best];
+                while (w->rep_next[m] >= 0)
+                    m = w->rep_next[m];
+                w->rep_next[m] = (int)i;
+            }
             if (x->e > w->cl_end[best])
                 w->cl_end[best] = x->e;
         }
@@ -506,7 +653,7 @@ static int tl__rank_cmp(const tl__work *w, size_t i, size_t j)
 
 /* ---- writing one cluster ------------------------------------------------------------ */
 
-enum { W_EVENT, W_SOURCE, W_PART, W_CONFLICT, W_DELETE, W_COUNT };
+enum { W_EVENT, W_SOURCE, W_PART, W_CONFLICT, W_DELETE, W_MEMBERS, W_ORPHAN, W_DOC_EVENTS, W_UNCLUSTERED, W_COUNT };
 
 static const char *const tl__write_sql[W_COUNT] = {
     [W_EVENT] = "INSERT INTO timeline_events (key, type, cameo, status, date, time, sort_begin, sort_end,"
@@ -519,8 +666,14 @@ static const char *const tl__write_sql[W_COUNT] = {
                " ON CONFLICT DO UPDATE SET n_sources = n_sources + 1",
     [W_CONFLICT] = "INSERT OR IGNORE INTO timeline_conflicts (timeline_event_id, field, event_id, value)"
                    " VALUES (?1, ?2, ?3, ?4)",
-    [W_DELETE] = "DELETE FROM timeline_events WHERE id ="
-                 " (SELECT timeline_event_id FROM timeline_sources WHERE event_id = ?1)",
+    [W_DELETE] = "DELETE FROM timeline_events WHERE id = ?1",
+    [W_MEMBERS] = "SELECT event_id FROM timeline_sources WHERE timeline_event_id = ?1",
+    [W_ORPHAN] = "DELETE FROM timeline_events WHERE id = ?1 AND NOT EXISTS"
+                 " (SELECT 1 FROM timeline_sources s WHERE s.timeline_event_id = ?1)",
+    [W_DOC_EVENTS] = "SELECT e.id FROM events e WHERE e.doc_id = ?1 AND NOT EXISTS"
+                     " (SELECT 1 FROM timeline_sources s WHERE s.event_id = e.id) ORDER BY e.idx",
+    [W_UNCLUSTERED] = "SELECT 1 FROM events e WHERE e.id = ?1 AND NOT EXISTS"
+                      " (SELECT 1 FROM timeline_sources s WHERE s.event_id = e.id)",
 };
 
 static int tl__step_done(sqlite3_stmt *st)
@@ -699,15 +852,18 @@ static int tl__write_cluster(sqlite3_stmt *const *s, tl__work *w, size_t *ord, s
     return rc;
 }
 
-/* Component order: date start, coarser first, document sha256, event
- * number. */
+/* Component order: date start, coarser first, class signature, document
+ * sha256, event number. */
 static int tl__ev_cmp(const tl__work *w, const tl__ev *a, const tl__ev *b)
 {
     if (a->b != b->b)
         return a->b < b->b ? -1 : 1;
     if (a->e != b->e)
         return a->e > b->e ? -1 : 1;
-    int c = strcmp(tl__s(w, a->sha), tl__s(w, b->sha));
+    int c = strcmp(tl__s(w, a->sig), tl__s(w, b->sig));
+    if (c)
+        return c;
+    c = strcmp(tl__s(w, a->sha), tl__s(w, b->sha));
     if (c)
         return c;
     return a->idx < b->idx ? -1 : a->idx > b->idx;
@@ -744,37 +900,106 @@ static int tl__sort_events(tl__work *w)
     return 0;
 }
 
-/* Clusters the loaded events (deleting the clusters they were in first
- * when del is set) and writes the new clusters. */
-static int tl__rebuild_loaded(sqlite3_stmt *const *s, tl__work *w, int del)
+/* Sets each event's class and its link to the previous event of its
+ * document (w->same_doc), for events in component order. */
+static int tl__link_events(tl__work *w)
+{
+    const size_t n = w->n_ev;
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    int64_t *key = calloc(cap, sizeof *key);
+    int *val = malloc(cap * sizeof *val);
+    if (!key || !val) {
+        free(key);
+        free(val);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        tl__ev *x = &w->ev[i];
+        const tl__ev *p = i ? &w->ev[i - 1] : NULL;
+        x->cls = p && p->b == x->b && p->e == x->e && strcmp(tl__s(w, p->sig), tl__s(w, x->sig)) == 0 ? p->cls
+                                                                                                    : (int)i;
+        /* document ids are positive: 0 marks a free slot */
+        size_t h = (size_t)((uint64_t)x->doc_id * 0x9E3779B97F4A7C15ULL) & (cap - 1);
+        while (key[h] && key[h] != x->doc_id)
+            h = (h + 1) & (cap - 1);
+        w->same_doc[i] = key[h] ? val[h] : -1;
+        key[h] = x->doc_id;
+        val[h] = (int)i;
+    }
+    free(key);
+    free(val);
+    return 0;
+}
+
+/* Clusters the loaded events and writes the clusters that changed.  A new
+ * cluster whose members are exactly the sources of one stored cluster (all
+ * were in it, and it had that many) is the stored one, since a cluster's
+ * row is a function of its members: it is left alone.  Every other
+ * cluster's members leave their stored clusters (deleted whole: none of
+ * them is kept, as a kept one has no other sources) and the new one is
+ * written. */
+static int tl__rebuild_loaded(sqlite3_stmt *const *s, tl__work *w)
 {
     int rc;
-    if (del)
-        for (size_t i = 0; i < w->n_ev; i++) {
-            sqlite3_bind_int64(s[W_DELETE], 1, w->ev[i].id);
-            if ((rc = tl__step_done(s[W_DELETE])) != SQLITE_OK)
-                return rc;
-        }
     /* the placed events, in order; the others wait for the singleton pass */
     size_t n = 0;
     for (size_t i = 0; i < w->n_ev; i++)
         if (w->ev[i].e > w->ev[i].b)
             w->ev[n++] = w->ev[i];
     w->n_ev = n;
-    if (tl__sort_events(w) || tl__grow_clusters(w, w->n_ev + 1))
+    if (tl__sort_events(w) || tl__grow_clusters(w, w->n_ev + 1) || tl__link_events(w))
         return SQLITE_NOMEM;
     const int n_cl = tl__cluster_component(w);
     size_t *ord = malloc((w->n_ev + 1) * sizeof *ord);
-    if (!ord)
+    unsigned char *changed = calloc((size_t)n_cl + 1, 1);
+    if (!ord || !changed) {
+        free(ord);
+        free(changed);
         return SQLITE_NOMEM;
+    }
     rc = SQLITE_OK;
+    for (int c = 0; c < n_cl; c++) {
+        const int64_t te = w->ev[w->cl_first[c]].old_te;
+        int64_t k = 0;
+        int same = te != 0;
+        for (int m = w->cl_first[c]; m >= 0 && same; m = w->cl_next[m], k++)
+            same = w->ev[m].old_te == te;
+        changed[c] = !same || k != w->ev[w->cl_first[c]].old_n;
+    }
+    for (int c = 0; c < n_cl && rc == SQLITE_OK; c++)
+        for (int m = w->cl_first[c]; m >= 0 && changed[c] && rc == SQLITE_OK; m = w->cl_next[m]) {
+            const int64_t te = w->ev[m].old_te;
+            if (!te)
+                continue;
+            /* its members not loaded here (none, normally) get a cluster of their own later */
+            sqlite3_stmt *q = s[W_MEMBERS];
+            sqlite3_bind_int64(q, 1, te);
+            while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+                if (tl__ids_push(&w->lost, &w->n_lost, &w->cap_lost, sqlite3_column_int64(q, 0))) {
+                    rc = SQLITE_NOMEM;
+                    break;
+                }
+            sqlite3_reset(q);
+            if (rc != SQLITE_DONE)
+                break;
+            for (int k = m; k >= 0; k = w->cl_next[k])
+                if (w->ev[k].old_te == te)
+                    w->ev[k].old_te = 0; /* deleted once */
+            sqlite3_bind_int64(s[W_DELETE], 1, te);
+            rc = tl__step_done(s[W_DELETE]);
+        }
     for (int c = 0; c < n_cl && rc == SQLITE_OK; c++) {
+        if (!changed[c])
+            continue;
         size_t k = 0;
         for (int m = w->cl_first[c]; m >= 0; m = w->cl_next[m])
             ord[k++] = (size_t)m;
         rc = tl__write_cluster(s, w, ord, k);
     }
     free(ord);
+    free(changed);
     return rc;
 }
 
@@ -821,21 +1046,49 @@ static int tl__idset_add(tl__idset *s, int64_t id)
 }
 
 /* The placed events of a type near [begin, end] with a core participant
- * named name of kind: neighbours in the clustering graph. */
+ * named name of kind: neighbours in the clustering graph.  The search runs
+ * through events_type_date over the events of the type starting at most
+ * TL__REACH days before begin (?6), so its cost is the events of the type in
+ * that window, not every event of the actor in the database (the actor's
+ * name is kept off the index with a unary +). */
+#define TL__REACH 400
 static const char tl__near_sql[] =
-    "SELECT DISTINCT p.event_id FROM actors a JOIN event_participants p ON p.actor_id = a.id"
-    " JOIN events e ON e.id = p.event_id"
-    " WHERE a.name = ?1 AND a.kind = ?2 AND tl_role_is_core(p.role) AND e.type = ?3"
-    " AND e.sort_begin IS NOT NULL AND e.sort_begin <= ?5 AND e.sort_end >= ?4";
+    "SELECT DISTINCT e.id FROM events e JOIN event_participants p ON p.event_id = e.id"
+    " JOIN actors a ON a.id = p.actor_id"
+    " WHERE e.type = ?3 AND e.sort_begin >= ?6 AND e.sort_begin <= ?5 AND e.sort_end >= ?4"
+    " AND +a.name = ?1 AND +a.kind = ?2 AND tl_role_is_core(p.role)";
 
-static int tl__expand(sqlite3_stmt *near, tl__idset *set, const char *name, const char *kind, const char *type,
-                      const char *begin, const char *end)
+/* A 64-bit FNV-1a hash of the expansion arguments (never 0). */
+static int64_t tl__expand_hash(const char *const *v, int n)
 {
+    uint64_t h = 1469598103934665603ULL;
+    for (int i = 0; i < n; i++) {
+        for (const unsigned char *p = (const unsigned char *)(v[i] ? v[i] : ""); *p; p++)
+            h = (h ^ *p) * 1099511628211ULL;
+        h = (h ^ 0x1f) * 1099511628211ULL;
+    }
+    return (int64_t)(h ? h : 1);
+}
+
+static int tl__expand(sqlite3_stmt *near, tl__idset *set, tl__idset *done, const char *name, const char *kind,
+                      const char *type, const char *begin, const char *end)
+{
+    if (!end || !*end)
+        end = begin;
+    const char *args[] = {name, kind, type, begin, end};
+    const int fresh = tl__idset_add(done, tl__expand_hash(args, 5));
+    if (fresh <= 0) /* asked before (a class repeats its members' questions) */
+        return fresh < 0 ? SQLITE_NOMEM : SQLITE_OK;
+    int32_t day;
+    char from[16] = "0000-00-00";
+    if (tl__day_number(begin, &day))
+        tl__day_string(day - TL__REACH, from, sizeof from);
     sqlite3_bind_text(near, 1, name, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(near, 2, kind, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(near, 3, type, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(near, 4, begin, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(near, 5, end && *end ? end : begin, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(near, 5, end, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(near, 6, from, -1, SQLITE_TRANSIENT);
     int rc;
     while ((rc = sqlite3_step(near)) == SQLITE_ROW)
         if (tl__idset_add(set, sqlite3_column_int64(near, 0)) < 0) {
@@ -850,14 +1103,14 @@ static int tl__expand(sqlite3_stmt *near, tl__idset *set, const char *name, cons
  * participant in common, transitively.  Loads them into w. */
 static int tl__gather(const tl__dirty *d, sqlite3_stmt *near, sqlite3_stmt *es, sqlite3_stmt *ps, tl__work *w)
 {
-    tl__idset set = {0};
+    tl__idset set = {0}, done = {0};
     int rc = SQLITE_OK;
     for (size_t i = 0; i < d->n && rc == SQLITE_OK; i++) {
         const tl__seed *sd = &d->v[i];
         const char *names = d->pool.s + sd->names;
         for (int k = 0; k < sd->n_names && rc == SQLITE_OK; k++) {
             const char *kind = names + strlen(names) + 1;
-            rc = tl__expand(near, &set, names, kind, d->pool.s + sd->type, d->pool.s + sd->begin,
+            rc = tl__expand(near, &set, &done, names, kind, d->pool.s + sd->type, d->pool.s + sd->begin,
                             d->pool.s + sd->end);
             names = kind + strlen(kind) + 1;
         }
@@ -884,12 +1137,28 @@ static int tl__gather(const tl__dirty *d, sqlite3_stmt *near, sqlite3_stmt *es, 
             const char *k0 = keys.s, *k1 = k0 + strlen(k0) + 1, *k2 = k1 + strlen(k1) + 1, *k3 = k2 + strlen(k2) + 1,
                        *k4 = k3 + strlen(k3) + 1;
             if (*k3)
-                rc = tl__expand(near, &set, k0, k1, k2, k3, k4);
+                rc = tl__expand(near, &set, &done, k0, k1, k2, k3, k4);
             tl__buf_free(&keys);
         }
     }
     free(set.slot);
     free(set.order);
+    free(done.slot);
+    free(done.order);
+    return rc;
+}
+
+/* Deletes the clusters left without sources: any (for a full rebuild), or
+ * those the named documents' events were in. */
+static int tl__drop_orphans(tl_db *db, const tl__dirty *d, sqlite3_stmt *one, const char *all_sql)
+{
+    if (d->all)
+        return tl__exec(db, all_sql);
+    int rc = SQLITE_OK;
+    for (size_t i = 0; i < d->n_tes && rc == SQLITE_OK; i++) {
+        sqlite3_bind_int64(one, 1, d->tes[i]);
+        rc = tl__step_done(one);
+    }
     return rc;
 }
 
@@ -916,13 +1185,13 @@ int tl__timeline_refresh(tl_db *db, const tl__dirty *d)
         rc = sqlite3_prepare_v2(db->conn, tl__ev_sql, -1, &es, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(db->conn, tl__part_sql, -1, &ps, NULL);
-    if (rc == SQLITE_OK)
+    if (rc == SQLITE_OK && d->all)
         rc = sqlite3_prepare_v2(db->conn, loose_sql, -1, &loose, NULL);
     if (rc == SQLITE_OK && d->all)
         rc = sqlite3_prepare_v2(db->conn, all_sql, -1, &all, NULL);
     /* clusters whose every source was deleted go first, so their keys are free */
     if (rc == SQLITE_OK)
-        rc = tl__exec(db, orphans_sql);
+        rc = tl__drop_orphans(db, d, s[W_ORPHAN], orphans_sql);
     if (rc != SQLITE_OK)
         goto done;
 
@@ -938,30 +1207,52 @@ int tl__timeline_refresh(tl_db *db, const tl__dirty *d)
             if (w.n_ev > 1 && strcmp(t, type) != 0) {
                 /* a new type starts: cluster the ones before it */
                 tl__ev last = w.ev[--w.n_ev];
-                rc = tl__rebuild_loaded(s, &w, 0);
+                rc = tl__rebuild_loaded(s, &w);
                 w.n_ev = 0;
                 w.ev[w.n_ev++] = last; /* its strings and participants stay in the pools */
             }
             snprintf(type, sizeof type, "%s", t);
         }
         if (rc == SQLITE_DONE)
-            rc = tl__rebuild_loaded(s, &w, 0);
+            rc = tl__rebuild_loaded(s, &w);
     } else if (d->n) {
         rc = tl__gather(d, near, es, ps, &w);
         if (rc == SQLITE_OK)
-            rc = tl__rebuild_loaded(s, &w, 1);
+            rc = tl__rebuild_loaded(s, &w);
     }
     if (rc != SQLITE_OK)
         goto done;
 
-    /* events left without a cluster (undated, unplaced, no core participant): one each */
+    /* events left without a cluster (undated, unplaced, no core participant,
+     * or in a deleted cluster and not loaded): one each.  Only the named
+     * documents' events and the deleted clusters' members can be. */
     tl__idset singles = {0};
-    while ((rc = sqlite3_step(loose)) == SQLITE_ROW)
-        if (tl__idset_add(&singles, sqlite3_column_int64(loose, 0)) < 0) {
-            rc = SQLITE_NOMEM;
-            break;
+    if (d->all) {
+        while ((rc = sqlite3_step(loose)) == SQLITE_ROW)
+            if (tl__idset_add(&singles, sqlite3_column_int64(loose, 0)) < 0) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+        sqlite3_reset(loose);
+    } else {
+        rc = SQLITE_DONE;
+        for (size_t i = 0; i < d->n_docs && rc == SQLITE_DONE; i++) {
+            sqlite3_bind_int64(s[W_DOC_EVENTS], 1, d->docs[i]);
+            while ((rc = sqlite3_step(s[W_DOC_EVENTS])) == SQLITE_ROW)
+                if (tl__idset_add(&singles, sqlite3_column_int64(s[W_DOC_EVENTS], 0)) < 0) {
+                    rc = SQLITE_NOMEM;
+                    break;
+                }
+            sqlite3_reset(s[W_DOC_EVENTS]);
         }
-    sqlite3_reset(loose);
+        for (size_t i = 0; i < w.n_lost && rc == SQLITE_DONE; i++) {
+            sqlite3_bind_int64(s[W_UNCLUSTERED], 1, w.lost[i]);
+            rc = sqlite3_step(s[W_UNCLUSTERED]);
+            if (rc == SQLITE_ROW)
+                rc = tl__idset_add(&singles, w.lost[i]) < 0 ? SQLITE_NOMEM : SQLITE_DONE;
+            sqlite3_reset(s[W_UNCLUSTERED]);
+        }
+    }
     if (rc == SQLITE_DONE)
         rc = SQLITE_OK;
     for (size_t i = 0; i < singles.n && rc == SQLITE_OK; i++) {
@@ -975,7 +1266,7 @@ int tl__timeline_refresh(tl_db *db, const tl__dirty *d)
     free(singles.slot);
     free(singles.order);
     if (rc == SQLITE_OK)
-        rc = tl__exec(db, orphans_sql);
+        rc = tl__drop_orphans(db, d, s[W_ORPHAN], orphans_sql);
 done:
     for (int i = 0; i < W_COUNT; i++)
         sqlite3_finalize(s[i]);
@@ -991,6 +1282,11 @@ done:
     free(w.cl_next);
     free(w.cl_end);
     free(w.active);
+    free(w.cl_last);
+    free(w.cl_rep);
+    free(w.rep_next);
+    free(w.same_doc);
+    free(w.lost);
     return rc;
 }
 

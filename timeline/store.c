@@ -12,7 +12,9 @@
  * Opening: the connection gets foreign_keys=ON, a 30 s busy timeout and, for
  * a file opened read-write, journal_mode=WAL, so several processes can
  * ingest into one file at once (each document's transaction waits for the
- * others').  PRAGMA user_version says what the file holds: 0 with no tables
+ * others'), and synchronous=NORMAL (WAL syncs at checkpoints, not at every
+ * commit: no corruption on a crash, but a power cut may lose the last
+ * commits).  PRAGMA user_version says what the file holds: 0 with no tables
  * is a new database and gets the compiled-in schema (schema.sql, then every
  * migration) in one transaction (only with TL_OPEN_CREATE);
  * TL_SCHEMA_VERSION with a `documents` table is ours; an older version of
@@ -563,6 +565,11 @@ static tl_status tl__setup(tl_db *db, const char *path, int flags, int *needs_up
     const char *fname = sqlite3_db_filename(db->conn, "main");
     if (!readonly && fname && *fname) {
         rc = tl__exec(db, "PRAGMA journal_mode = WAL");
+        /* in WAL mode NORMAL syncs at checkpoints, not at every commit: a
+         * crash cannot corrupt the file, a power cut may lose the last
+         * documents' commits (ingest them again) */
+        if (rc == SQLITE_OK)
+            rc = tl__exec(db, "PRAGMA synchronous = NORMAL");
         if (rc != SQLITE_OK)
             return tl__open_fail(db, path, rc);
     }

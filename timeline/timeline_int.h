@@ -144,12 +144,14 @@ typedef struct tl__dirty {
     tl__buf pool;
     tl__seed *v;
     size_t n, cap;
+    int64_t *docs, *tes; /* the documents named, the clusters their events were in */
+    size_t n_docs, cap_docs, n_tes, cap_tes;
     int all; /* rebuild every cluster */
 } tl__dirty;
 
-/* Adds the placed events of a stored document that have core participants
- * (call it before deleting the document, and after inserting one).  An
- * SQLite code. */
+/* Adds the placed events of a stored document that have core participants,
+ * the document and the clusters its events are in (call it before deleting
+ * the document, and after inserting one).  An SQLite code. */
 int tl__dirty_add_doc(tl_db *db, int64_t doc_id, tl__dirty *d);
 void tl__dirty_free(tl__dirty *d);
 /* Rebuilds the clusters of every component a seed of d touches (or all of

@@ -152,8 +152,7 @@ int tl__dirty_add_doc(tl_db *db, int64_t doc_id, tl__dirty *d)
         return SQLITE_NOMEM;
     {
         sqlite3_stmt *ts = NULL;
-        int rc = sqlite3_prepare_v2(db->conn, "SELECT DISTINCT timeline_event_id FROM timeline_sources WHERE doc_id = ?1",
-                                    -1, &ts, NULL);
+        int rc = tl__prepare(db, "SELECT DISTINCT timeline_event_id FROM timeline_sources WHERE doc_id = ?1", &ts);
         if (rc != SQLITE_OK)
             return rc;
         sqlite3_bind_int64(ts, 1, doc_id);
@@ -162,7 +161,7 @@ int tl__dirty_add_doc(tl_db *db, int64_t doc_id, tl__dirty *d)
                 rc = SQLITE_NOMEM;
                 break;
             }
-        sqlite3_finalize(ts);
+        tl__release(db, ts);
         if (rc != SQLITE_DONE)
             return rc;
     }
@@ -172,7 +171,7 @@ int tl__dirty_add_doc(tl_db *db, int64_t doc_id, tl__dirty *d)
         " LEFT JOIN actors a ON a.id = p.actor_id"
         " WHERE e.doc_id = ?1 AND e.sort_begin IS NOT NULL ORDER BY e.id";
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL);
+    int rc = tl__prepare(db, sql, &st);
     if (rc != SQLITE_OK)
         return rc;
     sqlite3_bind_int64(st, 1, doc_id);
@@ -217,7 +216,7 @@ int tl__dirty_add_doc(tl_db *db, int64_t doc_id, tl__dirty *d)
         }
         d->v[d->n - 1].n_names++;
     }
-    sqlite3_finalize(st);
+    tl__release(db, st);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
@@ -1178,17 +1177,17 @@ int tl__timeline_refresh(tl_db *db, const tl__dirty *d)
     memset(&w, 0, sizeof w);
     int rc = SQLITE_OK;
     for (int i = 0; i < W_COUNT && rc == SQLITE_OK; i++)
-        rc = sqlite3_prepare_v2(db->conn, tl__write_sql[i], -1, &s[i], NULL);
+        rc = tl__prepare(db, tl__write_sql[i], &s[i]);
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(db->conn, tl__near_sql, -1, &near, NULL);
+        rc = tl__prepare(db, tl__near_sql, &near);
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(db->conn, tl__ev_sql, -1, &es, NULL);
+        rc = tl__prepare(db, tl__ev_sql, &es);
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(db->conn, tl__part_sql, -1, &ps, NULL);
+        rc = tl__prepare(db, tl__part_sql, &ps);
     if (rc == SQLITE_OK && d->all)
-        rc = sqlite3_prepare_v2(db->conn, loose_sql, -1, &loose, NULL);
+        rc = tl__prepare(db, loose_sql, &loose);
     if (rc == SQLITE_OK && d->all)
-        rc = sqlite3_prepare_v2(db->conn, all_sql, -1, &all, NULL);
+        rc = tl__prepare(db, all_sql, &all);
     /* clusters whose every source was deleted go first, so their keys are free */
     if (rc == SQLITE_OK)
         rc = tl__drop_orphans(db, d, s[W_ORPHAN], orphans_sql);
@@ -1269,12 +1268,12 @@ int tl__timeline_refresh(tl_db *db, const tl__dirty *d)
         rc = tl__drop_orphans(db, d, s[W_ORPHAN], orphans_sql);
 done:
     for (int i = 0; i < W_COUNT; i++)
-        sqlite3_finalize(s[i]);
-    sqlite3_finalize(near);
-    sqlite3_finalize(es);
-    sqlite3_finalize(ps);
-    sqlite3_finalize(all);
-    sqlite3_finalize(loose);
+        tl__release(db, s[i]);
+    tl__release(db, near);
+    tl__release(db, es);
+    tl__release(db, ps);
+    tl__release(db, all);
+    tl__release(db, loose);
     tl__buf_free(&w.pool);
     free(w.ev);
     free(w.part);

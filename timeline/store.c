@@ -97,20 +97,102 @@ tl_status tl__sql_fail(tl_db *db, const char *fmt, ...)
                     sqlite3_errmsg(db->conn));
 }
 
+/* ---- the statement cache ------------------------------------------------- */
+
+#define TL__NSTMT 96
+
+struct tl__stmts {
+    struct {
+        const char *key; /* the caller's SQL pointer; the text is checked too */
+        sqlite3_stmt *st;
+        int busy;
+    } e[TL__NSTMT];
+    int n;
+};
+
+int tl__prepare(tl_db *db, const char *sql, sqlite3_stmt **out)
+{
+    *out = NULL;
+    if (!db->stmts && !(db->stmts = calloc(1, sizeof *db->stmts)))
+        return SQLITE_NOMEM;
+    tl__stmts *c = db->stmts;
+    int free_slot = -1;
+    for (int i = 0; i < c->n; i++) {
+        if (c->e[i].key != sql)
+            continue;
+        if (c->e[i].busy)
+            break; /* in use further up the stack: an uncached copy */
+        if (strcmp(sqlite3_sql(c->e[i].st), sql) == 0) {
+            c->e[i].busy = 1;
+            *out = c->e[i].st;
+            return SQLITE_OK;
+        }
+        /* the same buffer now holds other SQL: prepare again in this slot */
+        sqlite3_finalize(c->e[i].st);
+        c->e[i].st = NULL;
+        free_slot = i;
+        break;
+    }
+    if (free_slot < 0 && c->n < TL__NSTMT) {
+        int known = 0;
+        for (int i = 0; i < c->n && !known; i++)
+            known = c->e[i].key == sql;
+        if (!known)
+            free_slot = c->n;
+    }
+    int rc = sqlite3_prepare_v3(db->conn, sql, -1, free_slot >= 0 ? SQLITE_PREPARE_PERSISTENT : 0, out, NULL);
+    if (rc != SQLITE_OK || free_slot < 0 || !*out) {
+        if (free_slot >= 0 && free_slot < c->n) { /* the emptied slot: drop it */
+            c->e[free_slot] = c->e[c->n - 1];
+            c->n--;
+        }
+        return rc;
+    }
+    if (free_slot == c->n)
+        c->n++;
+    c->e[free_slot].key = sql;
+    c->e[free_slot].st = *out;
+    c->e[free_slot].busy = 1;
+    return SQLITE_OK;
+}
+
+void tl__release(tl_db *db, sqlite3_stmt *st)
+{
+    if (!st)
+        return;
+    tl__stmts *c = db->stmts;
+    for (int i = 0; c && i < c->n; i++)
+        if (c->e[i].st == st) {
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            c->e[i].busy = 0;
+            return;
+        }
+    sqlite3_finalize(st);
+}
+
+static void tl__stmts_free(tl_db *db)
+{
+    if (!db->stmts)
+        return;
+    for (int i = 0; i < db->stmts->n; i++)
+        sqlite3_finalize(db->stmts->e[i].st);
+    free(db->stmts);
+    db->stmts = NULL;
+}
+
 int tl__exec(tl_db *db, const char *sql)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL);
+    int rc = tl__prepare(db, sql, &st);
     if (rc != SQLITE_OK)
         return rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     }
-    if (rc == SQLITE_DONE) {
-        sqlite3_finalize(st);
-        return SQLITE_OK;
-    }
-    sqlite3_finalize(st); /* keeps the step's error code and message */
-    return rc;
+    /* a cached statement is reset, an uncached one finalized: both keep the
+     * step's error code and message */
+    tl__release(db, st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
 /* ---- byte buffer ---------------------------------------------------------- */
@@ -333,6 +415,7 @@ void tl_db_close(tl_db *db)
 {
     if (!db || !db->conn)
         return;
+    tl__stmts_free(db);
     sqlite3_close_v2(db->conn);
     db->conn = NULL;
 }
@@ -350,7 +433,7 @@ static int tl__probe_db(tl_db *db, tl__probe *pr)
         " (SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite!_%' ESCAPE '!'),"
         " (SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'documents')";
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL);
+    int rc = tl__prepare(db, sql, &st);
     if (rc != SQLITE_OK)
         return rc;
     rc = sqlite3_step(st);
@@ -362,7 +445,7 @@ static int tl__probe_db(tl_db *db, tl__probe *pr)
     } else if (rc == SQLITE_DONE) {
         rc = SQLITE_ERROR;
     }
-    sqlite3_finalize(st);
+    tl__release(db, st);
     return rc;
 }
 
@@ -397,10 +480,9 @@ static int tl__fill_2(tl_db *db)
     sqlite3_stmt *docs = NULL, *sents = NULL;
     int32_t *starts = NULL;
     size_t cap = 0;
-    rc = sqlite3_prepare_v2(db->conn, "SELECT id, body FROM documents ORDER BY id", -1, &docs, NULL);
+    rc = tl__prepare(db, "SELECT id, body FROM documents ORDER BY id", &docs);
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(db->conn, "SELECT start_cp FROM sentences WHERE doc_id = ?1 ORDER BY idx", -1,
-                                &sents, NULL);
+        rc = tl__prepare(db, "SELECT start_cp FROM sentences WHERE doc_id = ?1 ORDER BY idx", &sents);
     while (rc == SQLITE_OK && (rc = sqlite3_step(docs)) == SQLITE_ROW) {
         const int64_t id = sqlite3_column_int64(docs, 0);
         size_t n = 0;
@@ -426,8 +508,8 @@ static int tl__fill_2(tl_db *db)
     }
     if (rc == SQLITE_DONE)
         rc = SQLITE_OK;
-    sqlite3_finalize(docs);
-    sqlite3_finalize(sents);
+    tl__release(db, docs);
+    tl__release(db, sents);
     free(starts);
     if (rc == SQLITE_OK) {
         tl__dirty all = {0};
@@ -866,9 +948,9 @@ static int tl__index_quotes(tl_db *db, int64_t doc_id, const char *text, size_t 
     if (!text || n_sent == 0)
         return SQLITE_OK;
     sqlite3_stmt *qs = NULL, *fs = NULL;
-    int rc = sqlite3_prepare_v2(db->conn, qsql, -1, &qs, NULL);
+    int rc = tl__prepare(db, qsql, &qs);
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(db->conn, fsql, -1, &fs, NULL);
+        rc = tl__prepare(db, fsql, &fs);
     uint32_t want = 0; /* the closing mark awaited, 0 when outside a quote */
     size_t qb = 0;     /* byte offset of the quote's text */
     int32_t qcp = 0, cp = 0, n_quotes = 0, letters = 0, newlines = 0;
@@ -920,8 +1002,8 @@ static int tl__index_quotes(tl_db *db, int64_t doc_id, const char *text, size_t 
         }
         cp++;
     }
-    sqlite3_finalize(qs);
-    sqlite3_finalize(fs);
+    tl__release(db, qs);
+    tl__release(db, fs);
     return rc;
 }
 
@@ -1206,7 +1288,7 @@ tl_status tl_ingest_doc(tl_db *db, const sx_doc *doc, tl_ingest_info *info)
         goto done;
     }
     for (int i = 0; i < S_COUNT; i++) {
-        if (sqlite3_prepare_v2(db->conn, tl__ingest_sql[i], -1, &s[i], NULL) != SQLITE_OK) {
+        if (tl__prepare(db, tl__ingest_sql[i], &s[i]) != SQLITE_OK) {
             st = tl__sql_fail(db, "cannot store '%s'", doc->path);
             goto done;
         }
@@ -1236,7 +1318,7 @@ tl_status tl_ingest_doc(tl_db *db, const sx_doc *doc, tl_ingest_info *info)
 
 done:
     for (int i = 0; i < S_COUNT; i++)
-        sqlite3_finalize(s[i]);
+        tl__release(db, s[i]);
     if (in_tx && !sqlite3_get_autocommit(db->conn))
         tl__exec(db, "ROLLBACK"); /* keeps the first error's message */
     if (st != TL_OK) {
@@ -1273,8 +1355,8 @@ tl_status tl_remove(tl_db *db, const char *key, size_t *n_removed)
     size_t n = 0, cap = 0, exact = 0;
     tl_status st = TL_OK;
     int in_tx = 0, rc;
-    if (sqlite3_prepare_v2(db->conn, find_sql, -1, &find, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db->conn, "DELETE FROM documents WHERE id = ?1", -1, &del, NULL) != SQLITE_OK ||
+    if (tl__prepare(db, find_sql, &find) != SQLITE_OK ||
+        tl__prepare(db, "DELETE FROM documents WHERE id = ?1", &del) != SQLITE_OK ||
         tl__exec(db, "BEGIN IMMEDIATE") != SQLITE_OK) {
         st = tl__sql_fail(db, "cannot remove '%s'", key);
         goto done;
@@ -1329,8 +1411,8 @@ tl_status tl_remove(tl_db *db, const char *key, size_t *n_removed)
     if (n_removed)
         *n_removed = n;
 done:
-    sqlite3_finalize(find);
-    sqlite3_finalize(del);
+    tl__release(db, find);
+    tl__release(db, del);
     if (in_tx && !sqlite3_get_autocommit(db->conn))
         tl__exec(db, "ROLLBACK");
     tl__dirty_free(&dirty);
@@ -1351,9 +1433,9 @@ tl_status tl_count(tl_db *db, tl_counts *out)
     if (!db->conn)
         return tl__fail(db, TL_EINVAL, "cannot count: the database is not open");
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+    if (tl__prepare(db, sql, &st) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
         tl_status r = tl__sql_fail(db, "cannot count the timeline");
-        sqlite3_finalize(st);
+        tl__release(db, st);
         return r;
     }
     out->documents = sqlite3_column_int64(st, 0);
@@ -1361,7 +1443,7 @@ tl_status tl_count(tl_db *db, tl_counts *out)
     out->timexes = sqlite3_column_int64(st, 2);
     out->timeline_events = sqlite3_column_int64(st, 3);
     out->conflicts = sqlite3_column_int64(st, 4);
-    sqlite3_finalize(st);
+    tl__release(db, st);
     return TL_OK;
 }
 

@@ -62,8 +62,10 @@ const char *tl_status_str(tl_status st);
 
 typedef struct sqlite3 sqlite3;
 
+typedef struct tl__stmts tl__stmts;
 typedef struct tl_db {
     sqlite3 *conn;
+    tl__stmts *stmts; /* prepared statements kept for reuse (internal) */
     char errmsg[512];
 } tl_db;
 

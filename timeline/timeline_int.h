@@ -125,6 +125,16 @@ void tl__buf_free(tl__buf *b);
  * (no parameters).  Returns the SQLite result code (SQLITE_OK on success);
  * sqlite3_errmsg(db->conn) holds the detail on failure. */
 int tl__exec(tl_db *db, const char *sql);
+/* Prepared statements kept on the connection, keyed by their SQL text:
+ * preparing (parsing, planning, foreign-key actions) cost more than running
+ * the statements of a small document.  tl__prepare hands out an idle cached
+ * statement for sql, reset with no bindings, preparing it on first use (a
+ * copy of one already handed out and not released comes uncached);
+ * tl__release resets a cached statement for the next use or finalizes an
+ * uncached one (NULL is fine).  tl_db_close finalizes the cache.  Returns
+ * and error messages are sqlite3_prepare_v3's. */
+int tl__prepare(tl_db *db, const char *sql, sqlite3_stmt **out);
+void tl__release(tl_db *db, sqlite3_stmt *st);
 
 /* ---- the timeline layer (cluster.c) ---- */
 

@@ -1,7 +1,9 @@
 /*
  * bench.c -- summit's benchmark: throughput, stages and memory in one run.
  *
- *   build/summit-bench [--mb N] [--fixtures DIR] [--db PATH] [--quick]
+ *   build/summit-bench [--mb N] [--fixtures DIR] [--db PATH] [--summit PATH]
+ *                      [--chrono-dir DIR] [--chrono-mb N] [--no-chrono]
+ *                      [--no-ingest] [--quick]
  *
  * Builds a corpus of about N MB (default 50) from the fixture articles:
  * each document is a fixture with its paragraphs rotated and a varying
@@ -21,15 +23,40 @@
  *      lexicon, time expressions, actors, events, storage), timed by
  *      running the extractor's stages one by one (sx_int.h);
  * each as MB/s, sentences/s and documents/s with its ratio to the ICU
- * reference, plus peak RSS.  Timing uses CLOCK_MONOTONIC here, in the
- * benchmark; the extractor itself never reads a clock.
+ * reference, plus peak RSS.  Then, when the summit program is found (next
+ * to this one, or --summit):
+ *   5. start-up: `summit extract` on the 5 KB seed article, process start
+ *      to exit, the median of 21 runs;
+ *   6. parallel ingest: `summit ingest -j 1` and `-j 2` on the first
+ *      --chrono-mb MB of the corpus written out as files;
+ * and, when node and chrono-node are found (--chrono-dir, else
+ * $SUMMIT_PEER_CACHE, else ~/.cache/summit-peers as scripts/compare-chrono.sh
+ * installs it):
+ *   7. chrono-node's parse over the first --chrono-mb MB (default 10),
+ *      against summit's extraction of the same documents.
+ *
+ * The corpus is never held in memory: document i is made again from its
+ * number whenever a pass needs it, outside the timed calls, so peak RSS is
+ * the extractor's and SQLite's, whatever the corpus size.  The reference and
+ * extraction are timed three times each, alternating, and the fastest pass
+ * of each counts (the machines are shared and noisy).  Linear scaling is
+ * read off the ingest pass: the time for the whole corpus over the time for
+ * its first half.  Timing uses CLOCK_MONOTONIC here, in the benchmark; the
+ * extractor itself never reads a clock.
  */
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 #include <unicode/ubrk.h>
 #include <unicode/ustring.h>
 
@@ -164,22 +191,153 @@ static void line(const char *what, double secs, double bytes, double sents, doub
     printf("\n");
 }
 
+/* The corpus: its fixtures and how many documents make N MB.  Documents
+ * are made on demand (make_doc) and freed after use. */
+typedef struct corpus {
+    const doc *fx;
+    size_t nfx, ndocs;
+    double bytes;
+} corpus;
+
+static char *corpus_doc(const corpus *c, size_t i, size_t *len, sx_date *dct)
+{
+    int shift;
+    char *t = make_doc(c->fx, c->nfx, i, len, &shift);
+    if (dct) doc_dct(shift, dct);
+    return t;
+}
+
+extern char **environ;
+
+/* Runs argv (argv[0] found on PATH if it has no '/'), stdout to out_path
+ * (or /dev/null), stderr to /dev/null; returns the wall seconds, or -1 if it
+ * could not run or did not exit 0. */
+static double run_prog(char *const argv[], const char *out_path)
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid;
+    double t0 = now_s();
+    int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) return -1;
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    double t = now_s() - t0;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? t : -1;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The summit program: --summit, else "summit" next to this program. */
+static int find_summit(const char *given, char *out, size_t cap)
+{
+    if (given) {
+        snprintf(out, cap, "%s", given);
+        return access(out, X_OK) == 0;
+    }
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) return 0;
+    self[n] = '\0';
+    char *slash = strrchr(self, '/');
+    if (!slash) return 0;
+    *slash = '\0';
+    if (snprintf(out, cap, "%s/summit", self) >= (int)cap) return 0;
+    return access(out, X_OK) == 0;
+}
+
+/* Writes documents [0, n) as files DIR/NNNNNN.txt; 0 on success. */
+static int write_docs(const corpus *c, size_t n, const char *dir)
+{
+    for (size_t i = 0; i < n; i++) {
+        char path[PATH_MAX];
+        if (snprintf(path, sizeof path, "%s/%06zu.txt", dir, i) >= (int)sizeof path) return -1;
+        size_t len;
+        char *t = corpus_doc(c, i, &len, NULL);
+        FILE *f = fopen(path, "wb");
+        int bad = !f || fwrite(t, 1, len, f) != len;
+        if (f) bad |= fclose(f) != 0;
+        free(t);
+        if (bad) return -1;
+    }
+    return 0;
+}
+
+/* A JSON number field of a one-line object ("ms": 12.5); -1 if absent. */
+static double json_num(const char *s, const char *key)
+{
+    char k[64];
+    snprintf(k, sizeof k, "\"%s\":", key);
+    const char *p = strstr(s, k);
+    if (!p) return -1;
+    char *end;
+    double v = strtod(p + strlen(k), &end);
+    return end == p + strlen(k) ? -1 : v;
+}
+
+/* The directory holding node_modules/chrono-node, or NULL. */
+static const char *find_chrono(const char *given, char *buf, size_t cap)
+{
+    const char *cands[3] = {given, getenv("SUMMIT_PEER_CACHE"), NULL};
+    char home_cache[PATH_MAX];
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    if (xdg && *xdg) snprintf(home_cache, sizeof home_cache, "%s/summit-peers", xdg);
+    else if (home && *home) snprintf(home_cache, sizeof home_cache, "%s/.cache/summit-peers", home);
+    else home_cache[0] = '\0';
+    cands[2] = home_cache[0] ? home_cache : NULL;
+    for (int i = 0; i < 3; i++) {
+        if (!cands[i] || !*cands[i]) continue;
+        snprintf(buf, cap, "%s/node_modules/chrono-node/package.json", cands[i]);
+        if (access(buf, R_OK) == 0) {
+            snprintf(buf, cap, "%s", cands[i]);
+            return buf;
+        }
+        if (given && i == 0) break; /* a named folder that lacks it: say so, do not guess */
+    }
+    return NULL;
+}
+
+static void usage(void)
+{
+    fputs("usage: summit-bench [--mb N] [--fixtures DIR] [--db PATH] [--summit PATH]\n"
+          "                    [--chrono-dir DIR] [--chrono-mb N] [--no-chrono] [--no-ingest] [--quick]\n"
+          "Run from the repository root (fixtures/ and bench/chrono_bench.mjs are read from there).\n",
+          stderr);
+}
+
 int main(int argc, char **argv)
 {
-    double mb = 50;
-    const char *fixdir = "fixtures", *dbpath = "/tmp/summit-bench.db";
+    double mb = 50, sub_mb = 10;
+    const char *fixdir = "fixtures", *dbpath = "/tmp/summit-bench.db", *summit_given = NULL, *chrono_given = NULL;
+    int no_chrono = 0, no_ingest = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--mb") && i + 1 < argc) mb = strtod(argv[++i], NULL);
         else if (!strcmp(argv[i], "--fixtures") && i + 1 < argc) fixdir = argv[++i];
         else if (!strcmp(argv[i], "--db") && i + 1 < argc) dbpath = argv[++i];
-        else if (!strcmp(argv[i], "--quick")) mb = 2;
-        else {
-            fprintf(stderr, "usage: summit-bench [--mb N] [--fixtures DIR] [--db PATH] [--quick]\n");
+        else if (!strcmp(argv[i], "--summit") && i + 1 < argc) summit_given = argv[++i];
+        else if (!strcmp(argv[i], "--chrono-dir") && i + 1 < argc) chrono_given = argv[++i];
+        else if (!strcmp(argv[i], "--chrono-mb") && i + 1 < argc) sub_mb = strtod(argv[++i], NULL);
+        else if (!strcmp(argv[i], "--no-chrono")) no_chrono = 1;
+        else if (!strcmp(argv[i], "--no-ingest")) no_ingest = 1;
+        else if (!strcmp(argv[i], "--quick")) mb = 2, sub_mb = 2;
+        else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage();
+            return 0;
+        } else {
+            usage();
             return 2;
         }
     }
-    if (mb <= 0 || mb > 4096) {
-        fprintf(stderr, "summit-bench: --mb must be in (0, 4096]\n");
+    if (!(mb > 0 && mb <= 4096) || !(sub_mb > 0 && sub_mb <= 4096)) {
+        fprintf(stderr, "summit-bench: --mb and --chrono-mb must be in (0, 4096]\n");
         return 2;
     }
     doc *fx;
@@ -188,21 +346,21 @@ int main(int argc, char **argv)
         fprintf(stderr, "summit-bench: no fixtures in %s (run from the repository root or give --fixtures)\n", fixdir);
         return 1;
     }
-    /* the corpus */
-    size_t cap = 1024, ndocs = 0, total = 0;
-    doc *corpus = malloc(cap * sizeof *corpus);
-    while ((double)total < mb * 1e6) {
-        if (ndocs == cap) corpus = realloc(corpus, (cap *= 2) * sizeof *corpus);
-        corpus[ndocs].text = make_doc(fx, nfx, ndocs, &corpus[ndocs].len, &corpus[ndocs].shift);
-        total += corpus[ndocs].len;
-        ndocs++;
+    corpus c = {fx, nfx, 0, 0};
+    size_t nsub = 0; /* documents in the first sub_mb MB */
+    double sub_bytes = 0;
+    while (c.bytes < mb * 1e6) {
+        size_t len;
+        free(corpus_doc(&c, c.ndocs, &len, NULL));
+        c.bytes += (double)len;
+        c.ndocs++;
+        if (sub_bytes < sub_mb * 1e6) sub_bytes += (double)len, nsub++;
     }
-    printf("summit-bench: %zu documents, %.1f MB (from %zu fixtures), one core\n\n", ndocs, (double)total / 1e6, nfx);
+    printf("summit-bench: %zu documents, %.1f MB (from %zu fixtures), one core\n\n", c.ndocs, c.bytes / 1e6, nfx);
     sx_date dct;
-    sx_date_parse("2017-07-07", &dct, NULL, 0);
     sx_options opts = {&dct, 0};
 
-    /* 1. ICU word segmentation alone (UTF-8 -> UTF-16, then the iterator) */
+    /* sentences, counted once with ICU's sentence iterator (not timed) */
     UErrorCode e = U_ZERO_ERROR;
     UBreakIterator *wb = ubrk_open(UBRK_WORD, "en", NULL, 0, &e);
     UBreakIterator *sb = ubrk_open(UBRK_SENTENCE, "en@ss=standard", NULL, 0, &e);
@@ -210,109 +368,148 @@ int main(int argc, char **argv)
         fprintf(stderr, "summit-bench: cannot open ICU break iterators\n");
         return 1;
     }
-    double sentences = 0;
     UChar *ubuf = NULL;
     size_t ucap = 0;
-    double t0 = now_s();
-    for (size_t i = 0; i < ndocs; i++) {
-        if (ucap < corpus[i].len + 1) ubuf = realloc(ubuf, (ucap = corpus[i].len + 1) * sizeof *ubuf);
+    double sentences = 0;
+    for (size_t i = 0; i < c.ndocs; i++) {
+        size_t len;
+        char *t = corpus_doc(&c, i, &len, NULL);
+        if (ucap < len + 1) ubuf = realloc(ubuf, (ucap = len + 1) * sizeof *ubuf);
         int32_t ul;
         e = U_ZERO_ERROR;
-        u_strFromUTF8(ubuf, (int32_t)ucap, &ul, corpus[i].text, (int32_t)corpus[i].len, &e);
-        ubrk_setText(wb, ubuf, ul, &e);
-        for (int32_t p = ubrk_first(wb); p != UBRK_DONE; p = ubrk_next(wb)) {
-        }
-    }
-    double t_icu = now_s() - t0;
-    /* sentences, counted once (not timed) */
-    for (size_t i = 0; i < ndocs; i++) {
-        int32_t ul;
-        e = U_ZERO_ERROR;
-        u_strFromUTF8(ubuf, (int32_t)ucap, &ul, corpus[i].text, (int32_t)corpus[i].len, &e);
+        u_strFromUTF8(ubuf, (int32_t)ucap, &ul, t, (int32_t)len, &e);
         ubrk_setText(sb, ubuf, ul, &e);
         for (int32_t p = ubrk_first(sb); p != UBRK_DONE; p = ubrk_next(sb)) sentences++;
+        free(t);
+    }
+    ubrk_close(sb);
+    /* one document through the extractor first: its one-time set-up (the
+     * lexicon, ICU data) belongs to start-up, measured below */
+    {
+        size_t len;
+        char *t = corpus_doc(&c, 0, &len, &dct);
+        sx_doc d;
+        sx_doc_init(&d);
+        sx_extract(&d, "bench", t, len, &opts);
+        sx_doc_free(&d);
+        free(t);
+    }
+
+    /* 1 and 2: the reference (UTF-8 -> UTF-16, then ICU's word iterator)
+     * and extraction, three passes each, alternating; the fastest counts */
+    double t_icu = 1e30, t_ext = 1e30, t_ext_sub = 1e30;
+    size_t events = 0, timexes = 0;
+    for (int pass = 0; pass < 3; pass++) {
+        double t = 0;
+        for (size_t i = 0; i < c.ndocs; i++) {
+            size_t len;
+            char *txt = corpus_doc(&c, i, &len, NULL);
+            if (ucap < len + 1) ubuf = realloc(ubuf, (ucap = len + 1) * sizeof *ubuf);
+            double t0 = now_s();
+            int32_t ul;
+            e = U_ZERO_ERROR;
+            u_strFromUTF8(ubuf, (int32_t)ucap, &ul, txt, (int32_t)len, &e);
+            ubrk_setText(wb, ubuf, ul, &e);
+            for (int32_t p = ubrk_first(wb); p != UBRK_DONE; p = ubrk_next(wb)) {
+            }
+            t += now_s() - t0;
+            free(txt);
+        }
+        if (t < t_icu) t_icu = t;
+        double tx = 0, tsub = 0;
+        events = timexes = 0;
+        for (size_t i = 0; i < c.ndocs; i++) {
+            size_t len;
+            char *txt = corpus_doc(&c, i, &len, &dct); /* each copy's own date (opts points at dct) */
+            sx_doc d;
+            sx_doc_init(&d);
+            double t0 = now_s();
+            if (sx_extract(&d, "bench", txt, len, &opts) != SX_OK) {
+                fprintf(stderr, "summit-bench: %s\n", sx_doc_errmsg(&d));
+                return 1;
+            }
+            double dt = now_s() - t0;
+            tx += dt;
+            if (i < nsub) tsub += dt;
+            events += d.n_events;
+            timexes += d.n_timexes;
+            sx_doc_free(&d);
+            free(txt);
+        }
+        if (tx < t_ext) t_ext = tx;
+        if (tsub < t_ext_sub) t_ext_sub = tsub;
     }
     ubrk_close(wb);
-    ubrk_close(sb);
     free(ubuf);
-    double ref = (double)total / 1e6 / t_icu;
-    line("ICU word segmentation (reference)", t_icu, (double)total, sentences, (double)ndocs, 0);
-
-    /* 2. extraction */
-    size_t events = 0, timexes = 0;
-    t0 = now_s();
-    for (size_t i = 0; i < ndocs; i++) {
-        sx_doc d;
-        sx_doc_init(&d);
-        doc_dct(corpus[i].shift, &dct); /* each copy's own date (opts points at dct) */
-        if (sx_extract(&d, "bench", corpus[i].text, corpus[i].len, &opts) != SX_OK) {
-            fprintf(stderr, "summit-bench: %s\n", sx_doc_errmsg(&d));
-            return 1;
-        }
-        events += d.n_events;
-        timexes += d.n_timexes;
-        sx_doc_free(&d);
-    }
-    double t_ext = now_s() - t0;
-    line("extraction (sx_extract)", t_ext, (double)total, sentences, (double)ndocs, ref);
+    double ref = c.bytes / 1e6 / t_icu;
+    line("ICU word segmentation (reference)", t_icu, c.bytes, sentences, (double)c.ndocs, 0);
+    line("extraction (sx_extract)", t_ext, c.bytes, sentences, (double)c.ndocs, ref);
     long rss_extract = peak_rss_kb();
 
-    /* 3. ingest into SQLite */
-    remove(dbpath);
-    char wal[1100];
-    snprintf(wal, sizeof wal, "%s-wal", dbpath);
-    remove(wal);
-    snprintf(wal, sizeof wal, "%s-shm", dbpath);
-    remove(wal);
-    tl_db db;
-    tl_db_init(&db);
-    if (tl_db_open(&db, dbpath, TL_OPEN_CREATE) != TL_OK) {
-        fprintf(stderr, "summit-bench: %s\n", tl_db_errmsg(&db));
-        return 1;
-    }
-    double t_store = 0;
-    t0 = now_s();
-    for (size_t i = 0; i < ndocs; i++) {
-        sx_doc d;
-        sx_doc_init(&d);
-        doc_dct(corpus[i].shift, &dct);
-        if (sx_extract(&d, "bench", corpus[i].text, corpus[i].len, &opts) != SX_OK) return 1;
-        char path[64];
-        snprintf(path, sizeof path, "bench/%zu.txt", i);
-        free(d.path);
-        d.path = strdup(path);
-        double s0 = now_s();
-        if (tl_ingest(&db, &d, NULL) != TL_OK) {
+    /* 3. ingest into SQLite, one transaction per document */
+    double t_ing = 0, t_half = 0, half_bytes = 0, t_store = 0;
+    if (!no_ingest) {
+        const char *suffix[] = {"", "-wal", "-shm"};
+        for (int k = 0; k < 3; k++) {
+            char p[PATH_MAX];
+            snprintf(p, sizeof p, "%s%s", dbpath, suffix[k]);
+            remove(p);
+        }
+        tl_db db;
+        tl_db_init(&db);
+        if (tl_db_open(&db, dbpath, TL_OPEN_CREATE) != TL_OK) {
             fprintf(stderr, "summit-bench: %s\n", tl_db_errmsg(&db));
             return 1;
         }
-        t_store += now_s() - s0;
-        sx_doc_free(&d);
+        for (size_t i = 0; i < c.ndocs; i++) {
+            size_t len;
+            char *txt = corpus_doc(&c, i, &len, &dct);
+            char path[64];
+            snprintf(path, sizeof path, "bench/%zu.txt", i);
+            sx_doc d;
+            sx_doc_init(&d);
+            double t0 = now_s();
+            if (sx_extract(&d, path, txt, len, &opts) != SX_OK) return 1;
+            double s0 = now_s();
+            if (tl_ingest(&db, &d, NULL) != TL_OK) {
+                fprintf(stderr, "summit-bench: %s\n", tl_db_errmsg(&db));
+                return 1;
+            }
+            double t1 = now_s();
+            t_store += t1 - s0;
+            t_ing += t1 - t0;
+            if (i < c.ndocs / 2) t_half = t_ing, half_bytes += (double)len;
+            sx_doc_free(&d);
+            free(txt);
+        }
+        tl_db_close(&db);
+        line("ingest (extraction + SQLite)", t_ing, c.bytes, sentences, (double)c.ndocs, ref);
+        printf("%-34s %8.1f%% of extraction throughput\n", "ingest vs extraction", 100.0 * t_ext / t_ing);
+        if (t_half > 0 && half_bytes > 0)
+            printf("%-34s %8.2f x the time of the first half (%.1f of %.1f MB; 2.00 is linear)\n", "ingest scaling",
+                   t_ing / t_half * (half_bytes * 2 / c.bytes), half_bytes / 1e6, c.bytes / 1e6);
     }
-    double t_ing = now_s() - t0;
-    tl_db_close(&db);
-    line("ingest (extraction + SQLite)", t_ing, (double)total, sentences, (double)ndocs, ref);
-    printf("%-34s %8.2f%% of extraction throughput\n", "ingest vs extraction", 100.0 * t_ext / t_ing);
 
     /* 4. stages */
-    double st[7] = {0};
-    for (size_t i = 0; i < ndocs; i++) {
+    double st[6] = {0};
+    for (size_t i = 0; i < c.ndocs; i++) {
+        size_t len;
+        char *txt = corpus_doc(&c, i, &len, &dct);
         sx__work w;
         memset(&w, 0, sizeof w);
         char err[512];
         w.path = "bench";
-        w.bytes = corpus[i].text;
-        w.len = corpus[i].len;
+        w.bytes = txt;
+        w.len = len;
         w.err = err;
         w.errlen = sizeof err;
-        doc_dct(corpus[i].shift, &dct);
         w.dct = &dct;
         double a = now_s();
         sx_status rc = sx__text_load(&w);
         double b = now_s();
         if (rc == SX_OK) rc = sx__segment(&w);
         if (rc == SX_OK) rc = sx__lexicon_apply(&w);
-        double c = now_s();
+        double cc = now_s();
         if (rc == SX_OK) rc = sx__timex_run(&w);
         if (rc == SX_OK) {
             w.in_timex = calloc(w.n_toks + 1, 1);
@@ -324,22 +521,101 @@ int main(int argc, char **argv)
         double f = now_s();
         if (rc == SX_OK) rc = sx__events_run(&w);
         double g = now_s();
-        st[0] += b - a, st[1] += c - b, st[2] += d - c, st[3] += f - d, st[4] += g - f;
+        st[0] += b - a, st[1] += cc - b, st[2] += d - cc, st[3] += f - d, st[4] += g - f;
         sx__work_free(&w);
+        free(txt);
     }
     st[5] = t_store;
     const char *names[] = {"reading, UTF-8, NFC", "segmentation + lexicon", "time expressions", "actors", "events",
                            "storage (SQLite)"};
     double sum = 0;
-    for (int k = 0; k < 6; k++) sum += st[k];
-    printf("\nstage breakdown (ingest path, %zu documents):\n", ndocs);
-    for (int k = 0; k < 6; k++)
-        printf("  %-26s %8.3f s  %5.1f%%  %9.2f MB/s\n", names[k], st[k], 100 * st[k] / sum, (double)total / 1e6 / st[k]);
+    int nst = no_ingest ? 5 : 6;
+    for (int k = 0; k < nst; k++) sum += st[k];
+    printf("\nstage breakdown (%zu documents; the rest of sx_extract is output and document-date work):\n", c.ndocs);
+    for (int k = 0; k < nst; k++)
+        printf("  %-26s %8.3f s  %5.1f%%  %9.2f MB/s\n", names[k], st[k], 100 * st[k] / sum, c.bytes / 1e6 / st[k]);
     printf("\nfound %zu events and %zu time expressions\n", events, timexes);
-    printf("peak RSS: %.1f MB after extraction, %.1f MB at the end\n", (double)rss_extract / 1024.0,
-           (double)peak_rss_kb() / 1024.0);
-    for (size_t i = 0; i < ndocs; i++) free(corpus[i].text);
-    free(corpus);
+    printf("peak RSS: %.1f MB after extraction, %.1f MB at the end%s\n", (double)rss_extract / 1024.0,
+           (double)peak_rss_kb() / 1024.0, no_ingest ? "" : " (ingest included)");
+
+    /* 5 and 6: the summit program */
+    char summit[PATH_MAX];
+    if (!find_summit(summit_given, summit, sizeof summit)) {
+        printf("\nstart-up and -j: skipped (no summit program next to summit-bench; give --summit PATH)\n");
+    } else {
+        char seed[PATH_MAX];
+        snprintf(seed, sizeof seed, "%s/hill-2017-07-07-trump-putin.txt", fixdir);
+        char *xargv[] = {summit, "extract", "--dct", "2017-07-07", seed, NULL};
+        double runs[21];
+        int ok = 1;
+        for (int k = 0; k < 21 && ok; k++) ok = (runs[k] = run_prog(xargv, NULL)) >= 0;
+        if (ok) {
+            qsort(runs, 21, sizeof runs[0], cmp_double);
+            printf("\nstart-up: summit extract on the 5 KB seed article, start to exit: %.1f ms (median of 21)\n",
+                   runs[10] * 1e3);
+        } else printf("\nstart-up: summit extract %s failed\n", seed);
+        char dir[] = "/tmp/summit-bench-XXXXXX";
+        if (!no_ingest && mkdtemp(dir)) {
+            char docs[PATH_MAX], db1[PATH_MAX], db2[PATH_MAX];
+            snprintf(docs, sizeof docs, "%s/docs", dir);
+            snprintf(db1, sizeof db1, "%s/j1.db", dir);
+            snprintf(db2, sizeof db2, "%s/j2.db", dir);
+            if (mkdir(docs, 0700) == 0 && write_docs(&c, nsub, docs) == 0) {
+                char *a1[] = {summit, "ingest", "--db", db1, "-j", "1", docs, NULL};
+                char *a2[] = {summit, "ingest", "--db", db2, "-j", "2", docs, NULL};
+                double j1 = run_prog(a1, NULL), j2 = run_prog(a2, NULL);
+                if (j1 > 0 && j2 > 0)
+                    printf("parallel ingest (summit ingest, %zu files, %.1f MB): -j 1 %.2f s, -j 2 %.2f s, "
+                           "speed-up %.2f\n", nsub, sub_bytes / 1e6, j1, j2, j1 / j2);
+                else printf("parallel ingest: summit ingest -j failed\n");
+            }
+            char *rm[] = {"rm", "-rf", dir, NULL};
+            run_prog(rm, NULL);
+        }
+    }
+
+    /* 7. chrono-node on the first sub_mb MB */
+    char cdir[PATH_MAX];
+    const char *chrono = no_chrono ? NULL : find_chrono(chrono_given, cdir, sizeof cdir);
+    if (no_chrono) printf("\nchrono-node: skipped (--no-chrono)\n");
+    else if (!chrono)
+        printf("\nchrono-node: skipped (no node_modules/chrono-node in --chrono-dir, $SUMMIT_PEER_CACHE or "
+               "~/.cache/summit-peers; scripts/compare-chrono.sh installs it)\n");
+    else {
+        char dir[] = "/tmp/summit-chrono-XXXXXX";
+        if (mkdtemp(dir)) {
+            char in[PATH_MAX], out[PATH_MAX];
+            snprintf(in, sizeof in, "%s/corpus.txt", dir);
+            snprintf(out, sizeof out, "%s/out.json", dir);
+            FILE *f = fopen(in, "wb");
+            for (size_t i = 0; f && i < nsub; i++) {
+                size_t len;
+                char *t = corpus_doc(&c, i, &len, &dct);
+                char iso[16];
+                sx_date_format(&dct, iso, sizeof iso);
+                fprintf(f, "\x1e%.10s\n", iso);
+                fwrite(t, 1, len, f);
+                free(t);
+            }
+            if (f) fclose(f);
+            char *nargv[] = {"node", "bench/chrono_bench.mjs", (char *)chrono, in, NULL};
+            double wall = f ? run_prog(nargv, out) : -1;
+            char buf[512] = "";
+            FILE *r = wall > 0 ? fopen(out, "rb") : NULL;
+            if (r) {
+                size_t n = fread(buf, 1, sizeof buf - 1, r);
+                buf[n] = '\0';
+                fclose(r);
+            }
+            double ms = json_num(buf, "ms"), bytes = json_num(buf, "bytes");
+            if (ms > 0 && bytes > 0) {
+                double cm = bytes / 1e6 / (ms / 1e3), sm = sub_bytes / 1e6 / t_ext_sub;
+                printf("\nchrono-node (parse only, %zu documents, %.1f MB): %.2f MB/s; summit extraction of the "
+                       "same documents: %.2f MB/s, %.1f x chrono-node\n", nsub, bytes / 1e6, cm, sm, sm / cm);
+            } else printf("\nchrono-node: node bench/chrono_bench.mjs failed (run from the repository root)\n");
+            remove(in), remove(out), rmdir(dir);
+        }
+    }
     for (size_t i = 0; i < nfx; i++) free(fx[i].text);
     free(fx);
     return 0;

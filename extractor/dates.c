@@ -198,7 +198,7 @@ int sx__iso_week_monday(int wyear, int week, int *y, int *m, int *d)
 static void sx__fmt_day(char *buf, size_t cap, int y, int m, int d)
 {
     if (cap < 11 || y < 0 || y > 9999 || m < 0 || m > 99 || d < 0 || d > 99) {
-        snprintf(buf, cap, "%04d-%02d-%02d", y, m, d);
+        if (snprintf(buf, cap, "%04d-%02d-%02d", y, m, d) >= (int)cap && cap) buf[cap - 1] = '\0';
         return;
     }
     buf[0] = (char)('0' + y / 1000), buf[1] = (char)('0' + y / 100 % 10);

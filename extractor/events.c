@@ -78,7 +78,7 @@ typedef struct sx__ectx {
     size_t n, cap;
 } sx__ectx;
 
-static int eq(const sx__tok *t, const char *s) { return t && t->low[0] == s[0] && sx__eq(t->low, s); }
+static SX__ALWAYS_INLINE int eq(const sx__tok *t, const char *s) { return t && t->low[0] == s[0] && sx__eq(t->low, s); }
 
 static const sx__tok *T(const sx__ectx *e, size_t i, int32_t sent)
 {

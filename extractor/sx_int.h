@@ -46,6 +46,15 @@ static inline int sx__eq(const char *a, const char *b)
     return *a == *b;
 }
 
+/* For the few tiny helpers called from hundreds of places in the rule
+ * code (token access, word tests), where the call costs more than the
+ * work and the compiler would not inline them on its own. */
+#if defined(__GNUC__) || defined(__clang__)
+#define SX__ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define SX__ALWAYS_INLINE inline
+#endif
+
 char *sx__strdup(const char *s);
 char *sx__strndup(const char *s, size_t n);
 /* snprintf into a fixed buffer; truncation is silent but always terminated. */
@@ -165,10 +174,11 @@ enum {
     SX_LX_TXSTART = 1u << 10,  /* a word a time expression rule may start at */
     SX_LX_PASTCUE = 1u << 11,  /* a word marking a clause as past ("said", "was") */
     SX_LX_FUTCUE = 1u << 12,   /* a word marking a clause as future ("will") */
-    SX_LX_FUNCWORD = 1u << 13  /* a word that never starts a person's name (actors.c) */
+    SX_LX_FUNCWORD = 1u << 13, /* a word that never starts a person's name (actors.c) */
+    SX_LX_TXWEAK = 1u << 14    /* a function word that starts a time expression only before a time word */
 };
 /* timex.c's word lists, entered into the lexicon with the bits above */
-extern const char *const sx__tx_starts[], *const sx__past_cues[], *const sx__future_cues[];
+extern const char *const sx__tx_starts[], *const sx__past_cues[], *const sx__future_cues[], *const sx__tx_weak[];
 /* actors.c's list, entered with SX_LX_FUNCWORD */
 extern const char *const sx__function_words[];
 typedef enum { SX_U_NONE, SX_U_SEC, SX_U_MIN, SX_U_HOUR, SX_U_DAY, SX_U_WEEK, SX_U_FORTNIGHT,

@@ -80,7 +80,7 @@ typedef struct sx__tctx {
 
 /* ---- token access ---- */
 
-static const sx__tok *tk(const sx__tctx *c, size_t i, size_t s0)
+static SX__ALWAYS_INLINE const sx__tok *tk(const sx__tctx *c, size_t i, size_t s0)
 {
     if (i >= c->w->n_toks) return NULL;
     const sx__tok *t = &c->w->toks[i];
@@ -88,7 +88,7 @@ static const sx__tok *tk(const sx__tctx *c, size_t i, size_t s0)
     return t;
 }
 
-static int is(const sx__tctx *c, size_t i, size_t s0, const char *word)
+static SX__ALWAYS_INLINE int is(const sx__tctx *c, size_t i, size_t s0, const char *word)
 {
     const sx__tok *t = tk(c, i, s0);
     return t && t->low[0] == word[0] && sx__eq(t->low, word);
@@ -1684,9 +1684,43 @@ const char *const sx__tx_starts[] = {
         "around", "roughly", "approximately", "up", "no", "just", "half", "right", "to", "previously",
         "as", NULL};
 
-/* Cheap test: can any rule start at this token? */
-static int may_start(const sx__tok *t)
+/* Function words some rules start at ("the 2016 election", "in recent
+ * years", "a week ago", "for two hours"), but only with a time word after
+ * them.  They are a fifth of all tokens, and trying every rule at each was
+ * most of the time-expression stage (bench/README.md); see may_start. */
+const char *const sx__tx_weak[] = {
+        "the", "that", "in", "within", "at", "for", "to", "as", "so", "over", "about", "some", "up",
+        "no", "more", "just", "right", "under", "around", "nearly", "almost", "less", "fewer",
+        "roughly", "approximately", "each", "every", "a", "an", NULL};
+
+/* A token that can stand inside a time expression after a weak start. */
+static int timeish(const sx__tok *t)
 {
+    if ((t->flags & SX_TF_NUM) || (t->low[0] >= '0' && t->low[0] <= '9')) return 1;
+    if (t->lex & (SX_LX_MONTH | SX_LX_MONTHABBR | SX_LX_WEEKDAY | SX_LX_WDABBR | SX_LX_UNIT | SX_LX_ORDWORD |
+                  SX_LX_SEASON | SX_LX_PARTDAY))
+        return 1;
+    if ((t->lex & (SX_LX_TXSTART | SX_LX_NUMWORD)) && !(t->lex & SX_LX_TXWEAK)) return 1;
+    if ((t->flags & SX_TF_CAP) && t->low_len >= 7 && sx__eq(t->low + t->low_len - 4, "days")) return 1;
+    /* the ends of the fixed phrases: "to date", "so far", "as soon as
+     * possible", "the near future", "for the time being", "at the moment" */
+    static const char *const ends[] = {"date", "far", "soon", "possible", "future", "near", "time", "moment", "weekend",
+                                       "present", NULL};
+    for (const char *const *e = ends; *e; e++)
+        if (t->low[0] == (*e)[0] && sx__eq(t->low, *e)) return 1;
+    return 0;
+}
+
+/* Cheap test: can any rule start at token i?  A weak start needs a time
+ * word among the next 8 tokens of its sentence. */
+static int may_start(const sx__work *w, size_t i)
+{
+    const sx__tok *t = &w->toks[i];
+    if (t->lex & SX_LX_TXWEAK) {
+        for (size_t k = i + 1; k < w->n_toks && k <= i + 8 && w->toks[k].sent == t->sent; k++)
+            if (timeish(&w->toks[k])) return 1;
+        return 0;
+    }
     if ((t->flags & SX_TF_NUM) || (t->low[0] >= '0' && t->low[0] <= '9')) return 1;
     if (t->lex & (SX_LX_MONTH | SX_LX_MONTHABBR | SX_LX_WEEKDAY | SX_LX_WDABBR | SX_LX_UNIT |
                   SX_LX_NUMWORD | SX_LX_ORDWORD | SX_LX_SEASON | SX_LX_PARTDAY))
@@ -1709,8 +1743,7 @@ sx_status sx__timex_run(sx__work *w)
     int ok;
     size_t cap_tt = 0;
     for (size_t i = 0; i < w->n_toks;) {
-        const sx__tok *t = &w->toks[i];
-        if (!may_start(t)) {
+        if (!may_start(w, i)) {
             i++;
             continue;
         }

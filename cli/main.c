@@ -2,7 +2,7 @@
  * main.c -- the summit command line.
  *
  *   summit extract    [--dct DATE] [--format text|jsonl|csv|timeml] FILE|-
- *   summit ingest     [--db PATH] [--dct DATE] FILE|DIR|-...
+ *   summit ingest     [--db PATH] [--dct DATE] [-j N] FILE|DIR|-...
  *   summit remove     [--db PATH] PATH|SHA256...
  *   summit chronology [--db PATH] [--format text|markdown] [FILTERS] [-o FILE]
  *   summit export     [--db PATH] [--format csv|jsonl|ics|html|markdown] [--long] [FILTERS] [-o FILE]
@@ -16,6 +16,10 @@
  * files in byte order of their paths, so the same tree always ingests in the
  * same order.  A progress line goes to stderr only when it is a terminal and
  * there are more than 20 files.
+ * With -j N (N > 1) the files are read and extracted on N threads
+ * (cli/workers.c) while this thread alone writes them, in input order, and
+ * prints every message in that order too; the database and the output are
+ * those of -j 1.
  * `extract` runs the same pipeline into a private in-memory store, so its
  * text and CSV output are exactly what `chronology` and `export` print.
  *
@@ -34,6 +38,7 @@
 
 #include "extractor.h"
 #include "timeline.h"
+#include "workers.h"
 
 #ifndef SUMMIT_VERSION
 #define SUMMIT_VERSION SX_VERSION
@@ -43,7 +48,7 @@ enum { EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_DB = 3, EXIT_OUTPUT = 4, EXIT_INTERN
 
 static const char usage_text[] =
     "usage: summit extract    [--dct DATE] [--format text|jsonl|csv|timeml] [--max-size N] FILE|-\n"
-    "       summit ingest     [--db PATH] [--dct DATE] [--max-size N] FILE|DIR|-...\n"
+    "       summit ingest     [--db PATH] [--dct DATE] [--max-size N] [-j N] FILE|DIR|-...\n"
     "       summit remove     [--db PATH] PATH|SHA256...\n"
     "       summit chronology [--db PATH] [--format text|markdown] [FILTERS] [-o FILE]\n"
     "       summit export     [--db PATH] [--format csv|jsonl|ics|html|markdown] [--long] [FILTERS] [-o FILE]\n"
@@ -78,6 +83,9 @@ static const char help_text[] =
     "      --dct DATE       The date of every article given.\n"
     "      --max-size N     Refuse articles over N bytes (K, M, G suffixes; default 64M;\n"
     "                       also for extract).\n"
+    "      -j, --jobs N     Read and extract on N threads (1 to 64; default 1); one\n"
+    "                       writer stores the articles in the order given, so the\n"
+    "                       database and the messages are the same as with -j 1.\n"
     "  remove PATH|SHA256...  Remove documents (by the path they were ingested under,\n"
     "                       or their sha256 or a unique prefix of 8+ digits) and all\n"
     "                       that came from them; the timeline is rebuilt around them.\n"
@@ -96,7 +104,11 @@ static const char help_text[] =
     "      -o FILE          Write to FILE instead of standard output.\n"
     "  search TEXT...       Full-text search of sentences and quotes (FTS5 syntax).\n"
     "      --db PATH\n"
-    "      --limit N        At most N hits (default 20).\n"
+    "      --limit N        At most N hits (default 20).\n";
+
+/* The rest of the help (one literal would pass the 4095 characters ISO C
+ * compilers must support). */
+static const char help_text_2[] =
     "\n"
     "Filters (chronology and export):\n"
     "      --from DATE      Events on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).\n"
@@ -122,9 +134,10 @@ static const char help_text[] =
     "  5  internal error (ICU data missing, out of memory)\n";
 
 typedef struct opts {
-    const char *db, *dct_text, *format, *out, *limit_text, *max_size_text;
+    const char *db, *dct_text, *format, *out, *limit_text, *max_size_text, *jobs_text;
     sx_date dct;
     int has_dct, is_long;
+    int jobs; /* 1 unless -j */
     size_t limit, max_size;
     tl_filter filter;
     const char **files;
@@ -155,7 +168,7 @@ static const struct {
     {"--db", 'd', 1},      {"--dct", 't', 1},   {"--format", 'f', 1}, {"-o", 'o', 1},
     {"--output", 'o', 1},  {"--from", 'a', 1},  {"--to", 'z', 1},     {"--type", 'y', 1},
     {"--actor", 'A', 1},   {"--between", 'B', 2}, {"--long", 'L', 0}, {"--limit", 'n', 1},
-    {"--max-size", 'M', 1},
+    {"--max-size", 'M', 1}, {"-j", 'j', 1},   {"--jobs", 'j', 1},
 };
 
 /* Parses options after the command.  allowed: the key letters of the
@@ -204,6 +217,7 @@ static int parse_opts(int argc, char **argv, const char *allowed, opts *o)
             case 'L': o->is_long = 1; break;
             case 'n': o->limit_text = vals[0]; break;
             case 'M': o->max_size_text = vals[0]; break;
+            case 'j': o->jobs_text = vals[0]; break;
             default: break;
             }
             continue;
@@ -238,6 +252,15 @@ static int parse_opts(int argc, char **argv, const char *allowed, opts *o)
             return usage_error("--max-size '%s' is not a size from 1 byte to 4G (e.g. 64M)", o->max_size_text);
         o->max_size = (size_t)(v * mul);
     }
+    o->jobs = 1;
+    if (o->jobs_text) {
+        char *end = NULL;
+        errno = 0;
+        long v = strtol(o->jobs_text, &end, 10);
+        if (errno || !end || *end || end == o->jobs_text || v < 1 || v > WK_MAX_THREADS)
+            return usage_error("--jobs '%s' is not a number from 1 to %d", o->jobs_text, WK_MAX_THREADS);
+        o->jobs = (int)v;
+    }
     return 0;
 }
 
@@ -261,6 +284,20 @@ static void clear_progress(void)
     progress_shown = 0;
 }
 
+/* Prints what reading and extracting one file gave -- the failure (st,
+ * err), or the warnings of doc -- and returns its exit code (0 for none). */
+static int report_load(const char *path, sx_status st, const char *err, const sx_doc *doc)
+{
+    if (st != SX_OK) {
+        clear_progress();
+        fprintf(stderr, "summit: %s\n", err);
+        return extract_exit(st);
+    }
+    if (doc->n_warnings) clear_progress();
+    for (size_t i = 0; i < doc->n_warnings; i++) fprintf(stderr, "summit: %s: warning: %s\n", path, doc->warnings[i]);
+    return 0;
+}
+
 /* Reads and extracts one file; prints the message and returns an exit code. */
 static int load_doc(const char *path, const opts *o, sx_doc *doc)
 {
@@ -268,22 +305,11 @@ static int load_doc(const char *path, const opts *o, sx_doc *doc)
     char *buf = NULL;
     size_t len = 0;
     sx_status st = sx_read_file(path, o->max_size, &buf, &len, err, sizeof err);
-    if (st != SX_OK) {
-        clear_progress();
-        fprintf(stderr, "summit: %s\n", err);
-        return extract_exit(st);
-    }
+    if (st != SX_OK) return report_load(path, st, err, doc);
     sx_options so = {o->has_dct ? &o->dct : NULL, o->max_size};
     st = sx_extract(doc, path, buf, len, &so);
     free(buf);
-    if (st != SX_OK) {
-        clear_progress();
-        fprintf(stderr, "summit: %s\n", sx_doc_errmsg(doc));
-        return extract_exit(st);
-    }
-    if (doc->n_warnings) clear_progress();
-    for (size_t i = 0; i < doc->n_warnings; i++) fprintf(stderr, "summit: %s: warning: %s\n", path, doc->warnings[i]);
-    return 0;
+    return report_load(path, st, sx_doc_errmsg(doc), doc);
 }
 
 static FILE *open_out(const char *path)
@@ -448,7 +474,7 @@ static int cmd_ingest(int argc, char **argv)
 {
     opts o = {0};
     file_list files = {0};
-    int rc = parse_opts(argc, argv, "dtFM", &o);
+    int rc = parse_opts(argc, argv, "dtFMj", &o);
     if (rc) goto done;
     if (o.n_files == 0) {
         rc = usage_error("ingest needs at least one FILE");
@@ -470,6 +496,17 @@ static int cmd_ingest(int argc, char **argv)
         tl_db_close(&db);
         goto done;
     }
+    /* Files are read and extracted by the pool (on this thread with -j 1)
+     * and written here, one at a time, in the order given. */
+    const wk_config wc = {(const char *const *)files.v, files.n, o.has_dct ? &o.dct : NULL, o.max_size,
+                          o.jobs > 1 ? o.jobs : 0};
+    wk_pool *pool = NULL;
+    if (wk_start(&pool, &wc) != 0) {
+        fputs("summit: out of memory\n", stderr);
+        rc = EXIT_INTERNAL;
+        tl_db_close(&db);
+        goto done;
+    }
     const int progress = files.n > 20 && isatty(STDERR_FILENO);
     size_t docs = 0, events = 0, timexes = 0, warnings = 0, failed = 0, n_new = 0, n_replaced = 0,
            n_unchanged = 0;
@@ -479,35 +516,36 @@ static int cmd_ingest(int argc, char **argv)
             fflush(stderr);
             progress_shown = 1;
         }
-        sx_doc doc;
-        sx_doc_init(&doc);
-        int r = load_doc(files.v[i], &o, &doc);
+        wk_item *it = wk_next(pool);
+        if (!it) break; /* cannot happen: one item per file */
+        int r = report_load(it->path, it->status, it->err, &it->doc);
         if (r) {
             failed++;
             if (r != EXIT_INPUT) rc = r;
             else if (!rc) rc = r;
-            sx_doc_free(&doc);
+            wk_done(pool, it);
             if (r == EXIT_INTERNAL) break;
             continue;
         }
         tl_ingest_info info;
-        st = tl_ingest_doc(&db, &doc, &info);
+        st = tl_ingest_doc(&db, &it->doc, &info);
         if (st != TL_OK) {
             clear_progress();
             fprintf(stderr, "summit: %s\n", tl_db_errmsg(&db));
             rc = db_status_exit(st);
-            sx_doc_free(&doc);
+            wk_done(pool, it);
             break;
         }
         docs++;
         n_new += info.outcome == TL_INGEST_NEW;
         n_replaced += info.outcome == TL_INGEST_REPLACED;
         n_unchanged += info.outcome == TL_INGEST_UNCHANGED;
-        events += doc.n_events;
-        timexes += doc.n_timexes;
-        warnings += doc.n_warnings;
-        sx_doc_free(&doc);
+        events += it->doc.n_events;
+        timexes += it->doc.n_timexes;
+        warnings += it->doc.n_warnings;
+        wk_done(pool, it);
     }
+    wk_finish(pool); /* stops and joins the workers; what they ran ahead with is dropped */
     clear_progress();
     tl_counts c;
     int counted = tl_count(&db, &c) == TL_OK;
@@ -697,6 +735,7 @@ int main(int argc, char **argv)
         fputs(usage_text, stdout);
         fputc('\n', stdout);
         fputs(help_text, stdout);
+        fputs(help_text_2, stdout);
         return close_out(stdout, NULL);
     }
     if (!strcmp(cmd, "--version")) {
@@ -708,6 +747,7 @@ int main(int argc, char **argv)
             fputs(usage_text, stdout);
             fputc('\n', stdout);
             fputs(help_text, stdout);
+            fputs(help_text_2, stdout);
             return close_out(stdout, NULL);
         }
     if (!strcmp(cmd, "extract")) return cmd_extract(argc - 2, argv + 2);

@@ -472,15 +472,34 @@ sx_status sx__segment(sx__work *w)
             }
         }
         if (in_quote && !(t->flags & SX_TF_QOPEN)) t->flags |= SX_TF_INQUOTE;
-        char buf[512];
-        int32_t l = sx__fold(w->u + a, q - a, buf, (int32_t)sizeof buf);
-        if (l < 0) l = 0, buf[0] = '\0';
-        if (l > 2 && buf[l - 2] == '\'' && buf[l - 1] == 's' && (t->flags & SX_TF_WORD)) {
-            l -= 2;
-            buf[l] = '\0';
-            t->flags |= SX_TF_POSS;
+        int32_t l;
+        if (ascii && q - a < 512 && w->arena_len + (size_t)(q - a) + 1 <= w->arena_cap) {
+            /* ASCII, most tokens: folded straight into the arena, as
+             * sx__fold and sx__arena_put below would */
+            char *dst = w->arena + w->arena_len;
+            l = q - a;
+            for (int32_t k = 0; k < l; k++) {
+                UChar c = w->u[a + k];
+                dst[k] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            }
+            if (l > 2 && dst[l - 2] == '\'' && dst[l - 1] == 's' && (t->flags & SX_TF_WORD)) {
+                l -= 2;
+                t->flags |= SX_TF_POSS;
+            }
+            dst[l] = '\0';
+            w->arena_len += (size_t)l + 1;
+            t->low = dst;
+        } else {
+            char buf[512];
+            l = sx__fold(w->u + a, q - a, buf, (int32_t)sizeof buf);
+            if (l < 0) l = 0, buf[0] = '\0';
+            if (l > 2 && buf[l - 2] == '\'' && buf[l - 1] == 's' && (t->flags & SX_TF_WORD)) {
+                l -= 2;
+                buf[l] = '\0';
+                t->flags |= SX_TF_POSS;
+            }
+            t->low = sx__arena_put(w, buf, (size_t)l, &st);
         }
-        t->low = sx__arena_put(w, buf, (size_t)l, &st);
         t->low_len = l;
         w->n_toks++;
     }

@@ -175,10 +175,12 @@ enum {
     SX_LX_PASTCUE = 1u << 11,  /* a word marking a clause as past ("said", "was") */
     SX_LX_FUTCUE = 1u << 12,   /* a word marking a clause as future ("will") */
     SX_LX_FUNCWORD = 1u << 13, /* a word that never starts a person's name (actors.c) */
-    SX_LX_TXWEAK = 1u << 14    /* a function word that starts a time expression only before a time word */
+    SX_LX_TXWEAK = 1u << 14,   /* a function word that starts a time expression only before a time word */
+    SX_LX_TXEND = 1u << 15     /* the last word of a fixed time phrase ("so far", "to date") */
 };
 /* timex.c's word lists, entered into the lexicon with the bits above */
-extern const char *const sx__tx_starts[], *const sx__past_cues[], *const sx__future_cues[], *const sx__tx_weak[];
+extern const char *const sx__tx_starts[], *const sx__past_cues[], *const sx__future_cues[], *const sx__tx_weak[],
+    *const sx__tx_ends[];
 /* actors.c's list, entered with SX_LX_FUNCWORD */
 extern const char *const sx__function_words[];
 typedef enum { SX_U_NONE, SX_U_SEC, SX_U_MIN, SX_U_HOUR, SX_U_DAY, SX_U_WEEK, SX_U_FORTNIGHT,

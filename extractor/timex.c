@@ -1693,6 +1693,10 @@ const char *const sx__tx_weak[] = {
         "no", "more", "just", "right", "under", "around", "nearly", "almost", "less", "fewer",
         "roughly", "approximately", "each", "every", "a", "an", NULL};
 
+/* Words that end fixed time phrases after a weak start (SX_LX_TXEND). */
+const char *const sx__tx_ends[] = {"date", "far", "soon", "possible", "future", "near", "time", "moment",
+                                   "weekend", "present", NULL};
+
 /* A token that can stand inside a time expression after a weak start. */
 static int timeish(const sx__tok *t)
 {
@@ -1704,11 +1708,7 @@ static int timeish(const sx__tok *t)
     if ((t->flags & SX_TF_CAP) && t->low_len >= 7 && sx__eq(t->low + t->low_len - 4, "days")) return 1;
     /* the ends of the fixed phrases: "to date", "so far", "as soon as
      * possible", "the near future", "for the time being", "at the moment" */
-    static const char *const ends[] = {"date", "far", "soon", "possible", "future", "near", "time", "moment", "weekend",
-                                       "present", NULL};
-    for (const char *const *e = ends; *e; e++)
-        if (t->low[0] == (*e)[0] && sx__eq(t->low, *e)) return 1;
-    return 0;
+    return (t->lex & SX_LX_TXEND) != 0;
 }
 
 /* Cheap test: can any rule start at token i?  A weak start needs a time

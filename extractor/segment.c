@@ -262,6 +262,7 @@ typedef struct sx__words {
     const UChar *u;
     int32_t n, pos, line_end;
     int fast;
+    int ascii;           /* the current line is all ASCII */
     UBreakIterator *icu; /* NULL: fast path only allowed for lines it knows */
     int32_t base;        /* offset of the line ICU is set to */
     int icu_only;        /* tests: every line through ICU */
@@ -276,10 +277,13 @@ static int32_t sx__words_next(sx__words *it, int32_t *status, int *err)
     if (it->pos >= it->line_end) {
         int32_t e = it->pos;
         int fast = !it->icu_only;
+        UChar any = 0;
         while (e < it->n && it->u[e] != '\n') {
             if (fast && sx__wb_class(it->u[e]) == SX_WB_NONE) fast = 0;
+            any |= it->u[e];
             e++;
         }
+        it->ascii = any < 0x80;
         if (e < it->n) e++; /* the line break ends the line */
         it->line_end = e;
         it->fast = fast;
@@ -311,7 +315,7 @@ int32_t sx__word_split(const UChar *u, int32_t n, int icu_only, int32_t *ends, i
     pthread_once(&sx__wb_once, sx__wb_init);
     if (!sx__word_tmpl) return -1;
     UErrorCode e = U_ZERO_ERROR;
-    sx__words it = {u, n, 0, 0, 0, ubrk_clone(sx__word_tmpl, &e), 0, icu_only};
+    sx__words it = {u, n, 0, 0, 0, 0, ubrk_clone(sx__word_tmpl, &e), 0, icu_only};
     if (U_FAILURE(e)) return -1;
     int32_t k = 0, q, st;
     int err;
@@ -376,7 +380,7 @@ sx_status sx__segment(sx__work *w)
     }
     pthread_once(&sx__wb_once, sx__wb_init);
     UErrorCode ec = U_ZERO_ERROR;
-    sx__words words = {w->u, w->ulen, 0, 0, 0, ubrk_clone(sx__word_tmpl, &ec), 0, 0};
+    sx__words words = {w->u, w->ulen, 0, 0, 0, 0, ubrk_clone(sx__word_tmpl, &ec), 0, 0};
     if (U_FAILURE(ec)) {
         free(bounds);
         return SX_EICU;
@@ -415,8 +419,8 @@ sx_status sx__segment(sx__work *w)
         /* Quotes never run across a line break (a news paragraph that
          * continues a quote opens it again). */
         if (t->flags & SX_TF_NL) in_quote = 0;
-        int ascii = 1;
-        for (int32_t k = a; k < q && ascii; k++) ascii = w->u[k] < 0x80;
+        int ascii = 1; /* a line of ASCII has only ASCII tokens; others are looked at */
+        for (int32_t k = a; k < q && !words.ascii && ascii; k++) ascii = w->u[k] < 0x80;
         if (status >= UBRK_WORD_NUMBER && status < UBRK_WORD_NUMBER_LIMIT) {
             t->flags |= SX_TF_NUM;
             int64_t v = 0;

@@ -154,6 +154,7 @@ sx_status sx__text_load(sx__work *w)
     }
     size_t ncp = 0, i = 0;
     int any_text = 0;
+    uint32_t max_cp = 0; /* largest code point, for the NFC shortcut below */
     while (i < n) {
         if (s[i] > 0x20 && s[i] < 0x7F) { /* printable ASCII, not a space: most bytes */
             w->byte_of_cp[ncp] = (int32_t)i;
@@ -176,6 +177,7 @@ sx_status sx__text_load(sx__work *w)
         if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') cp = ' ';
         if (cp == 0x7F) cp = ' ';
         if (!sx__is_space_cp(cp)) any_text = 1;
+        if (cp > max_cp) max_cp = cp;
         cps[ncp++] = cp;
         i += (size_t)k;
     }
@@ -215,7 +217,9 @@ sx_status sx__text_load(sx__work *w)
         free(u), free(map);
         return sx__fail(w, SX_EICU, "cannot load ICU NFC data", 0, NULL);
     }
-    int32_t ok_end = unorm2_spanQuickCheckYes(nfc, u, ul, &e);
+    /* Every code point below U+0300 (the first combining mark) is NFC
+     * quick-check Yes, so text made only of those needs no scan. */
+    int32_t ok_end = max_cp < 0x300 ? ul : unorm2_spanQuickCheckYes(nfc, u, ul, &e);
     if (U_SUCCESS(e) && ok_end < ul) {
         /* Slow path: normalize segment by segment from the first unit that
          * may change, each segment running up to the next boundary. */

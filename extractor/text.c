@@ -87,8 +87,8 @@ static int sx__fail(sx__work *w, sx_status st, const char *fmt_what, size_t at, 
     return st;
 }
 
-/* ASCII-only, case-insensitive prefix test on code points. */
-static int sx__cp_prefix(const uint32_t *cps, size_t n, const char *word)
+/* ASCII-only, case-insensitive prefix test on UTF-16 units. */
+static int sx__cp_prefix(const UChar *cps, size_t n, const char *word)
 {
     size_t k = strlen(word);
     if (n < k) return 0;
@@ -100,7 +100,7 @@ static int sx__cp_prefix(const uint32_t *cps, size_t n, const char *word)
     return 1;
 }
 
-static int sx__cp_contains(const uint32_t *cps, size_t n, const char *word)
+static int sx__cp_contains(const UChar *cps, size_t n, const char *word)
 {
     size_t k = strlen(word);
     for (size_t i = 0; i + k <= n; i++)
@@ -108,8 +108,10 @@ static int sx__cp_contains(const uint32_t *cps, size_t n, const char *word)
     return 0;
 }
 
-/* Blanks "{mosads}"-style markers and copyright footer lines. */
-static void sx__blank_artifacts(uint32_t *cps, size_t n)
+/* Blanks "{mosads}"-style markers and copyright footer lines, in the UTF-16
+ * text (a character outside the BMP in a footer becomes two spaces, both
+ * mapped to its code point, so no offset moves). */
+static void sx__blank_artifacts(UChar *cps, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         if (cps[i] == '{') {
@@ -146,31 +148,36 @@ sx_status sx__text_load(sx__work *w)
         return sx__fail(w, SX_EUTF8, "looks like UTF-16 (byte order mark); convert it to UTF-8", 0, NULL);
     if (n > (size_t)INT32_MAX / 4) return sx__fail(w, SX_ETOOBIG, "input too large", 0, NULL);
 
-    uint32_t *cps = malloc((n + 1) * sizeof *cps);
+    /* One pass: strict UTF-8 -> UTF-16 with both maps.  A UTF-8 sequence
+     * never yields more UTF-16 units than it has bytes. */
+    UChar *u = malloc((n + 1) * sizeof *u);
+    int32_t *map = malloc((n + 2) * sizeof *map);
     w->byte_of_cp = malloc((n + 1) * sizeof *w->byte_of_cp);
-    if (!cps || !w->byte_of_cp) {
-        free(cps);
+    if (!u || !map || !w->byte_of_cp) {
+        free(u), free(map);
         return SX_ENOMEM;
     }
     size_t ncp = 0, i = 0;
+    int32_t ul = 0;
     int any_text = 0;
     uint32_t max_cp = 0; /* largest code point, for the NFC shortcut below */
     while (i < n) {
         if (s[i] > 0x20 && s[i] < 0x7F) { /* printable ASCII, not a space: most bytes */
             w->byte_of_cp[ncp] = (int32_t)i;
-            cps[ncp++] = s[i++];
+            u[ul] = s[i++];
+            map[ul++] = (int32_t)ncp++;
             any_text = 1;
             continue;
         }
         uint32_t cp;
         const char *why = NULL;
         if (s[i] == 0) {
-            free(cps);
+            free(u), free(map);
             return sx__fail(w, SX_EUTF8, "contains a NUL byte (binary file?)", i, "NUL");
         }
         int k = sx__utf8_next(s, i, n, &cp, &why);
         if (!k) {
-            free(cps);
+            free(u), free(map);
             return sx__fail(w, SX_EUTF8, "invalid UTF-8", i, why);
         }
         w->byte_of_cp[ncp] = (int32_t)i;
@@ -178,38 +185,23 @@ sx_status sx__text_load(sx__work *w)
         if (cp == 0x7F) cp = ' ';
         if (!sx__is_space_cp(cp)) any_text = 1;
         if (cp > max_cp) max_cp = cp;
-        cps[ncp++] = cp;
+        if (cp >= 0x10000) {
+            u[ul] = (UChar)(0xD7C0 + (cp >> 10));
+            map[ul++] = (int32_t)ncp;
+            u[ul] = (UChar)(0xDC00 | (cp & 0x3FF));
+        } else u[ul] = (UChar)cp;
+        map[ul++] = (int32_t)ncp++;
         i += (size_t)k;
     }
     w->byte_of_cp[ncp] = (int32_t)n;
     w->n_cp = (int32_t)ncp;
+    map[ul] = (int32_t)ncp;
     if (!any_text) {
-        free(cps);
+        free(u), free(map);
         return sx__fail(w, SX_EEMPTY, n ? "has no text (only white space)" : "is empty", 0, NULL);
     }
-    if (ncp && cps[0] == 0xFEFF) cps[0] = ' ';
-    sx__blank_artifacts(cps, ncp);
-
-    /* To UTF-16 with the unit -> code point map. */
-    size_t cap = ncp * 2 + 1;
-    UChar *u = malloc(cap * sizeof *u);
-    int32_t *map = malloc((cap + 1) * sizeof *map);
-    if (!u || !map) {
-        free(cps), free(u), free(map);
-        return SX_ENOMEM;
-    }
-    int32_t ul = 0;
-    for (size_t c = 0; c < ncp; c++) {
-        uint32_t cp = cps[c];
-        if (cp >= 0x10000) {
-            u[ul] = (UChar)(0xD7C0 + (cp >> 10));
-            map[ul++] = (int32_t)c;
-            u[ul] = (UChar)(0xDC00 | (cp & 0x3FF));
-        } else u[ul] = (UChar)cp;
-        map[ul++] = (int32_t)c;
-    }
-    map[ul] = (int32_t)ncp;
-    free(cps);
+    if (ul && u[0] == 0xFEFF) u[0] = ' ';
+    sx__blank_artifacts(u, (size_t)ul);
 
     UErrorCode e = U_ZERO_ERROR;
     const UNormalizer2 *nfc = unorm2_getNFCInstance(&e);

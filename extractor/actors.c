@@ -175,6 +175,10 @@ static int32_t known_surname(const sx__work *w, const char *low)
     return -1;
 }
 
+/* The lower-case words an actor mention can start at ("the president",
+ * "both leaders", "former President", pronouns), as SX_LX_ACTSTART. */
+const char *const sx__actor_starts[] = {"the", "both", "former", "he", "she", "they", NULL};
+
 const char *const sx__function_words[] = {
     "the", "a", "an", "in", "on", "at", "but", "and", "or", "for", "of", "to", "as", "if",
     "while", "when", "after", "before", "since", "still", "many", "some", "democrats",
@@ -818,10 +822,10 @@ sx_status sx__actors_run(sx__work *w)
             i++;
             continue;
         }
-        /* every try_ below starts at a capitalized word or at one of these
-         * words; skipping the rest up front saves a call chain per token */
-        if (!cap(t) && !sx__eq(t->low, "the") && !sx__eq(t->low, "both") && !sx__eq(t->low, "former") &&
-            !sx__eq(t->low, "he") && !sx__eq(t->low, "she") && !sx__eq(t->low, "they")) {
+        /* every try_ below starts at a capitalized word or at one of
+         * sx__actor_starts; skipping the rest up front saves a call chain
+         * per token */
+        if (!cap(t) && !(t->lex & SX_LX_ACTSTART)) {
             i++;
             continue;
         }

@@ -457,74 +457,105 @@ static int is_report(const sx__trigger *t)
     return sx__eq(t->type, "statement") || sx__eq(t->type, "denial") || sx__eq(t->type, "accusation");
 }
 
-/* The date of a trigger: nearest usable timex of its sentence. */
+/* Whether timex x can date candidate c at all, whatever lies between
+ * them: its type and value, its quotation, and "the 2016 election". */
+static int date_usable(const sx__ectx *e, const sx__cand *c, size_t x, int inq)
+{
+    const sx__work *w = e->w;
+    const sx_timex *tx = &w->timexes[x];
+    if (tx->type != SX_TIMEX_DATE && tx->type != SX_TIMEX_TIME) return 0;
+    if (strstr(tx->value, "_REF") || strlen(tx->value) < 4 || strchr(tx->value, 'X')) return 0; /* centuries, decades */
+    size_t a = (size_t)w->timex_tok[2 * x], b = (size_t)w->timex_tok[2 * x + 1];
+    if (((w->toks[a].flags & SX_TF_INQUOTE) != 0) != inq) return 0;
+    if (strlen(tx->value) < 10) {
+        /* "the 2016 election": a coarse date modifying a noun */
+        const sx__tok *nx = b < w->n_toks && w->toks[b].sent == c->sent ? &w->toks[b] : NULL;
+        const sx__tok *pv = a > 0 && w->toks[a - 1].sent == c->sent ? &w->toks[a - 1] : NULL;
+        if (nx && !(nx->flags & SX_TF_PUNCT) && pv &&
+            (eq(pv, "the") || eq(pv, "a") || eq(pv, "an") || (pv->flags & SX_TF_POSS)))
+            return 0;
+    }
+    return 1;
+}
+
+/* Whether the tokens between candidate c and timex x keep x from dating
+ * it.  Every reason holds for any timex further out on the same side, so
+ * the first one blocked ends the search on that side. */
+static int date_blocked(const sx__ectx *e, const sx__cand *c, size_t x)
+{
+    const sx__work *w = e->w;
+    size_t a = (size_t)w->timex_tok[2 * x], b = (size_t)w->timex_tok[2 * x + 1];
+    /* a date inside a relative clause ("..., where he will pay tribute
+     * to what happened on September 11, 2001") is not the event's */
+    {
+        size_t lo2 = a >= c->t1 ? c->t1 : b, hi2 = a >= c->t1 ? a : c->t0;
+        for (size_t k = lo2; k < hi2; k++)
+            if (eq(&w->toks[k], "where") || eq(&w->toks[k], "which") || eq(&w->toks[k], "who") ||
+                eq(&w->toks[k], "whose"))
+                return 1;
+    }
+    /* "agreed to meet again in 10 days": a date after an infinitive
+     * belongs to that verb, not the trigger */
+    if (a >= c->t1 && !sx__eq(c->trig->form, "noun")) {
+        for (size_t k = c->t1; k + 1 < a; k++)
+            if (eq(&w->toks[k], "to") && (w->toks[k + 1].flags & SX_TF_WORD) && !(w->toks[k + 1].flags & SX_TF_CAP) &&
+                !eq(&w->toks[k + 1], "a") && !eq(&w->toks[k + 1], "an") && !eq(&w->toks[k + 1], "the") &&
+                e->am_start[k + 1] < 0)
+                return 1;
+    }
+    /* a date on another line (a header's "3:32 P.M. EDT") dates nothing below it */
+    {
+        size_t lo2 = a < c->t0 ? a : c->t1, hi2 = a < c->t0 ? c->t0 : a;
+        for (size_t k = lo2 + 1; k <= hi2 && k < w->n_toks; k++)
+            if (w->toks[k].flags & SX_TF_NL) return 1;
+    }
+    /* "..., according to X": the dates before belong to what X reports */
+    if (sx__eq(c->trig->form, "prep") && a < c->t0) return 1;
+    /* a report's own time comes before the verb or right after it
+     * ("said Friday", "said later that day"); a date further on
+     * belongs to what was said ("said ... business in 2004 will ...") */
+    if (is_report(c->trig) && a >= c->t1) {
+        if (a > c->t1 + 3) return 1;
+        for (size_t k = c->t1; k < a; k++)
+            if (eq(&w->toks[k], "that") || eq(&w->toks[k], ",")) return 1;
+    }
+    return 0;
+}
+
+/* The date of a trigger: the nearest usable timex of its sentence (in
+ * tokens; the earlier one of two as near).  Timexes are tried from the
+ * nearest outwards on both sides, so a sentence with thousands of dates
+ * costs what its nearest few do (bench/pathological.sh, "dates"). */
 static int32_t sentence_date(const sx__ectx *e, const sx__cand *c)
 {
     const sx__work *w = e->w;
-    int32_t best = -1;
-    long bestd = 1L << 30;
     int inq = (w->toks[c->t0].flags & SX_TF_INQUOTE) != 0;
-    for (size_t x = (size_t)e->tx_first[c->sent]; x < w->n_timexes && w->timexes[x].sentence == c->sent; x++) {
-        const sx_timex *tx = &w->timexes[x];
-        if (tx->type != SX_TIMEX_DATE && tx->type != SX_TIMEX_TIME) continue;
-        if (strstr(tx->value, "_REF") || strlen(tx->value) < 4 || strchr(tx->value, 'X')) continue; /* centuries, decades */
-        size_t a = (size_t)w->timex_tok[2 * x], b = (size_t)w->timex_tok[2 * x + 1];
-        if (((w->toks[a].flags & SX_TF_INQUOTE) != 0) != inq) continue;
-        size_t vl = strlen(tx->value);
-        if (vl < 10) {
-            /* "the 2016 election": a coarse date modifying a noun */
-            const sx__tok *nx = b < w->n_toks && w->toks[b].sent == c->sent ? &w->toks[b] : NULL;
-            const sx__tok *pv = a > 0 && w->toks[a - 1].sent == c->sent ? &w->toks[a - 1] : NULL;
-            if (nx && !(nx->flags & SX_TF_PUNCT) && pv &&
-                (eq(pv, "the") || eq(pv, "a") || eq(pv, "an") || (pv->flags & SX_TF_POSS)))
-                continue;
+    size_t x0 = (size_t)e->tx_first[c->sent], x1 = x0;
+    while (x1 < w->n_timexes && w->timexes[x1].sentence == c->sent) x1++;
+    /* [x0, split) start before the trigger's end, [split, x1) at or after it */
+    size_t split = x0;
+    while (split < x1 && (size_t)w->timex_tok[2 * split] < c->t1) split++;
+    size_t bi = split, ai = split; /* next before: bi - 1; next after: ai */
+    int bdone = bi == x0, adone = ai == x1;
+    while (!bdone || !adone) {
+        long db = 0, da = 0;
+        if (!bdone) {
+            db = (long)c->t0 - (long)w->timex_tok[2 * (bi - 1) + 1] + 1;
+            if (db < 0) db = -db;
         }
-        /* a date inside a relative clause ("..., where he will pay tribute
-         * to what happened on September 11, 2001") is not the event's */
-        {
-            size_t lo2 = a >= c->t1 ? c->t1 : b, hi2 = a >= c->t1 ? a : c->t0;
-            int rel = 0;
-            for (size_t k = lo2; k < hi2 && !rel; k++)
-                rel = eq(&w->toks[k], "where") || eq(&w->toks[k], "which") || eq(&w->toks[k], "who") ||
-                      eq(&w->toks[k], "whose");
-            if (rel) continue;
+        if (!adone) da = (long)((size_t)w->timex_tok[2 * ai] - c->t1);
+        int before = !bdone && (adone || db <= da);
+        size_t x = before ? bi - 1 : ai;
+        if (date_usable(e, c, x, inq)) {
+            if (!date_blocked(e, c, x)) return (int32_t)x;
+            if (before) bdone = 1;
+            else adone = 1;
+            continue;
         }
-        /* "agreed to meet again in 10 days": a date after an infinitive
-         * belongs to that verb, not the trigger */
-        if (a >= c->t1 && !sx__eq(c->trig->form, "noun")) {
-            int inf = 0;
-            for (size_t k = c->t1; k + 1 < a && !inf; k++)
-                inf = eq(&w->toks[k], "to") && (w->toks[k + 1].flags & SX_TF_WORD) &&
-                      !(w->toks[k + 1].flags & SX_TF_CAP) && !eq(&w->toks[k + 1], "a") && !eq(&w->toks[k + 1], "an") &&
-                      !eq(&w->toks[k + 1], "the") && e->am_start[k + 1] < 0;
-            if (inf) continue;
-        }
-        /* a date on another line (a header's "3:32 P.M. EDT") dates nothing below it */
-        {
-            size_t lo2 = a < c->t0 ? a : c->t1, hi2 = a < c->t0 ? c->t0 : a;
-            int nl = 0;
-            for (size_t k = lo2 + 1; k <= hi2 && k < w->n_toks && !nl; k++) nl = (w->toks[k].flags & SX_TF_NL) != 0;
-            if (nl) continue;
-        }
-        /* "..., according to X": the dates before belong to what X reports */
-        if (sx__eq(c->trig->form, "prep") && a < c->t0) continue;
-        /* a report's own time comes before the verb or right after it
-         * ("said Friday", "said later that day"); a date further on
-         * belongs to what was said ("said ... business in 2004 will ...") */
-        if (is_report(c->trig) && a >= c->t1) {
-            int content = a > c->t1 + 3;
-            for (size_t k = c->t1; k < a && !content; k++)
-                if (eq(&w->toks[k], "that") || eq(&w->toks[k], ",")) content = 1;
-            if (content) continue;
-        }
-        long d = a >= c->t1 ? (long)(a - c->t1) : (long)(c->t0 - b + 1);
-        if (d < 0) d = -d;
-        if (d < bestd) {
-            bestd = d;
-            best = (int32_t)x;
-        }
+        if (before) bdone = --bi == x0;
+        else adone = ++ai == x1;
     }
-    return best;
+    return -1;
 }
 
 /* The narrative date before token k: the last full calendar date, not a

@@ -533,6 +533,7 @@ static void sx__lex_build(void)
     for (const char *const *w = sx__function_words; *w; w++) sx__add_word(*w, SX_LX_FUNCWORD, 0);
     for (const char *const *w = sx__tx_weak; *w; w++) sx__add_word(*w, SX_LX_TXWEAK, 0);
     for (const char *const *w = sx__tx_ends; *w; w++) sx__add_word(*w, SX_LX_TXEND, 0);
+    for (const char *const *w = sx__actor_starts; *w; w++) sx__add_word(*w, SX_LX_ACTSTART, 0);
     sx__add_countries();
     sx__each_row(sx_data_country_terms, sx__row_country_term);
     sx__each_row(sx_data_people, sx__row_person);

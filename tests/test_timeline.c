@@ -2001,3 +2001,131 @@ Test(open, a_version_1_database_is_upgraded_in_place, .init = make_tmpdir, .fini
     sx_doc_free(&c);
     sx_doc_free(&d);
 }
+
+/* Version 2's migration text, compiled into the library (cmake/embed.cmake). */
+extern const unsigned char tl_migrate_2_sql[];
+
+/* A version-2 database (schema_v1.sql and migrate_2.sql, as summit 0.2
+ * made it) holding every row of a current store, the search index
+ * included: opening it upgrades it to the current schema with the same
+ * rows, the same schema objects as a new database, a search index that
+ * still finds and ranks, and documents that stay unchanged on re-ingest. */
+Test(open, a_version_2_database_is_upgraded_in_place, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+    static const char *const tables[] = {"documents", "sentences", "timexes", "actors", "events",
+                                         "event_participants", "event_mentions", "warnings", "quotes",
+                                         "timeline_events", "timeline_sources", "timeline_participants",
+                                         "timeline_conflicts"};
+    char cur[128], old[128];
+    snprintf(cur, sizeof cur, "%s/cur.db", tmpdir);
+    snprintf(old, sizeof old, "%s/v2.db", tmpdir);
+    ev_spec meet[2] = {{MEET(DAY7, "text"), TWO}, {MEET(DAY8, "text"), TWO}};
+    tl_db db;
+    sx_doc a, b, c;
+    tl_db_init(&db);
+    cr_assert_eq(tl_db_open(&db, cur, TL_OPEN_CREATE), TL_OK, "%s", tl_db_errmsg(&db));
+    build_doc(&a, "a.txt", BASE_TEXT, BASE_EVENTS, N_BASE);
+    build_doc(&b, "b.txt", "Trump met Putin. B.", &meet[0], 1);
+    build_doc(&c, "c.txt", "Trump met Putin. C.", &meet[1], 1);
+    ingest_ok(&db, &a);
+    ingest_ok(&db, &b);
+    ingest_ok(&db, &c);
+    tl_db_close(&db);
+
+    const char *dir = getenv("SUMMIT_TESTDATA");
+    cr_assert(dir, "SUMMIT_TESTDATA is not set (run through ctest)");
+    char schema_path[512];
+    snprintf(schema_path, sizeof schema_path, "%s/schema_v1.sql", dir);
+    char *v1_sql = slurp_file(schema_path);
+    sqlite3 *raw = NULL;
+    cr_assert_eq(sqlite3_open(old, &raw), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(raw, v1_sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(raw));
+    cr_assert_eq(sqlite3_exec(raw, (const char *)tl_migrate_2_sql, NULL, NULL, NULL), SQLITE_OK, "%s",
+                 sqlite3_errmsg(raw));
+    char *v2 = query_text(raw, "SELECT (SELECT user_version FROM pragma_user_version) || ' ' ||"
+                               " (SELECT count(*) FROM sqlite_schema WHERE name = 'text_search_docsize')", NULL);
+    cr_assert_str_eq(v2, "2 1"); /* version 2, with a size table for its search index */
+    free(v2);
+    sqlite3_stmt *att = NULL;
+    cr_assert_eq(sqlite3_prepare_v2(raw, "ATTACH ?1 AS cur", -1, &att, NULL), SQLITE_OK);
+    sqlite3_bind_text(att, 1, cur, -1, SQLITE_STATIC);
+    cr_assert_eq(sqlite3_step(att), SQLITE_DONE, "%s", sqlite3_errmsg(raw));
+    sqlite3_finalize(att);
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        char sql[160];
+        snprintf(sql, sizeof sql, "INSERT INTO main.%s SELECT * FROM cur.%s", tables[i], tables[i]);
+        cr_assert_eq(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(raw));
+    }
+    cr_assert_eq(sqlite3_exec(raw,
+                              "INSERT INTO main.text_search (rowid, text, kind, doc_id, sentence)"
+                              " SELECT rowid, text, kind, doc_id, sentence FROM cur.text_search",
+                              NULL, NULL, NULL),
+                 SQLITE_OK, "%s", sqlite3_errmsg(raw));
+    cr_assert_eq(sqlite3_exec(raw, "DETACH cur", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(raw);
+    free(v1_sql);
+
+    /* read-only opening upgrades (through a short read-write connection) */
+    tl_db_init(&db);
+    cr_assert_eq(tl_db_open(&db, old, TL_OPEN_READONLY), TL_OK, "%s", tl_db_errmsg(&db));
+    cr_expect_eq(count(&db, "PRAGMA user_version"), TL_SCHEMA_VERSION);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM timeline_events WHERE n_sources = 3 AND n_conflicts = 1"), 1);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM text_search WHERE text_search MATCH 'hamburg'"), 1);
+    cr_expect_eq(count(&db, "SELECT count(*) FROM text_search WHERE text_search MATCH 'trump' AND kind = 'quote'"),
+                 count(&db, "SELECT count(*) FROM quotes WHERE text LIKE '%trump%'"));
+    tl_db_close(&db);
+
+    /* every row kept, and the same schema objects, rows and search ranks as
+     * the current store */
+    sqlite3 *x = NULL, *y = NULL;
+    cr_assert_eq(sqlite3_open_v2(old, &x, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_open_v2(cur, &y, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    static const char objects[] = "SELECT group_concat(type || ' ' || name || ' ' || coalesce(sql, ''), ', ') FROM"
+                                  " (SELECT type, name, sql FROM sqlite_schema ORDER BY type, name)";
+    char *ox = query_text(x, objects, NULL), *oy = query_text(y, objects, NULL);
+    cr_expect_str_eq(ox, oy);
+    free(ox);
+    free(oy);
+    sqlite3_stmt *att2 = NULL;
+    cr_assert_eq(sqlite3_prepare_v2(x, "ATTACH ?1 AS cur", -1, &att2, NULL), SQLITE_OK);
+    sqlite3_bind_text(att2, 1, cur, -1, SQLITE_STATIC);
+    cr_assert_eq(sqlite3_step(att2), SQLITE_DONE, "%s", sqlite3_errmsg(x));
+    sqlite3_finalize(att2);
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        char sql[512];
+        snprintf(sql, sizeof sql,
+                 "SELECT ((SELECT count(*) FROM main.%s) = (SELECT count(*) FROM cur.%s)"
+                 " AND NOT EXISTS (SELECT * FROM main.%s EXCEPT SELECT * FROM cur.%s))"
+                 " || ' ' || ((SELECT count(*) FROM main.%s) > 0)",
+                 tables[i], tables[i], tables[i], tables[i], tables[i]);
+        char *v = query_text(x, sql, NULL);
+        cr_assert(v);
+        cr_expect_eq(v[0], '1', "%s: the rows differ", tables[i]);
+        cr_expect(v[2] == '1' || !strcmp(tables[i], "warnings") || !strcmp(tables[i], "timeline_conflicts"),
+                  "%s is empty", tables[i]);
+        free(v);
+    }
+    cr_assert_eq(sqlite3_exec(x, "DETACH cur", NULL, NULL, NULL), SQLITE_OK);
+    static const char search[] =
+        "SELECT group_concat(x, ' | ') FROM (SELECT rowid || ' ' || kind || ' ' ||"
+        " snippet(text_search, 0, '[', ']', '...', 8) || ' ' || printf('%.6f', rank) AS x FROM text_search"
+        " WHERE text_search MATCH 'hamburg OR met OR trump' ORDER BY rank, rowid)";
+    char *sx = query_text(x, search, NULL), *sy = query_text(y, search, NULL);
+    cr_assert(sx && sy);
+    cr_expect_str_eq(sx, sy);
+    free(sx);
+    free(sy);
+    sqlite3_close(x);
+    sqlite3_close(y);
+
+    /* a document stored by version 2 is unchanged on re-ingest */
+    tl_db_init(&db);
+    cr_assert_eq(tl_db_open(&db, old, 0), TL_OK, "%s", tl_db_errmsg(&db));
+    tl_ingest_info info = {0, TL_INGEST_NEW};
+    cr_expect_eq(tl_ingest_doc(&db, &b, &info), TL_OK, "%s", tl_db_errmsg(&db));
+    cr_expect_eq(info.outcome, TL_INGEST_UNCHANGED);
+    tl_db_close(&db);
+    sx_doc_free(&a);
+    sx_doc_free(&b);
+    sx_doc_free(&c);
+}

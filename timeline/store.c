@@ -519,12 +519,26 @@ static int tl__fill_2(tl_db *db)
     return rc;
 }
 
+/* Version 3 made the search index anew (no size table): fill it again
+ * from the stored sentences and quotes, with version 2's rowids. */
+static int tl__fill_3(tl_db *db)
+{
+    static const char sql[] =
+        "INSERT INTO text_search (rowid, text, kind, doc_id, sentence)"
+        " SELECT doc_id * 16777216 + idx, text, 'sentence', doc_id, idx FROM sentences WHERE idx < 8388608"
+        " UNION ALL"
+        " SELECT doc_id * 16777216 + 8388608 + idx, text, 'quote', doc_id, sentence FROM quotes"
+        " WHERE idx < 8388608";
+    return tl__exec(db, sql);
+}
+
 static const struct {
     int version;
     const unsigned char *sql;
     int (*fill)(tl_db *db);
 } tl__migrations[] = {
     {2, tl_migrate_2_sql, tl__fill_2},
+    {3, tl_migrate_3_sql, tl__fill_3},
 };
 
 /* Runs every migration after version `from`; the caller holds the
@@ -834,13 +848,19 @@ static void tl__fp_int(tl__fp *f, long long v)
     tl__fp_str(f, buf);
 }
 
+/* The schema version whose rows the fingerprint vouches for: version 3
+ * stores the same rows as version 2 (it only changed how they are kept),
+ * so a document stored by version 2 stays unchanged on re-ingest.  Raise it
+ * when a version stores something new. */
+#define TL__FP_VERSION 2
+
 static void tl__fingerprint(const sx_doc *doc, char out[17])
 {
     tl__fp f = {1469598103934665603ULL};
     char dct[32] = "";
     if (doc->has_dct)
         sx_date_format(&doc->dct, dct, sizeof dct);
-    tl__fp_int(&f, TL_SCHEMA_VERSION);
+    tl__fp_int(&f, TL__FP_VERSION);
     tl__fp_str(&f, dct);
     tl__fp_str(&f, doc->dct_source);
     tl__fp_int(&f, (long long)(doc->dct_confidence * 1000.0 + 0.5));

@@ -57,8 +57,9 @@ const char *tl_status_str(tl_status st);
 
 /* The schema version this build writes (PRAGMA user_version).  Older
  * databases are upgraded when opened (1 -> 2: the timeline layer, quotes,
- * full-text search, views). */
-#define TL_SCHEMA_VERSION 2
+ * full-text search, views; 2 -> 3: fewer B-trees written per document,
+ * same rows). */
+#define TL_SCHEMA_VERSION 3
 
 typedef struct sqlite3 sqlite3;
 

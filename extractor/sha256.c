@@ -20,6 +20,7 @@
 #include "sx_int.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
 #include <immintrin.h>
 #define SX_SHA_NI 1
 #endif
@@ -103,11 +104,16 @@ static void blocks(uint32_t h[8], const unsigned char *p, size_t n, int hw)
     for (size_t i = 0; i < n; i++) block(h, p + 64 * i);
 }
 
+/* cpuid: SHA (leaf 7, EBX bit 29), SSSE3 and SSE4.1 (leaf 1, ECX bits 9
+ * and 19).  Asked through <cpuid.h>, which GCC and Clang both have; Clang
+ * 14's __builtin_cpu_supports does not know "sha". */
 static int sx__have_sha_ni(void)
 {
 #ifdef SX_SHA_NI
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 9)) || !(c & (1u << 19))) return 0;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    return (b & (1u << 29)) != 0;
 #else
     return 0;
 #endif

@@ -1051,11 +1051,11 @@ static int tl__idset_add(tl__idset *s, int64_t id)
  * that window, not every event of the actor in the database (the actor's
  * name is kept off the index with a unary +). */
 #define TL__REACH 400
+/* One range of event_keys' primary key (schema/migrate_4.sql): the events
+ * of a type with a core participant, starting in a date window. */
 static const char tl__near_sql[] =
-    "SELECT DISTINCT e.id FROM events e JOIN event_participants p ON p.event_id = e.id"
-    " JOIN actors a ON a.id = p.actor_id"
-    " WHERE e.type = ?3 AND e.sort_begin >= ?6 AND e.sort_begin <= ?5 AND e.sort_end >= ?4"
-    " AND +a.name = ?1 AND +a.kind = ?2 AND tl_role_is_core(p.role)";
+    "SELECT DISTINCT event_id FROM event_keys"
+    " WHERE type = ?3 AND name = ?1 AND kind = ?2 AND sort_begin >= ?6 AND sort_begin <= ?5 AND sort_end >= ?4";
 
 /* A 64-bit FNV-1a hash of the expansion arguments (never 0). */
 static int64_t tl__expand_hash(const char *const *v, int n)
@@ -1178,7 +1178,7 @@ int tl__timeline_refresh(tl_db *db, const tl__dirty *d)
     int rc = SQLITE_OK;
     for (int i = 0; i < W_COUNT && rc == SQLITE_OK; i++)
         rc = tl__prepare(db, tl__write_sql[i], &s[i]);
-    if (rc == SQLITE_OK)
+    if (rc == SQLITE_OK && !d->all) /* (a full rebuild, as in migration 2, runs before event_keys exists) */
         rc = tl__prepare(db, tl__near_sql, &near);
     if (rc == SQLITE_OK)
         rc = tl__prepare(db, tl__ev_sql, &es);

@@ -539,6 +539,7 @@ static const struct {
 } tl__migrations[] = {
     {2, tl_migrate_2_sql, tl__fill_2},
     {3, tl_migrate_3_sql, tl__fill_3},
+    {4, tl_migrate_4_sql, NULL},
 };
 
 /* Runs every migration after version `from`; the caller holds the
@@ -557,7 +558,7 @@ static tl_status tl__migrate(tl_db *db, const char *path, long long from)
             sqlite3_free(err);
             return TL_ESCHEMA;
         }
-        rc = tl__migrations[i].fill(db);
+        rc = tl__migrations[i].fill ? tl__migrations[i].fill(db) : SQLITE_OK;
         if (rc != SQLITE_OK)
             return tl__sql_fail(db, "cannot upgrade '%s' to schema version %d", path, tl__migrations[i].version);
     }
@@ -780,6 +781,7 @@ enum {
     S_WARN,
     S_FTS,
     S_OLD,
+    S_KEYS,
     S_COUNT
 };
 
@@ -805,6 +807,11 @@ static const char *const tl__ingest_sql[S_COUNT] = {
     [S_FTS] = "INSERT INTO text_search (rowid, text, kind, doc_id, sentence)"
               " VALUES (?1 * 16777216 + ?2, ?3, 'sentence', ?1, ?2)",
     /* what this document replaces: same content, or the same path */
+    /* the cluster keys of a document's dated events (schema/migrate_4.sql) */
+    [S_KEYS] = "INSERT OR IGNORE INTO event_keys (type, name, kind, sort_begin, event_id, doc_id, sort_end)"
+               " SELECT e.type, a.name, a.kind, e.sort_begin, e.id, e.doc_id, e.sort_end FROM events e"
+               " JOIN event_participants p ON p.event_id = e.id JOIN actors a ON a.id = p.actor_id"
+               " WHERE e.doc_id = ?1 AND e.sort_begin IS NOT NULL AND tl_role_is_core(p.role)",
     [S_OLD] = "SELECT id, path, fingerprint, sha256 = ?1 FROM documents"
               " WHERE sha256 = ?1 OR (?2 <> '-' AND path = ?2) ORDER BY id",
 };
@@ -1273,6 +1280,9 @@ static int tl__replace_doc(tl_db *db, sqlite3_stmt *const *s, const sx_doc *doc,
     }
     info->outcome = n_old ? TL_INGEST_REPLACED : TL_INGEST_NEW;
     if ((rc = tl__insert_doc(db, s, doc, ix, fp, actor_ids, sent_start, &info->doc_id)) != SQLITE_OK)
+        return rc;
+    rc = sqlite3_bind_int64(s[S_KEYS], 1, info->doc_id);
+    if ((rc = tl__run(s[S_KEYS], rc)) != SQLITE_OK)
         return rc;
     if ((rc = tl__dirty_add_doc(db, info->doc_id, dirty)) != SQLITE_OK)
         return rc;

@@ -59,7 +59,7 @@ const char *tl_status_str(tl_status st);
  * databases are upgraded when opened (1 -> 2: the timeline layer, quotes,
  * full-text search, views; 2 -> 3: fewer B-trees written per document,
  * same rows). */
-#define TL_SCHEMA_VERSION 3
+#define TL_SCHEMA_VERSION 4
 
 typedef struct sqlite3 sqlite3;
 

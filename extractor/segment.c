@@ -315,10 +315,10 @@ int32_t sx__word_split(const UChar *u, int32_t n, int icu_only, int32_t *ends, i
     pthread_once(&sx__wb_once, sx__wb_init);
     if (!sx__word_tmpl) return -1;
     UErrorCode e = U_ZERO_ERROR;
-    sx__words it = {u, n, 0, 0, 0, 0, ubrk_clone(sx__word_tmpl, &e), 0, icu_only};
+    sx__words it = {.u = u, .n = n, .icu = ubrk_clone(sx__word_tmpl, &e), .icu_only = icu_only};
     if (U_FAILURE(e)) return -1;
     int32_t k = 0, q, st;
-    int err;
+    int err = 0;
     while (k < max && (q = sx__words_next(&it, &st, &err)) >= 0) {
         ends[k] = q;
         status[k++] = st;
@@ -380,7 +380,7 @@ sx_status sx__segment(sx__work *w)
     }
     pthread_once(&sx__wb_once, sx__wb_init);
     UErrorCode ec = U_ZERO_ERROR;
-    sx__words words = {w->u, w->ulen, 0, 0, 0, 0, ubrk_clone(sx__word_tmpl, &ec), 0, 0};
+    sx__words words = {.u = w->u, .n = w->ulen, .icu = ubrk_clone(sx__word_tmpl, &ec)};
     if (U_FAILURE(ec)) {
         free(bounds);
         return SX_EICU;

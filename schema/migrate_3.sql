@@ -22,12 +22,15 @@
 --     same).
 -- Rows, columns, values and the views are unchanged.
 
--- Rebuilding a table: create the new one, copy, drop the old, rename.  The
--- views name these tables; legacy renaming leaves them as they are (they
--- name the final table, which exists again after the rename).
-PRAGMA legacy_alter_table = ON;
+-- Rebuilding a table: its rows to a temporary table, the table dropped and
+-- made again, the rows back.  (Not "create new, drop old, rename": every
+-- ALTER TABLE ... RENAME re-reads the whole schema, and the seven of them
+-- cost a new database -- every `summit extract` makes one in memory -- 9 ms
+-- of start-up.)  The views name these tables and find them again.
 
-CREATE TABLE sentences_v3 (
+CREATE TEMP TABLE sentences_v2 AS SELECT * FROM sentences;
+DROP TABLE sentences;
+CREATE TABLE sentences (
   doc_id    INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
   idx       INTEGER NOT NULL,
   start_cp  INTEGER NOT NULL,
@@ -35,26 +38,28 @@ CREATE TABLE sentences_v3 (
   text      TEXT NOT NULL,
   PRIMARY KEY (doc_id, idx)
 ) STRICT, WITHOUT ROWID;
-INSERT INTO sentences_v3 (doc_id, idx, start_cp, end_cp, text)
-  SELECT doc_id, idx, start_cp, end_cp, text FROM sentences;
-DROP TABLE sentences;
-ALTER TABLE sentences_v3 RENAME TO sentences;
+INSERT INTO sentences (doc_id, idx, start_cp, end_cp, text)
+  SELECT doc_id, idx, start_cp, end_cp, text FROM temp.sentences_v2;
+DROP TABLE temp.sentences_v2;
 
-CREATE TABLE event_participants_v3 (
+CREATE TEMP TABLE event_participants_v2 AS SELECT * FROM event_participants;
+DROP TABLE event_participants;
+CREATE TABLE event_participants (
   event_id  INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
   actor_id  INTEGER NOT NULL REFERENCES actors(id) ON DELETE CASCADE,
   role      TEXT NOT NULL,
   PRIMARY KEY (event_id, actor_id, role)
 ) STRICT, WITHOUT ROWID;
-INSERT INTO event_participants_v3 (event_id, actor_id, role)
-  SELECT event_id, actor_id, role FROM event_participants;
-DROP TABLE event_participants;
-ALTER TABLE event_participants_v3 RENAME TO event_participants;
+INSERT INTO event_participants (event_id, actor_id, role)
+  SELECT event_id, actor_id, role FROM temp.event_participants_v2;
+DROP TABLE temp.event_participants_v2;
 -- Deleting a document deletes its actors; this keeps that cascade from
 -- scanning every participant row once per actor.
 CREATE INDEX event_participants_actor ON event_participants(actor_id);
 
-CREATE TABLE event_mentions_v3 (
+CREATE TEMP TABLE event_mentions_v2 AS SELECT * FROM event_mentions;
+DROP TABLE event_mentions;
+CREATE TABLE event_mentions (
   event_id  INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
   sentence  INTEGER NOT NULL,
   start_cp  INTEGER NOT NULL,
@@ -62,12 +67,13 @@ CREATE TABLE event_mentions_v3 (
   text      TEXT NOT NULL,
   PRIMARY KEY (event_id, start_cp)
 ) STRICT, WITHOUT ROWID;
-INSERT INTO event_mentions_v3 (event_id, sentence, start_cp, end_cp, text)
-  SELECT event_id, sentence, start_cp, end_cp, text FROM event_mentions;
-DROP TABLE event_mentions;
-ALTER TABLE event_mentions_v3 RENAME TO event_mentions;
+INSERT INTO event_mentions (event_id, sentence, start_cp, end_cp, text)
+  SELECT event_id, sentence, start_cp, end_cp, text FROM temp.event_mentions_v2;
+DROP TABLE temp.event_mentions_v2;
 
-CREATE TABLE quotes_v3 (
+CREATE TEMP TABLE quotes_v2 AS SELECT * FROM quotes;
+DROP TABLE quotes;
+CREATE TABLE quotes (
   doc_id    INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
   idx       INTEGER NOT NULL,
   sentence  INTEGER NOT NULL,
@@ -76,12 +82,13 @@ CREATE TABLE quotes_v3 (
   text      TEXT NOT NULL,
   PRIMARY KEY (doc_id, idx)
 ) STRICT, WITHOUT ROWID;
-INSERT INTO quotes_v3 (doc_id, idx, sentence, start_cp, end_cp, text)
-  SELECT doc_id, idx, sentence, start_cp, end_cp, text FROM quotes;
-DROP TABLE quotes;
-ALTER TABLE quotes_v3 RENAME TO quotes;
+INSERT INTO quotes (doc_id, idx, sentence, start_cp, end_cp, text)
+  SELECT doc_id, idx, sentence, start_cp, end_cp, text FROM temp.quotes_v2;
+DROP TABLE temp.quotes_v2;
 
-CREATE TABLE timeline_sources_v3 (
+CREATE TEMP TABLE timeline_sources_v2 AS SELECT * FROM timeline_sources;
+DROP TABLE timeline_sources;
+CREATE TABLE timeline_sources (
   timeline_event_id INTEGER NOT NULL REFERENCES timeline_events(id) ON DELETE CASCADE,
   event_id          INTEGER NOT NULL UNIQUE REFERENCES events(id) ON DELETE CASCADE,
   doc_id            INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -89,13 +96,14 @@ CREATE TABLE timeline_sources_v3 (
   date_relation     TEXT NOT NULL,
   PRIMARY KEY (timeline_event_id, event_id)
 ) STRICT, WITHOUT ROWID;
-INSERT INTO timeline_sources_v3 (timeline_event_id, event_id, doc_id, ord, date_relation)
-  SELECT timeline_event_id, event_id, doc_id, ord, date_relation FROM timeline_sources;
-DROP TABLE timeline_sources;
-ALTER TABLE timeline_sources_v3 RENAME TO timeline_sources;
+INSERT INTO timeline_sources (timeline_event_id, event_id, doc_id, ord, date_relation)
+  SELECT timeline_event_id, event_id, doc_id, ord, date_relation FROM temp.timeline_sources_v2;
+DROP TABLE temp.timeline_sources_v2;
 CREATE INDEX timeline_sources_doc ON timeline_sources(doc_id);
 
-CREATE TABLE timeline_participants_v3 (
+CREATE TEMP TABLE timeline_participants_v2 AS SELECT * FROM timeline_participants;
+DROP TABLE timeline_participants;
+CREATE TABLE timeline_participants (
   timeline_event_id INTEGER NOT NULL REFERENCES timeline_events(id) ON DELETE CASCADE,
   ord               INTEGER NOT NULL,
   name              TEXT NOT NULL,
@@ -106,24 +114,23 @@ CREATE TABLE timeline_participants_v3 (
   n_sources         INTEGER NOT NULL,
   PRIMARY KEY (timeline_event_id, name, kind, role)
 ) STRICT, WITHOUT ROWID;
-INSERT INTO timeline_participants_v3 (timeline_event_id, ord, name, kind, country, role, core, n_sources)
-  SELECT timeline_event_id, ord, name, kind, country, role, core, n_sources FROM timeline_participants;
-DROP TABLE timeline_participants;
-ALTER TABLE timeline_participants_v3 RENAME TO timeline_participants;
+INSERT INTO timeline_participants (timeline_event_id, ord, name, kind, country, role, core, n_sources)
+  SELECT timeline_event_id, ord, name, kind, country, role, core, n_sources FROM temp.timeline_participants_v2;
+DROP TABLE temp.timeline_participants_v2;
 
-CREATE TABLE timeline_conflicts_v3 (
+CREATE TEMP TABLE timeline_conflicts_v2 AS SELECT * FROM timeline_conflicts;
+DROP TABLE timeline_conflicts;
+CREATE TABLE timeline_conflicts (
   timeline_event_id INTEGER NOT NULL REFERENCES timeline_events(id) ON DELETE CASCADE,
   field             TEXT NOT NULL CHECK (field IN ('date','time','location','duration','planned_duration','status')),
   event_id          INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
   value             TEXT,
   PRIMARY KEY (timeline_event_id, field, event_id)
 ) STRICT, WITHOUT ROWID;
-INSERT INTO timeline_conflicts_v3 (timeline_event_id, field, event_id, value)
-  SELECT timeline_event_id, field, event_id, value FROM timeline_conflicts;
-DROP TABLE timeline_conflicts;
-ALTER TABLE timeline_conflicts_v3 RENAME TO timeline_conflicts;
+INSERT INTO timeline_conflicts (timeline_event_id, field, event_id, value)
+  SELECT timeline_event_id, field, event_id, value FROM temp.timeline_conflicts_v2;
+DROP TABLE temp.timeline_conflicts_v2;
 
-PRAGMA legacy_alter_table = OFF;
 
 DROP INDEX events_date;
 DROP INDEX actors_name;

@@ -1,7 +1,7 @@
 /*
  * harness.h -- a scratch directory and the real program, shared by the
  * tests that run `summit` as a child process (test_cli, test_hostile,
- * test_crash).  Each test file has its own tmpdir (one translation unit
+ * test_crash, test_parallel).  Each test file has its own tmpdir (one translation unit
  * each); everything here is static inline, so a file uses what it needs.
  */
 #ifndef SUMMIT_TESTS_HARNESS_H
@@ -9,6 +9,7 @@
 
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -92,6 +93,43 @@ static inline int exists_in_tmp(const char *name)
     path_in_tmp(p, sizeof p, name);
     struct stat st;
     return stat(p, &st) == 0;
+}
+
+/* Writes n bytes to NAME in the scratch directory. */
+static inline void write_file(const char *name, const void *bytes, size_t n)
+{
+    char p[512];
+    path_in_tmp(p, sizeof p, name);
+    FILE *f = fopen(p, "wb");
+    cr_assert(f, "cannot create %s: %s", p, strerror(errno));
+    if (n) cr_assert_eq(fwrite(bytes, 1, n, f), n);
+    cr_assert_eq(fclose(f), 0);
+}
+
+/* A whole file as a NUL-terminated malloc'd buffer (caller frees); the
+ * test fails if it cannot be read. */
+static inline char *slurp_or_fail(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert(f, "cannot open %s: %s", path, strerror(errno));
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap + 1);
+    cr_assert(buf);
+    for (;;) {
+        if (n == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap + 1);
+            cr_assert(buf);
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) break;
+    }
+    cr_assert(!ferror(f), "read error on %s", path);
+    fclose(f);
+    buf[n] = '\0';
+    if (len) *len = n;
+    return buf;
 }
 
 #endif

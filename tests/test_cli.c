@@ -105,41 +105,6 @@ static const bad_file bad_files[] = {
     {"utf16be.txt", "", BYTES("\xFE\xFF\0H\0i"), "UTF-16", 0},
 };
 
-static void write_file(const char *name, const void *bytes, size_t n)
-{
-    char p[512];
-    path_in_tmp(p, sizeof p, name);
-    FILE *f = fopen(p, "wb");
-    cr_assert(f, "cannot create %s: %s", p, strerror(errno));
-    if (n) cr_assert_eq(fwrite(bytes, 1, n, f), n);
-    cr_assert_eq(fclose(f), 0);
-}
-
-/* Reads a whole file into a NUL-terminated malloc'd buffer (caller frees). */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert(f, "cannot open %s: %s", path, strerror(errno));
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap + 1);
-    cr_assert(buf);
-    for (;;) {
-        if (n == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap + 1);
-            cr_assert(buf);
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) break;
-    }
-    cr_assert(!ferror(f), "read error on %s", path);
-    fclose(f);
-    buf[n] = '\0';
-    if (len) *len = n;
-    return buf;
-}
-
 /* A database file of fixed pseudo-random bytes (an LCG, so every run sees
  * the same file). */
 static void write_random_db(const char *name)
@@ -195,7 +160,7 @@ static void write_v1_db(const char *name)
     const char *dir = getenv("SUMMIT_TESTDATA");
     cr_assert(dir && *dir, "SUMMIT_TESTDATA is not set (run the tests through ctest)");
     snprintf(sql_path, sizeof sql_path, "%s/schema_v1.sql", dir);
-    char *sql = slurp(sql_path, NULL);
+    char *sql = slurp_or_fail(sql_path, NULL);
     sqlite3 *db = NULL;
     cr_assert_eq(sqlite3_open(p, &db), SQLITE_OK);
     cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
@@ -331,8 +296,8 @@ static void run_to(run_result *r, const char *const *args, const char *stdin_nam
         cr_assert(r->out);
         r->out_len = 0;
     } else
-        r->out = slurp(out_path, &r->out_len);
-    r->err = slurp(err_path, &r->err_len);
+        r->out = slurp_or_fail(out_path, &r->out_len);
+    r->err = slurp_or_fail(err_path, &r->err_len);
     free(seed);
     free(bin);
 
@@ -1105,7 +1070,7 @@ Test(seed, ingest_twice_then_chronology_and_exports, .init = setup, .fini = tear
     run_free(&r);
     char p[512];
     path_in_tmp(p, sizeof p, "out.csv");
-    char *text = slurp(p, NULL);
+    char *text = slurp_or_fail(p, NULL);
     cr_expect(starts_with(text, CSV_HEADER "\r\n"), "CSV does not start with the header line:\n%.300s", text);
     free(text);
 
@@ -1368,7 +1333,7 @@ Test(concurrency, two_ingests_at_once_both_succeed_and_nothing_is_lost, .init = 
         char p[512], name[16];
         snprintf(name, sizeof name, ".stderr%d", k);
         path_in_tmp(p, sizeof p, name);
-        char *err = slurp(p, NULL);
+        char *err = slurp_or_fail(p, NULL);
         cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "ingest %d failed:\n%s", k + 1, err);
         cr_expect(strstr(err, "ingested 13 documents"), "ingest %d:\n%s", k + 1, err);
         cr_expect(!strstr(err, "Sanitizer") && !strstr(err, "runtime error:"), "%s", err);

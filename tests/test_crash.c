@@ -89,16 +89,6 @@ static char *read_all(const char *path, size_t *len)
     return buf;
 }
 
-static void write_file(const char *name, const char *bytes, size_t n)
-{
-    char p[512];
-    path_in_tmp(p, sizeof p, name);
-    FILE *f = fopen(p, "wb");
-    cr_assert(f, "cannot create %s: %s", p, strerror(errno));
-    cr_assert_eq(fwrite(bytes, 1, n, f), n);
-    cr_assert_eq(fclose(f), 0);
-}
-
 static int by_string(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);

@@ -72,16 +72,6 @@
 /* ---- the temp directory -------------------------------------------------------- */
 
 
-static void write_file(const char *name, const void *bytes, size_t n)
-{
-    char p[512];
-    path_in_tmp(p, sizeof p, name);
-    FILE *f = fopen(p, "wb");
-    cr_assert(f, "cannot create %s: %s", p, strerror(errno));
-    if (n) cr_assert_eq(fwrite(bytes, 1, n, f), n);
-    cr_assert_eq(fclose(f), 0);
-}
-
 /* Reads a whole file into a NUL-terminated malloc'd buffer (caller frees);
  * NULL when it cannot be opened. */
 static char *slurp(const char *path, size_t *len)

@@ -49,41 +49,6 @@ static void teardown(void)
     tmpdir[0] = '\0';
 }
 
-/* Reads a whole file into a NUL-terminated malloc'd buffer (caller frees). */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert(f, "cannot open %s: %s", path, strerror(errno));
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap + 1);
-    cr_assert(buf);
-    for (;;) {
-        if (n == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap + 1);
-            cr_assert(buf);
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) break;
-    }
-    cr_assert(!ferror(f), "read error on %s", path);
-    fclose(f);
-    buf[n] = '\0';
-    if (len) *len = n;
-    return buf;
-}
-
-static void write_file(const char *name, const void *bytes, size_t n)
-{
-    char p[512];
-    path_in_tmp(p, sizeof p, name);
-    FILE *f = fopen(p, "wb");
-    cr_assert(f, "cannot create %s: %s", p, strerror(errno));
-    if (n) cr_assert_eq(fwrite(bytes, 1, n, f), n);
-    cr_assert_eq(fclose(f), 0);
-}
-
 /* Copies every fixture article (*.txt) into the directory dir (in the temp
  * dir), which is created; returns how many. */
 static size_t copy_fixtures(const char *dir)
@@ -105,7 +70,7 @@ static size_t copy_fixtures(const char *dir)
         k = snprintf(to, sizeof to, "%s/%s", dir, e->d_name);
         cr_assert(k > 0 && (size_t)k < sizeof to);
         size_t bytes = 0;
-        char *text = slurp(from, &bytes);
+        char *text = slurp_or_fail(from, &bytes);
         write_file(to, text, bytes);
         free(text);
         n++;
@@ -163,7 +128,7 @@ static void run(run_result *r, const char *const *args, const char *stdin_name, 
     cr_assert(WIFEXITED(status), "killed by signal %d", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
     r->code = WEXITSTATUS(status);
     cr_assert(r->code != 126 && r->code != 127, "could not start %s", env_or_fail("SUMMIT_BIN"));
-    r->err = slurp(err_path, NULL);
+    r->err = slurp_or_fail(err_path, NULL);
     cr_assert(!strstr(r->err, "Sanitizer") && !strstr(r->err, "runtime error:"), "sanitizer report:\n%s", r->err);
 }
 

@@ -856,8 +856,9 @@ static void tl__fp_int(tl__fp *f, long long v)
 }
 
 /* The schema version whose rows the fingerprint vouches for: version 3
- * stores the same rows as version 2 (it only changed how they are kept),
- * so a document stored by version 2 stays unchanged on re-ingest.  Raise it
+ * stores the same rows as version 2 (it only changed how they are kept)
+ * and version 4 adds only event_keys, derived from them, so a document
+ * stored by version 2 stays unchanged on re-ingest.  Raise it
  * when a version stores something new. */
 #define TL__FP_VERSION 2
 

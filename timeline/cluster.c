@@ -47,9 +47,11 @@
  * alike to every other event, so a cluster is checked against one member
  * per class, not every member, and the signature in the order keeps a
  * class's events together.  Gathering a component asks each distinct
- * (participant, type, interval) once, through the (type, sort_begin) index
- * over the events of the type starting at most TL__REACH (400) days before
- * the interval -- not through every event of the actor in the database.
+ * (participant, type, interval) once, as one range of event_keys' primary
+ * key (type, participant, sort_begin; schema/migrate_4.sql): the events of
+ * the type with that participant starting at most TL__REACH (400) days
+ * before the interval -- not every event of the actor, nor every event of
+ * the type in the window, so the cost does not grow with the database.
  * After clustering, a cluster whose members are exactly one stored
  * cluster's sources is left as stored (its row is a function of its
  * members); only the others are deleted and written.  Clusters left without
@@ -1045,14 +1047,11 @@ static int tl__idset_add(tl__idset *s, int64_t id)
 }
 
 /* The placed events of a type near [begin, end] with a core participant
- * named name of kind: neighbours in the clustering graph.  The search runs
- * through events_type_date over the events of the type starting at most
- * TL__REACH days before begin (?6), so its cost is the events of the type in
- * that window, not every event of the actor in the database (the actor's
- * name is kept off the index with a unary +). */
+ * named name of kind: neighbours in the clustering graph.  One range of
+ * event_keys' primary key (schema/migrate_4.sql): the events of the type
+ * with that participant starting at most TL__REACH days before begin (?6)
+ * and ending at or after it. */
 #define TL__REACH 400
-/* One range of event_keys' primary key (schema/migrate_4.sql): the events
- * of a type with a core participant, starting in a date window. */
 static const char tl__near_sql[] =
     "SELECT DISTINCT event_id FROM event_keys"
     " WHERE type = ?3 AND name = ?1 AND kind = ?2 AND sort_begin >= ?6 AND sort_begin <= ?5 AND sort_end >= ?4";

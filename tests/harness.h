@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "files.h"
+
 /* The scratch directory of the running test ("" when none). */
 static char tmpdir[64];
 
@@ -104,32 +106,6 @@ static inline void write_file(const char *name, const void *bytes, size_t n)
     cr_assert(f, "cannot create %s: %s", p, strerror(errno));
     if (n) cr_assert_eq(fwrite(bytes, 1, n, f), n);
     cr_assert_eq(fclose(f), 0);
-}
-
-/* A whole file as a NUL-terminated malloc'd buffer (caller frees); the
- * test fails if it cannot be read. */
-static inline char *slurp_or_fail(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert(f, "cannot open %s: %s", path, strerror(errno));
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap + 1);
-    cr_assert(buf);
-    for (;;) {
-        if (n == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap + 1);
-            cr_assert(buf);
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) break;
-    }
-    cr_assert(!ferror(f), "read error on %s", path);
-    fclose(f);
-    buf[n] = '\0';
-    if (len) *len = n;
-    return buf;
 }
 
 #endif

@@ -66,29 +66,6 @@ typedef struct expected_doc {
 
 static expected_doc expected[N_DOCS];
 
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap + 1);
-    cr_assert(buf);
-    for (;;) {
-        if (n == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap + 1);
-            cr_assert(buf);
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) break;
-    }
-    fclose(f);
-    buf[n] = '\0';
-    if (len) *len = n;
-    return buf;
-}
-
 static int by_string(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -131,7 +108,7 @@ static void setup(void)
     sx_options opts = {&dct, 0};
     for (size_t i = 0; i < N_DOCS; i++) {
         size_t len = 0;
-        char *text = read_all(fixtures[i % n_fix], &len);
+        char *text = slurp_if_any(fixtures[i % n_fix], &len);
         cr_assert(text, "cannot read %s", fixtures[i % n_fix]);
         char tail[96];
         int tn = snprintf(tail, sizeof tail, "\n\n(Copy %zu of the summit crash test.)\n", i + 1);
@@ -246,7 +223,7 @@ static char *child_stderr(void)
 {
     char p[512];
     path_in_tmp(p, sizeof p, ".stderr");
-    char *s = read_all(p, NULL);
+    char *s = slurp_if_any(p, NULL);
     cr_assert(s);
     return s;
 }
@@ -452,7 +429,7 @@ Test(crash, full_disk_leaves_the_database_as_it_was, .init = setup, .fini = tear
         char p[512];
         path_in_tmp(p, sizeof p, expected[i].name);
         size_t n = 0;
-        char *t = read_all(p, &n);
+        char *t = slurp_if_any(p, &n);
         cr_assert(t && blen + n < sizeof big);
         memcpy(big + blen, t, n);
         blen += n;
@@ -466,7 +443,7 @@ Test(crash, full_disk_leaves_the_database_as_it_was, .init = setup, .fini = tear
     cr_assert_neq(stat(p, &st), 0, "a WAL file was left after a clean ingest");
     path_in_tmp(p, sizeof p, "fs.db");
     size_t before_len = 0;
-    char *before = read_all(p, &before_len);
+    char *before = slurp_if_any(p, &before_len);
     cr_assert(before && before_len > 64 * 1024, "fs.db: %zu bytes", before_len);
 
     char **argv = ingest_argv("fs.db", 9, 12);
@@ -479,7 +456,7 @@ Test(crash, full_disk_leaves_the_database_as_it_was, .init = setup, .fini = tear
     free_argv(argv);
 
     size_t after_len = 0;
-    char *after = read_all(p, &after_len);
+    char *after = slurp_if_any(p, &after_len);
     cr_expect(after && after_len == before_len && !memcmp(after, before, before_len),
               "fs.db changed: %zu bytes before, %zu after", before_len, after_len);
     free(before);

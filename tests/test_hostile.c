@@ -72,36 +72,11 @@
 /* ---- the temp directory -------------------------------------------------------- */
 
 
-/* Reads a whole file into a NUL-terminated malloc'd buffer (caller frees);
- * NULL when it cannot be opened. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap + 1);
-    cr_assert(buf);
-    for (;;) {
-        if (n == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap + 1);
-            cr_assert(buf);
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) break;
-    }
-    fclose(f);
-    buf[n] = '\0';
-    if (len) *len = n;
-    return buf;
-}
-
 static char *slurp_in_tmp(const char *name, size_t *len)
 {
     char p[512];
     path_in_tmp(p, sizeof p, name);
-    return slurp(p, len);
+    return slurp_if_any(p, len);
 }
 
 /* Fixed pseudo-random bytes (an LCG), the same on every run. */
@@ -347,8 +322,8 @@ static void run(run_result *r, const char *const *args, const run_opts *o)
     }
     r->code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     r->signo = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-    r->out = slurp(out_path, &r->out_len);
-    r->err = slurp(err_path, &r->err_len);
+    r->out = slurp_if_any(out_path, &r->out_len);
+    r->err = slurp_if_any(err_path, &r->err_len);
     free(bin);
     cr_assert(r->out && r->err, "lost the child's output files");
 

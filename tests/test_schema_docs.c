@@ -24,24 +24,10 @@
 #include <unistd.h>
 
 #include "extractor.h"
+#include "files.h"
 #include "timeline.h"
 
 #define MAX_BLOCKS 64
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    cr_assert(buf);
-    cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
 
 static const char *env_or_fail(const char *name)
 {
@@ -53,7 +39,7 @@ static const char *env_or_fail(const char *name)
 /* The n-th ```sql block of docs/schema.md (malloc'd), or NULL. */
 static char *sql_block(size_t n)
 {
-    char *doc = slurp(env_or_fail("SUMMIT_DOCS"));
+    char *doc = slurp_or_fail(env_or_fail("SUMMIT_DOCS"), NULL);
     char *p = doc, *out = NULL;
     for (size_t k = 0; (p = strstr(p, "\n```sql\n")); k++) {
         p += 8;
@@ -200,7 +186,7 @@ Test(docs, the_guide_has_ten_or_more_worked_queries)
 /* Every table, view and column of the schema is named in the guide. */
 Test(docs, every_table_view_and_column_is_explained)
 {
-    char *doc = slurp(env_or_fail("SUMMIT_DOCS"));
+    char *doc = slurp_or_fail(env_or_fail("SUMMIT_DOCS"), NULL);
     tl_db db;
     tl_db_init(&db);
     cr_assert_eq(tl_db_open(&db, ":memory:", TL_OPEN_CREATE), TL_OK);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "extractor.h"
+#include "files.h"
 #include "timeline.h"
 
 /* ---- helpers: text ------------------------------------------------------------ */
@@ -1891,21 +1892,6 @@ Test(search, sentences_and_quotes_with_highlights_and_the_event_date)
 
 /* ---- schema evolution --------------------------------------------------------------------- */
 
-static char *slurp_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    cr_assert(buf);
-    cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
-
 /* A version-1 database made with the old schema text (tests/data/
  * schema_v1.sql) holding the rows a version-2 store has for the same
  * documents: opening it upgrades it to the same timeline. */
@@ -1944,7 +1930,7 @@ Test(open, a_version_1_database_is_upgraded_in_place, .init = make_tmpdir, .fini
     cr_assert(dir, "SUMMIT_TESTDATA is not set (run through ctest)");
     char schema_path[512];
     snprintf(schema_path, sizeof schema_path, "%s/schema_v1.sql", dir);
-    char *v1_sql = slurp_file(schema_path);
+    char *v1_sql = slurp_or_fail(schema_path, NULL);
     sqlite3 *raw = NULL;
     cr_assert_eq(sqlite3_open(v1path, &raw), SQLITE_OK);
     cr_assert_eq(sqlite3_exec(raw, v1_sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(raw));
@@ -2036,7 +2022,7 @@ Test(open, a_version_2_database_is_upgraded_in_place, .init = make_tmpdir, .fini
     cr_assert(dir, "SUMMIT_TESTDATA is not set (run through ctest)");
     char schema_path[512];
     snprintf(schema_path, sizeof schema_path, "%s/schema_v1.sql", dir);
-    char *v1_sql = slurp_file(schema_path);
+    char *v1_sql = slurp_or_fail(schema_path, NULL);
     sqlite3 *raw = NULL;
     cr_assert_eq(sqlite3_open(old, &raw), SQLITE_OK);
     cr_assert_eq(sqlite3_exec(raw, v1_sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(raw));

@@ -1,7 +1,8 @@
 /*
  * harness.h -- a scratch directory and the real program, shared by the
  * tests that run `summit` as a child process (test_cli, test_hostile,
- * test_crash, test_parallel).  Each test file has its own tmpdir (one translation unit
+ * test_crash, test_parallel): the scratch directory, writing files there,
+ * and starting the program in it.  Each test file has its own tmpdir (one translation unit
  * each); everything here is static inline, so a file uses what it needs.
  */
 #ifndef SUMMIT_TESTS_HARNESS_H
@@ -10,12 +11,16 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "files.h"
@@ -106,6 +111,53 @@ static inline void write_file(const char *name, const void *bytes, size_t n)
     cr_assert(f, "cannot create %s: %s", p, strerror(errno));
     if (n) cr_assert_eq(fwrite(bytes, 1, n, f), n);
     cr_assert_eq(fclose(f), 0);
+}
+
+/* Starts argv[0] (a path) with argv in the scratch directory: standard
+ * input from in_path, output to out_path opened with out_flags (O_WRONLY,
+ * with O_CREAT | O_TRUNC for a capture file, without for a device such as
+ * /dev/full), errors to err_path.  fsize > 0 caps the size of any file the
+ * child writes (RLIMIT_FSIZE, with SIGXFSZ ignored so a write past it fails
+ * instead of killing).  A child that cannot set up exits 126, one that
+ * cannot exec 127.  Returns the child's pid. */
+static inline pid_t spawn_in_tmp(char *const argv[], const char *in_path, const char *out_path, int out_flags,
+                                 const char *err_path, long fsize)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert(pid >= 0, "fork: %s", strerror(errno));
+    if (pid == 0) {
+        /* Only async-signal-safe calls between fork and exec. */
+        int in = open(in_path, O_RDONLY);
+        int out = open(out_path, out_flags, 0644);
+        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (in < 0 || out < 0 || err < 0 || chdir(tmpdir) != 0) _exit(126);
+        if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
+        /* Close the originals, unless one already was 0, 1 or 2 (when the
+         * parent ran with a standard stream closed). */
+        if (in > 2) close(in);
+        if (out > 2) close(out);
+        if (err > 2) close(err);
+        if (fsize > 0) {
+            /* an ignored signal stays ignored across exec */
+            struct sigaction sa;
+            memset(&sa, 0, sizeof sa);
+            sa.sa_handler = SIG_IGN;
+            struct rlimit rl = {(rlim_t)fsize, (rlim_t)fsize};
+            if (sigaction(SIGXFSZ, &sa, NULL) != 0 || setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(126);
+        }
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* Waits for pid; returns its wait status. */
+static inline int wait_child(pid_t pid)
+{
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) cr_assert_eq(errno, EINTR, "waitpid: %s", strerror(errno));
+    return status;
 }
 
 #endif

@@ -268,27 +268,9 @@ static void run_to(run_result *r, const char *const *args, const char *stdin_nam
     else
         snprintf(in_path, sizeof in_path, "/dev/null");
 
-    fflush(NULL);
-    pid_t pid = fork();
-    cr_assert(pid >= 0, "fork: %s", strerror(errno));
-    if (pid == 0) {
-        /* Only async-signal-safe calls between fork and exec. */
-        int in = open(in_path, O_RDONLY);
-        int out = open(out_path, stdout_to ? O_WRONLY : O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (in < 0 || out < 0 || err < 0 || chdir(tmpdir) != 0) _exit(126);
-        if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
-        /* Close the originals, unless one already was 0, 1 or 2 (when the
-         * parent ran with a standard stream closed). */
-        if (in > 2) close(in);
-        if (out > 2) close(out);
-        if (err > 2) close(err);
-        execv(bin, argv);
-        _exit(127);
-    }
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        cr_assert_eq(errno, EINTR, "waitpid: %s", strerror(errno));
+    pid_t pid = spawn_in_tmp(argv, in_path, out_path, stdout_to ? O_WRONLY : O_WRONLY | O_CREAT | O_TRUNC,
+                             err_path, 0);
+    int status = wait_child(pid);
     r->code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     r->signo = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     if (stdout_to) {

@@ -172,31 +172,7 @@ static pid_t start(char **argv, long fsize)
     char out_path[512], err_path[512];
     path_in_tmp(out_path, sizeof out_path, ".stdout");
     path_in_tmp(err_path, sizeof err_path, ".stderr");
-    fflush(NULL);
-    pid_t pid = fork();
-    cr_assert(pid >= 0, "fork: %s", strerror(errno));
-    if (pid == 0) {
-        /* Only async-signal-safe calls between fork and exec. */
-        int in = open("/dev/null", O_RDONLY);
-        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (in < 0 || out < 0 || err < 0 || chdir(tmpdir) != 0) _exit(126);
-        if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
-        if (in > 2) close(in);
-        if (out > 2) close(out);
-        if (err > 2) close(err);
-        if (fsize > 0) {
-            /* an ignored signal stays ignored across exec */
-            struct sigaction sa;
-            memset(&sa, 0, sizeof sa);
-            sa.sa_handler = SIG_IGN;
-            struct rlimit rl = {(rlim_t)fsize, (rlim_t)fsize};
-            if (sigaction(SIGXFSZ, &sa, NULL) != 0 || setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(126);
-        }
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    return pid;
+    return spawn_in_tmp(argv, "/dev/null", out_path, O_WRONLY | O_CREAT | O_TRUNC, err_path, fsize);
 }
 
 /* Waits for pid under the watchdog; returns the wait status. */

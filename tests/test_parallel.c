@@ -103,27 +103,7 @@ static void run(run_result *r, const char *const *args, const char *stdin_name, 
     else
         snprintf(in_path, sizeof in_path, "/dev/null");
 
-    fflush(NULL);
-    pid_t pid = fork();
-    cr_assert(pid >= 0, "fork: %s", strerror(errno));
-    if (pid == 0) {
-        int in = open(in_path, O_RDONLY);
-        int out = open("/dev/null", O_WRONLY);
-        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (in < 0 || out < 0 || err < 0 || chdir(tmpdir) != 0) _exit(126);
-        if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
-        if (in > 2) close(in);
-        if (out > 2) close(out);
-        if (err > 2) close(err);
-        if (fsize_limit > 0) {
-            struct rlimit rl = {fsize_limit, fsize_limit};
-            if (signal(SIGXFSZ, SIG_IGN) == SIG_ERR || setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(126);
-        }
-        execv(bin, argv);
-        _exit(127);
-    }
-    int status;
-    while (waitpid(pid, &status, 0) < 0) cr_assert_eq(errno, EINTR, "waitpid: %s", strerror(errno));
+    int status = wait_child(spawn_in_tmp(argv, in_path, "/dev/null", O_WRONLY, err_path, (long)fsize_limit));
     free(bin);
     cr_assert(WIFEXITED(status), "killed by signal %d", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
     r->code = WEXITSTATUS(status);

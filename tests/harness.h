@@ -23,7 +23,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "extractor.h"
 #include "files.h"
+#include "timeline.h"
 
 /* The scratch directory of the running test ("" when none). */
 static char tmpdir[64];
@@ -158,6 +160,26 @@ static inline int wait_child(pid_t pid)
     int status = 0;
     while (waitpid(pid, &status, 0) < 0) cr_assert_eq(errno, EINTR, "waitpid: %s", strerror(errno));
     return status;
+}
+
+/* A database NAME in the scratch directory holding one article, built
+ * in-process with the library (DCT 2017-07-07), so cases that read a
+ * database do not depend on an earlier child run. */
+static inline void write_db_of(const char *name, const char *doc_path, const char *bytes, size_t len)
+{
+    char p[512];
+    path_in_tmp(p, sizeof p, name);
+    static const sx_date dct = {2017, 7, 7, 0, 0, 0};
+    sx_options o = {&dct, 0};
+    sx_doc doc;
+    sx_doc_init(&doc);
+    cr_assert_eq(sx_extract(&doc, doc_path, bytes, len, &o), SX_OK, "%s", sx_doc_errmsg(&doc));
+    tl_db db;
+    tl_db_init(&db);
+    cr_assert_eq(tl_db_open(&db, p, TL_OPEN_CREATE), TL_OK, "%s", tl_db_errmsg(&db));
+    cr_assert_eq(tl_ingest(&db, &doc, NULL), TL_OK, "%s", tl_db_errmsg(&db));
+    tl_db_close(&db);
+    sx_doc_free(&doc);
 }
 
 #endif

@@ -113,20 +113,7 @@ static const input_file inputs[] = {
 /* Writes a database holding good.txt with the library, in-process. */
 static void write_good_db(const char *name)
 {
-    char p[512];
-    path_in_tmp(p, sizeof p, name);
-    static const sx_date dct = {2017, 7, 7, 0, 0, 0};
-    sx_options o = {&dct, 0};
-    sx_doc doc;
-    sx_doc_init(&doc);
-    cr_assert_eq(sx_extract(&doc, "good.txt", inputs[0].bytes, inputs[0].len, &o), SX_OK, "%s",
-                 sx_doc_errmsg(&doc));
-    tl_db db;
-    tl_db_init(&db);
-    cr_assert_eq(tl_db_open(&db, p, TL_OPEN_CREATE), TL_OK, "%s", tl_db_errmsg(&db));
-    cr_assert_eq(tl_ingest(&db, &doc, NULL), TL_OK, "%s", tl_db_errmsg(&db));
-    tl_db_close(&db);
-    sx_doc_free(&doc);
+    write_db_of(name, "good.txt", inputs[0].bytes, inputs[0].len);
 }
 
 static void sql_on(const char *name, const char *sql)

@@ -1892,6 +1892,37 @@ Test(search, sentences_and_quotes_with_highlights_and_the_event_date)
 
 /* ---- schema evolution --------------------------------------------------------------------- */
 
+/* A current store at path with three documents, two of them reporting one
+ * meeting (closed again; a, b, c keep the documents). */
+static void store_three_docs(const char *path, tl_db *db, sx_doc *a, sx_doc *b, sx_doc *c)
+{
+    static ev_spec meet[2] = {{MEET(DAY7, "text"), TWO}, {MEET(DAY8, "text"), TWO}};
+    tl_db_init(db);
+    cr_assert_eq(tl_db_open(db, path, TL_OPEN_CREATE), TL_OK, "%s", tl_db_errmsg(db));
+    build_doc(a, "a.txt", BASE_TEXT, BASE_EVENTS, N_BASE);
+    build_doc(b, "b.txt", "Trump met Putin. B.", &meet[0], 1);
+    build_doc(c, "c.txt", "Trump met Putin. C.", &meet[1], 1);
+    ingest_ok(db, a);
+    ingest_ok(db, b);
+    ingest_ok(db, c);
+    tl_db_close(db);
+}
+
+/* A new SQLite file at path made with the version-1 schema text
+ * (tests/data/schema_v1.sql, kept in *sql for the caller to free). */
+static sqlite3 *open_v1_schema(const char *path, char **sql)
+{
+    const char *dir = getenv("SUMMIT_TESTDATA");
+    cr_assert(dir, "SUMMIT_TESTDATA is not set (run through ctest)");
+    char schema_path[512];
+    snprintf(schema_path, sizeof schema_path, "%s/schema_v1.sql", dir);
+    *sql = slurp_or_fail(schema_path, NULL);
+    sqlite3 *raw = NULL;
+    cr_assert_eq(sqlite3_open(path, &raw), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(raw, *sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(raw));
+    return raw;
+}
+
 /* A version-1 database made with the old schema text (tests/data/
  * schema_v1.sql) holding the rows a version-2 store has for the same
  * documents: opening it upgrades it to the same timeline. */
@@ -1913,27 +1944,12 @@ Test(open, a_version_1_database_is_upgraded_in_place, .init = make_tmpdir, .fini
     snprintf(v2path, sizeof v2path, "%s/other.db", tmpdir);
     snprintf(v1path, sizeof v1path, "%s/t.db", tmpdir);
     /* the version-2 store: three documents, two reporting one meeting */
-    ev_spec meet[2] = {{MEET(DAY7, "text"), TWO}, {MEET(DAY8, "text"), TWO}};
     tl_db db;
     sx_doc a, b, c;
-    tl_db_init(&db);
-    cr_assert_eq(tl_db_open(&db, v2path, TL_OPEN_CREATE), TL_OK, "%s", tl_db_errmsg(&db));
-    build_doc(&a, "a.txt", BASE_TEXT, BASE_EVENTS, N_BASE);
-    build_doc(&b, "b.txt", "Trump met Putin. B.", &meet[0], 1);
-    build_doc(&c, "c.txt", "Trump met Putin. C.", &meet[1], 1);
-    ingest_ok(&db, &a);
-    ingest_ok(&db, &b);
-    ingest_ok(&db, &c);
-    tl_db_close(&db);
+    store_three_docs(v2path, &db, &a, &b, &c);
 
-    const char *dir = getenv("SUMMIT_TESTDATA");
-    cr_assert(dir, "SUMMIT_TESTDATA is not set (run through ctest)");
-    char schema_path[512];
-    snprintf(schema_path, sizeof schema_path, "%s/schema_v1.sql", dir);
-    char *v1_sql = slurp_or_fail(schema_path, NULL);
-    sqlite3 *raw = NULL;
-    cr_assert_eq(sqlite3_open(v1path, &raw), SQLITE_OK);
-    cr_assert_eq(sqlite3_exec(raw, v1_sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(raw));
+    char *v1_sql = NULL;
+    sqlite3 *raw = open_v1_schema(v1path, &v1_sql);
     sqlite3_stmt *att = NULL;
     cr_assert_eq(sqlite3_prepare_v2(raw, "ATTACH ?1 AS v2", -1, &att, NULL), SQLITE_OK);
     sqlite3_bind_text(att, 1, v2path, -1, SQLITE_STATIC);
@@ -1978,7 +1994,8 @@ Test(open, a_version_1_database_is_upgraded_in_place, .init = make_tmpdir, .fini
     tl_db_init(&db);
     cr_assert_eq(tl_db_open(&db, v1path, 0), TL_OK, "%s", tl_db_errmsg(&db));
     sx_doc d;
-    build_doc(&d, "d.txt", "Trump met Putin. D.", &meet[0], 1);
+    ev_spec meet = {MEET(DAY7, "text"), TWO};
+    build_doc(&d, "d.txt", "Trump met Putin. D.", &meet, 1);
     ingest_ok(&db, &d);
     cr_expect_eq(count(&db, "SELECT max(n_sources) FROM timeline_events"), 4);
     tl_db_close(&db);
@@ -2005,27 +2022,12 @@ Test(open, a_version_2_database_is_upgraded_in_place, .init = make_tmpdir, .fini
     char cur[128], old[128];
     snprintf(cur, sizeof cur, "%s/cur.db", tmpdir);
     snprintf(old, sizeof old, "%s/v2.db", tmpdir);
-    ev_spec meet[2] = {{MEET(DAY7, "text"), TWO}, {MEET(DAY8, "text"), TWO}};
     tl_db db;
     sx_doc a, b, c;
-    tl_db_init(&db);
-    cr_assert_eq(tl_db_open(&db, cur, TL_OPEN_CREATE), TL_OK, "%s", tl_db_errmsg(&db));
-    build_doc(&a, "a.txt", BASE_TEXT, BASE_EVENTS, N_BASE);
-    build_doc(&b, "b.txt", "Trump met Putin. B.", &meet[0], 1);
-    build_doc(&c, "c.txt", "Trump met Putin. C.", &meet[1], 1);
-    ingest_ok(&db, &a);
-    ingest_ok(&db, &b);
-    ingest_ok(&db, &c);
-    tl_db_close(&db);
+    store_three_docs(cur, &db, &a, &b, &c);
 
-    const char *dir = getenv("SUMMIT_TESTDATA");
-    cr_assert(dir, "SUMMIT_TESTDATA is not set (run through ctest)");
-    char schema_path[512];
-    snprintf(schema_path, sizeof schema_path, "%s/schema_v1.sql", dir);
-    char *v1_sql = slurp_or_fail(schema_path, NULL);
-    sqlite3 *raw = NULL;
-    cr_assert_eq(sqlite3_open(old, &raw), SQLITE_OK);
-    cr_assert_eq(sqlite3_exec(raw, v1_sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(raw));
+    char *v1_sql = NULL;
+    sqlite3 *raw = open_v1_schema(old, &v1_sql);
     cr_assert_eq(sqlite3_exec(raw, (const char *)tl_migrate_2_sql, NULL, NULL, NULL), SQLITE_OK, "%s",
                  sqlite3_errmsg(raw));
     char *v2 = query_text(raw, "SELECT (SELECT user_version FROM pragma_user_version) || ' ' ||"

@@ -3,7 +3,7 @@
  *
  *   build/summit-bench [--mb N] [--fixtures DIR] [--db PATH] [--summit PATH]
  *                      [--chrono-dir DIR] [--chrono-mb N] [--no-chrono]
- *                      [--no-ingest] [--quick]
+ *                      [--no-ingest] [--quick] [--write-corpus DIR]
  *
  * Builds a corpus of about N MB (default 50) from the fixture articles:
  * each document is a fixture with its paragraphs rotated and a varying
@@ -34,6 +34,10 @@
  * installs it):
  *   7. chrono-node's parse over the first --chrono-mb MB (default 10),
  *      against summit's extraction of the same documents.
+ *
+ * --write-corpus DIR writes the corpus as files DIR/NNNNNN.txt instead and
+ * exits, so `summit ingest` or a profiler can be run over the very same
+ * documents.
  *
  * The corpus is never held in memory: document i is made again from its
  * number whenever a pass needs it, outside the timed calls, so peak RSS is
@@ -309,6 +313,7 @@ static void usage(void)
 {
     fputs("usage: summit-bench [--mb N] [--fixtures DIR] [--db PATH] [--summit PATH]\n"
           "                    [--chrono-dir DIR] [--chrono-mb N] [--no-chrono] [--no-ingest] [--quick]\n"
+          "                    [--write-corpus DIR]\n"
           "Run from the repository root (fixtures/ and bench/chrono_bench.mjs are read from there).\n",
           stderr);
 }
@@ -316,7 +321,8 @@ static void usage(void)
 int main(int argc, char **argv)
 {
     double mb = 50, sub_mb = 10;
-    const char *fixdir = "fixtures", *dbpath = "/tmp/summit-bench.db", *summit_given = NULL, *chrono_given = NULL;
+    const char *fixdir = "fixtures", *dbpath = "/tmp/summit-bench.db", *summit_given = NULL, *chrono_given = NULL,
+               *corpus_dir = NULL;
     int no_chrono = 0, no_ingest = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--mb") && i + 1 < argc) mb = strtod(argv[++i], NULL);
@@ -328,6 +334,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--no-chrono")) no_chrono = 1;
         else if (!strcmp(argv[i], "--no-ingest")) no_ingest = 1;
         else if (!strcmp(argv[i], "--quick")) mb = 2, sub_mb = 2;
+        else if (!strcmp(argv[i], "--write-corpus") && i + 1 < argc) corpus_dir = argv[++i];
         else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage();
             return 0;
@@ -355,6 +362,18 @@ int main(int argc, char **argv)
         c.bytes += (double)len;
         c.ndocs++;
         if (sub_bytes < sub_mb * 1e6) sub_bytes += (double)len, nsub++;
+    }
+    if (corpus_dir) {
+        if (mkdir(corpus_dir, 0777) != 0 && errno != EEXIST) {
+            fprintf(stderr, "summit-bench: cannot create '%s': %s\n", corpus_dir, strerror(errno));
+            return 1;
+        }
+        if (write_docs(&c, c.ndocs, corpus_dir) != 0) {
+            fprintf(stderr, "summit-bench: cannot write the corpus into '%s': %s\n", corpus_dir, strerror(errno));
+            return 1;
+        }
+        printf("summit-bench: wrote %zu documents, %.1f MB, to %s\n", c.ndocs, c.bytes / 1e6, corpus_dir);
+        return 0;
     }
     printf("summit-bench: %zu documents, %.1f MB (from %zu fixtures), one core\n\n", c.ndocs, c.bytes / 1e6, nfx);
     sx_date dct;

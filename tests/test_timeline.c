@@ -1404,12 +1404,20 @@ ParameterizedTest(size_t *i, merge, two_documents_one_event_each)
  * (Trump and Putin, now and then dated from the narrative or naming Putin
  * alone), and every third one also reports a meeting on 8 July and a
  * statement.  Every copy has its own text, so its own sha256. */
-static void wire_copy(sx_doc *doc, int k)
+static void copy_of(sx_doc *doc, int k, int varied)
 {
     char path[32], text[96];
     snprintf(path, sizeof path, "wire/%03d.txt", k);
     snprintf(text, sizeof text, "Trump met Putin. Outlet %d repeats the wire report.", k);
+    /* varied: places that disagree now and then (so clusters carry
+     * conflicts) and a duration */
+    static const char *const places[7] = {NULL, NULL, "Hamburg, Germany", "Berlin, Germany", "Germany", NULL,
+                                          "Hamburg, Germany"};
     ev_spec ev[3] = {{MEET(DAY7, k % 4 == 1 ? "narrative" : "text"), TWO}};
+    if (varied) {
+        ev[0].location = places[k % 7];
+        ev[0].duration = k % 6 == 5 ? "PT2H16M" : NULL;
+    }
     if (k % 5 == 2) {
         ev[0].n_part = 1;
         ev[0].actor[0] = 1;
@@ -1422,6 +1430,11 @@ static void wire_copy(sx_doc *doc, int k)
                             .actor = {0}, .role = {"speaker"}};
     }
     build_doc(doc, path, text, ev, n);
+}
+
+static void wire_copy(sx_doc *doc, int k)
+{
+    copy_of(doc, k, 0);
 }
 
 /* The timeline as text: every cluster with its sources in order. */
@@ -1485,6 +1498,158 @@ Test(merge, many_copies_of_one_wire_report_make_one_event_in_any_order)
         tl_db_close(&db);
     }
     free(first);
+}
+
+/* Copy k of a wire report with places that disagree now and then. */
+static void varied_copy(sx_doc *doc, int k)
+{
+    copy_of(doc, k, 1);
+}
+
+/* Every row of the cross-document tables, with events named by document
+ * path and number (ids differ between two databases). */
+static char *timeline_rows(sqlite3 *conn)
+{
+    return query_text(
+        conn,
+        "SELECT group_concat(line, char(10)) FROM (SELECT te.key || ' ' || te.type || ' ' || coalesce(te.date, '-')"
+        " || ' ' || coalesce(te.time, '-') || ' ' || te.status || ' n=' || te.n_sources || ' c=' || te.n_conflicts"
+        " || ' ' || coalesce(te.location, '-') || ' ' || coalesce(te.duration, '-') || ' lead='"
+        " || (SELECT d.path || '#' || e.idx FROM events e JOIN documents d ON d.id = e.doc_id"
+        "     WHERE e.id = te.lead_event_id) || ' ['"
+        " || (SELECT group_concat(x, ';') FROM (SELECT d.path || '#' || e.idx || ':' || s.ord || ':'"
+        "     || s.date_relation AS x FROM timeline_sources s JOIN events e ON e.id = s.event_id"
+        "     JOIN documents d ON d.id = s.doc_id WHERE s.timeline_event_id = te.id ORDER BY s.ord)) || '] {'"
+        " || (SELECT group_concat(x, ';') FROM (SELECT p.ord || ':' || p.name || '/' || p.kind || '/'"
+        "     || coalesce(p.country, '-') || '/' || p.role || '/' || p.core || '/' || p.n_sources AS x"
+        "     FROM timeline_participants p WHERE p.timeline_event_id = te.id ORDER BY p.ord, p.name, p.role))"
+        " || '} <' || coalesce((SELECT group_concat(x, ';') FROM (SELECT c.field || '@' || d.path || '='"
+        "     || coalesce(c.value, '-') AS x FROM timeline_conflicts c JOIN events e ON e.id = c.event_id"
+        "     JOIN documents d ON d.id = e.doc_id WHERE c.timeline_event_id = te.id ORDER BY c.field, d.path)), '')"
+        " || '>' AS line FROM timeline_events te ORDER BY te.key)",
+        NULL);
+}
+
+/* The text of copy t under the path of copy k. */
+static void ingest_copy_as(tl_db *db, int k, int t)
+{
+    sx_doc d;
+    varied_copy(&d, t);
+    if (t != k) {
+        char path[32];
+        snprintf(path, sizeof path, "wire/%03d.txt", k);
+        free(d.path);
+        d.path = dup_str(path);
+    }
+    ingest_ok(db, &d);
+    sx_doc_free(&d);
+}
+
+static void ingest_copy(tl_db *db, int k)
+{
+    ingest_copy_as(db, k, k);
+}
+
+static void remove_copy(tl_db *db, int k)
+{
+    char path[32];
+    snprintf(path, sizeof path, "wire/%03d.txt", k);
+    size_t n = 0;
+    cr_assert_eq(tl_remove(db, path, &n), TL_OK, "%s", tl_db_errmsg(db));
+    cr_assert_eq(n, 1, "%s", path);
+}
+
+enum { N_KEPT = 42 };
+
+/* The copies a database holds: text[k] is the copy whose text is under
+ * the path of copy k, or -1. */
+typedef struct kept_set {
+    int text[N_KEPT];
+} kept_set;
+
+/* Expects conn's timeline to be the one a new database gets from the
+ * copies in set, ingested newest first. */
+static void expect_as_new(sqlite3 *conn, const kept_set *set, const char *step)
+{
+    tl_db fresh;
+    open_mem(&fresh);
+    for (int k = N_KEPT - 1; k >= 0; k--)
+        if (set->text[k] >= 0)
+            ingest_copy_as(&fresh, k, set->text[k]);
+    char *kept = timeline_rows(conn), *made = timeline_rows(fresh.conn);
+    cr_assert(kept && made);
+    cr_expect_str_eq(kept, made, "after %s the kept timeline differs from a new one", step);
+    free(kept);
+    free(made);
+    tl_db_close(&fresh);
+}
+
+/* The clustering keeps the events it has read and updates grown clusters
+ * in place.  Whatever one connection has seen -- removals that free the
+ * newest event ids for reuse, another connection's writes, a rolled-back
+ * ingest, a replaced document -- the timeline must be the one a new
+ * database gets from the documents left, at every step. */
+Test(merge, a_timeline_kept_up_through_removals_rollbacks_and_other_writers_equals_a_new_one, .init = make_tmpdir,
+     .fini = remove_tmpdir)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/kept.db", tmpdir);
+    kept_set set;
+    for (int k = 0; k < N_KEPT; k++)
+        set.text[k] = -1;
+    tl_db a, b;
+    tl_db_init(&a);
+    cr_assert_eq(tl_db_open(&a, path, TL_OPEN_CREATE), TL_OK, "%s", tl_db_errmsg(&a));
+    for (int k = 0; k < 30; k++)
+        ingest_copy(&a, k), set.text[k] = k;
+    expect_as_new(a.conn, &set, "30 copies");
+    /* big clusters, conflicts and more than one happening, or this test
+     * means little */
+    cr_expect_geq(count(&a, "SELECT max(n_sources) FROM timeline_events"), 30);
+    cr_expect_geq(count(&a, "SELECT count(*) FROM timeline_conflicts"), 10);
+    cr_expect_geq(count(&a, "SELECT count(*) FROM timeline_events"), 3);
+
+    /* the newest documents go, and the next ones take their event ids */
+    remove_copy(&a, 29), set.text[29] = -1;
+    remove_copy(&a, 28), set.text[28] = -1;
+    for (int k = 30; k < 35; k++)
+        ingest_copy(&a, k), set.text[k] = k;
+    expect_as_new(a.conn, &set, "removing the newest two and adding five");
+
+    /* an ingest that fails while it writes the timeline (after reading its
+     * events) is rolled back; the next document takes the same ids */
+    sx_doc bad;
+    varied_copy(&bad, 38);
+    cr_assert_eq(sqlite3_exec(a.conn,
+                              "CREATE TEMP TRIGGER no_sources BEFORE INSERT ON timeline_sources"
+                              " BEGIN SELECT RAISE(ABORT, 'boom'); END",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    cr_expect_eq(tl_ingest(&a, &bad, NULL), TL_ESQL);
+    cr_assert_eq(sqlite3_exec(a.conn, "DROP TRIGGER no_sources", NULL, NULL, NULL), SQLITE_OK);
+    sx_doc_free(&bad);
+    ingest_copy(&a, 39), set.text[39] = 39;
+    expect_as_new(a.conn, &set, "a rolled-back ingest");
+
+    /* a changed text under a known path replaces that document, and when
+     * it was the newest, the new text takes its ids */
+    ingest_copy_as(&a, 5, 41), set.text[5] = 41;
+    ingest_copy(&a, 40), set.text[40] = 40;
+    expect_as_new(a.conn, &set, "a replacement");
+    ingest_copy_as(&a, 40, 38), set.text[40] = 38;
+    expect_as_new(a.conn, &set, "replacing the newest document");
+
+    /* another connection removes the newest document and gives its ids to
+     * two others; then this one goes on */
+    tl_db_init(&b);
+    cr_assert_eq(tl_db_open(&b, path, 0), TL_OK, "%s", tl_db_errmsg(&b));
+    remove_copy(&b, 40), set.text[40] = -1;
+    ingest_copy(&b, 35), set.text[35] = 35;
+    ingest_copy(&b, 36), set.text[36] = 36;
+    tl_db_close(&b);
+    ingest_copy(&a, 37), set.text[37] = 37;
+    expect_as_new(a.conn, &set, "another connection's writes");
+    tl_db_close(&a);
 }
 
 /* ---- idempotence and removal ------------------------------------------------------------- */

@@ -4,7 +4,8 @@
  * sources, merged participants and the fields the sources disagree on.
  *
  * Exports (timeline_int.h): tl__day_number, tl__dirty_add, tl__dirty_add_doc,
- * tl__dirty_free, tl__timeline_refresh.
+ * tl__dirty_free, tl__timeline_refresh, tl__evcache_check, tl__evcache_clear,
+ * tl__evcache_free.
  *
  * The rule.  Two events of different documents are the same happening when
  *   - they have the same type;
@@ -58,10 +59,16 @@
  * sources and events left without a cluster are looked for among the
  * changed documents' events and the deleted clusters' members only.
  *
- * Cost of one document: the events of its components (loaded, two indexed
- * lookups each) plus the clusters that change (written whole: a new report
- * of a happening with n sources rewrites that cluster, O(n)).  The greedy
- * pass is O(events x live clusters x classes per cluster).
+ * Cost of one document: the events of its components plus the rows that
+ * change.  Events are read once and then kept in a bounded cache on the
+ * connection (tl__evcache: stored events never change, so only where each
+ * is clustered is asked again, one indexed lookup).  A cluster that only
+ * gained events is updated in place (tl__update_cluster): a new report of
+ * a happening with n sources writes its own source row, the participant
+ * counts, and the ord of the sources it ranks before -- not n rows deleted
+ * and n written again, which made ingest quadratic in the size of a
+ * well-reported happening.  The greedy pass is O(events x live clusters x
+ * classes per cluster), in memory.
  *
  * Bounded fallback: the gather does not see an event that starts more than
  * TL__REACH days before the interval asked about (a decade, "the 2010s").
@@ -249,7 +256,18 @@ typedef struct tl__ev {
     int cluster, cls;
     int rank_src, rank_status;
     int64_t old_te, old_n; /* the cluster it was in and that cluster's n_sources (0 when none) */
+    int64_t old_ord;       /* its ord and date_relation among that cluster's sources */
+    size_t old_rel;
 } tl__ev;
+
+/* A participant of a cluster as timeline_participants holds it: merged
+ * over the members in rank order (tl__merge_parts). */
+typedef struct tl__mpart {
+    size_t name, kind, role, country;
+    int core, ord;
+    int64_t n;
+    int stored; /* the stored row says the same */
+} tl__mpart;
 
 typedef struct tl__work {
     tl__buf pool;
@@ -263,6 +281,8 @@ typedef struct tl__work {
     size_t cap_cl;
     int64_t *lost; /* events of the stored clusters deleted by a rebuild */
     size_t n_lost, cap_lost;
+    tl__mpart *mp; /* one cluster's merged participants (tl__update_cluster) */
+    size_t n_mp, cap_mp;
 } tl__work;
 
 #define TL__NONE ((size_t)-1)
@@ -438,24 +458,241 @@ static int tl__signature(tl__work *w, tl__ev *x)
 static const char tl__ev_sql[] =
     "SELECT e.id, e.doc_id, e.idx, d.sha256, e.type, e.cameo, e.status, e.date, e.time, e.sort_begin,"
     " e.sort_end, e.date_source, e.location, e.duration, e.duration_mod, e.planned_duration, e.summary,"
-    " s.timeline_event_id, te.n_sources"
+    " s.timeline_event_id, te.n_sources, s.ord, s.date_relation"
     " FROM events e JOIN documents d ON d.id = e.doc_id LEFT JOIN timeline_sources s ON s.event_id = e.id"
     " LEFT JOIN timeline_events te ON te.id = s.timeline_event_id WHERE e.id = ?1";
 static const char tl__part_sql[] =
     "SELECT a.name, a.kind, a.country, p.role FROM event_participants p JOIN actors a ON a.id = p.actor_id"
     " WHERE p.event_id = ?1 ORDER BY a.idx, p.role";
 
-/* Appends event id with its participants to w. */
-static int tl__load_event(tl__work *w, sqlite3_stmt *es, sqlite3_stmt *ps, int64_t id)
+/* Where a cached event is now: its cluster, that cluster's size, its
+ * place among the sources. */
+static const char tl__where_sql[] =
+    "SELECT s.timeline_event_id, te.n_sources, s.ord, s.date_relation FROM timeline_sources s"
+    " JOIN timeline_events te ON te.id = s.timeline_event_id WHERE s.event_id = ?1";
+
+/* ---- the event cache ---------------------------------------------------------- */
+
+/* Events as tl__load_event read them, minus where they are clustered (that
+ * changes; tl__where_sql asks).  A document that reports a happening with
+ * n sources loads all n of them (its component), so without the cache each
+ * such ingest read n events and their participants again.  Bounded: it is
+ * emptied when it reaches TL__CACHE_EVENTS events or TL__CACHE_BYTES of
+ * strings. */
+#define TL__CACHE_EVENTS 32768
+#define TL__CACHE_BYTES (8u << 20)
+struct tl__evcache {
+    int64_t *key; /* open addressing over ids (0 = free), value in at */
+    uint32_t *at;
+    size_t cap;
+    tl__ev *ev; /* offsets into pool; p0 indexes part */
+    size_t n_ev, cap_ev;
+    tl__part *part;
+    size_t n_part, cap_part;
+    tl__buf pool;
+    int64_t data_version;
+};
+
+void tl__evcache_clear(tl_db *db)
 {
-    if (w->n_ev == w->cap_ev) {
-        size_t cap = w->cap_ev ? w->cap_ev * 2 : 64;
-        tl__ev *v = realloc(w->ev, cap * sizeof *v);
-        if (!v)
-            return SQLITE_NOMEM;
-        w->ev = v;
-        w->cap_ev = cap;
+    tl__evcache *c = db ? db->evcache : NULL;
+    if (!c)
+        return;
+    if (c->key)
+        memset(c->key, 0, c->cap * sizeof *c->key);
+    c->n_ev = c->n_part = 0;
+    c->pool.len = 0;
+}
+
+void tl__evcache_free(tl_db *db)
+{
+    tl__evcache *c = db ? db->evcache : NULL;
+    if (!c)
+        return;
+    free(c->key);
+    free(c->at);
+    free(c->ev);
+    free(c->part);
+    tl__buf_free(&c->pool);
+    free(c);
+    db->evcache = NULL;
+}
+
+int tl__evcache_check(tl_db *db)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = tl__prepare(db, "PRAGMA data_version", &st);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const int64_t v = sqlite3_column_int64(st, 0);
+        if (db->evcache && db->evcache->data_version != v) {
+            tl__evcache_clear(db);
+            db->evcache->data_version = v;
+        }
+        rc = SQLITE_OK;
     }
+    tl__release(db, st);
+    return rc;
+}
+
+static size_t tl__evcache_slot(const tl__evcache *c, int64_t id)
+{
+    size_t h = (size_t)((uint64_t)id * 0x9E3779B97F4A7C15ULL) & (c->cap - 1);
+    while (c->key[h] && c->key[h] != id)
+        h = (h + 1) & (c->cap - 1);
+    return h;
+}
+
+/* Array v (capacity *cap) with room for need elements of size bytes,
+ * doubling from first; NULL when out of memory (v is then unchanged). */
+static void *tl__reserve(void *v, size_t *cap, size_t need, size_t size, size_t first)
+{
+    if (need <= *cap)
+        return v;
+    size_t c = *cap ? *cap : first;
+    while (c < need)
+        c *= 2;
+    void *p = realloc(v, c * size);
+    if (p)
+        *cap = c;
+    return p;
+}
+
+/* Copies string *off of pool from into pool to, updating *off. */
+static int tl__restring(tl__buf *to, const tl__buf *from, size_t *off)
+{
+    if (*off == TL__NONE)
+        return 0;
+    const char *str = from->s + *off;
+    *off = to->len;
+    return tl__buf_add(to, str, strlen(str) + 1);
+}
+
+/* The string fields of an event, for copying between pools. */
+#define TL__EV_STRINGS(x)                                                                                      \
+    {&(x)->sha,      &(x)->type,       &(x)->cameo,    &(x)->status,    &(x)->date,        &(x)->time,        \
+     &(x)->sort_begin, &(x)->sort_end, &(x)->date_source, &(x)->location, &(x)->duration, &(x)->duration_mod, \
+     &(x)->planned,  &(x)->summary,    &(x)->sig}
+enum { TL__N_EV_STRINGS = 15 };
+
+/* Copies event x with its participants (strings in src) to the end of the
+ * arrays and pool given; 0, or -1 when out of memory. */
+static int tl__copy_ev(const tl__ev *x, const tl__part *xpart, const tl__buf *src, tl__ev **ev, size_t *n_ev,
+                       size_t *cap_ev, tl__part **part, size_t *n_part, size_t *cap_part, tl__buf *pool)
+{
+    tl__ev *ve = tl__reserve(*ev, cap_ev, *n_ev + 1, sizeof **ev, 64);
+    if (!ve)
+        return -1;
+    *ev = ve;
+    tl__part *vp = tl__reserve(*part, cap_part, *n_part + x->np, sizeof **part, 128);
+    if (!vp)
+        return -1;
+    *part = vp;
+    tl__ev *y = &(*ev)[*n_ev];
+    *y = *x;
+    size_t *offs[TL__N_EV_STRINGS] = TL__EV_STRINGS(y);
+    int bad = 0;
+    for (int i = 0; i < TL__N_EV_STRINGS; i++)
+        bad |= tl__restring(pool, src, offs[i]);
+    y->p0 = *n_part;
+    for (size_t k = 0; k < x->np; k++) {
+        tl__part *p = &(*part)[*n_part + k];
+        *p = xpart[k];
+        bad |= tl__restring(pool, src, &p->name) | tl__restring(pool, src, &p->kind) |
+               tl__restring(pool, src, &p->country) | tl__restring(pool, src, &p->role);
+    }
+    if (bad)
+        return -1;
+    *n_part += x->np;
+    (*n_ev)++;
+    return 0;
+}
+
+/* Keeps w's last loaded event in the cache (a failure only leaves it out). */
+static void tl__evcache_put(tl__evcache *c, const tl__work *w)
+{
+    if (!c)
+        return;
+    if (c->n_ev >= TL__CACHE_EVENTS || c->pool.len >= TL__CACHE_BYTES) {
+        memset(c->key, 0, c->cap * sizeof *c->key);
+        c->n_ev = c->n_part = 0;
+        c->pool.len = 0;
+    }
+    if (!c->key) {
+        c->cap = 2 * TL__CACHE_EVENTS; /* a power of two, at most half full */
+        c->key = calloc(c->cap, sizeof *c->key);
+        c->at = malloc(c->cap * sizeof *c->at);
+        if (!c->key || !c->at) {
+            free(c->key);
+            free(c->at);
+            c->key = NULL;
+            c->at = NULL;
+            return;
+        }
+    }
+    const tl__ev *x = &w->ev[w->n_ev - 1];
+    const size_t h = tl__evcache_slot(c, x->id);
+    if (c->key[h])
+        return;
+    const size_t n_ev = c->n_ev, n_part = c->n_part, len = c->pool.len;
+    if (tl__copy_ev(x, &w->part[x->p0], &w->pool, &c->ev, &c->n_ev, &c->cap_ev, &c->part, &c->n_part, &c->cap_part,
+                    &c->pool)) {
+        c->n_ev = n_ev, c->n_part = n_part, c->pool.len = len;
+        return;
+    }
+    c->key[h] = x->id;
+    c->at[h] = (uint32_t)n_ev;
+}
+
+/* What a loader reads with: the statements and the cache (may be NULL). */
+typedef struct tl__loader {
+    sqlite3_stmt *es, *ps, *where;
+    tl__evcache *cache;
+} tl__loader;
+
+/* Appends event id from the cache, with where it is clustered now; 1 when
+ * it was not there, else an SQLite code. */
+static int tl__load_cached(tl__work *w, const tl__loader *ld, int64_t id)
+{
+    tl__evcache *c = ld->cache;
+    if (!c || !c->key || !ld->where)
+        return 1;
+    const size_t h = tl__evcache_slot(c, id);
+    if (!c->key[h])
+        return 1;
+    const tl__ev *x = &c->ev[c->at[h]];
+    if (tl__copy_ev(x, &c->part[x->p0], &c->pool, &w->ev, &w->n_ev, &w->cap_ev, &w->part, &w->n_part,
+                    &w->cap_part, &w->pool))
+        return SQLITE_NOMEM;
+    tl__ev *y = &w->ev[w->n_ev - 1];
+    y->old_te = y->old_n = y->old_ord = 0;
+    y->old_rel = TL__NONE;
+    y->cluster = -1;
+    sqlite3_bind_int64(ld->where, 1, id);
+    int rc = sqlite3_step(ld->where);
+    if (rc == SQLITE_ROW) {
+        y->old_te = sqlite3_column_int64(ld->where, 0);
+        y->old_n = sqlite3_column_int64(ld->where, 1);
+        y->old_ord = sqlite3_column_int64(ld->where, 2);
+        rc = tl__pool_add(w, sqlite3_column_text(ld->where, 3), &y->old_rel) ? SQLITE_NOMEM : SQLITE_OK;
+    } else if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    sqlite3_reset(ld->where);
+    if (rc != SQLITE_OK)
+        w->n_ev--;
+    return rc;
+}
+
+/* Appends event id with its participants to w. */
+static int tl__load_event(tl__work *w, const tl__loader *ld, int64_t id)
+{
+    int crc = tl__load_cached(w, ld, id);
+    if (crc != 1)
+        return crc;
+    sqlite3_stmt *es = ld->es, *ps = ld->ps;
+    tl__ev *ve = tl__reserve(w->ev, &w->cap_ev, w->n_ev + 1, sizeof *w->ev, 64);
+    if (!ve)
+        return SQLITE_NOMEM;
+    w->ev = ve;
     sqlite3_bind_int64(es, 1, id);
     int rc = sqlite3_step(es);
     if (rc != SQLITE_ROW) {
@@ -475,6 +712,8 @@ static int tl__load_event(tl__work *w, sqlite3_stmt *es, sqlite3_stmt *ps, int64
         bad |= tl__pool_add(w, sqlite3_column_text(es, 3 + i), offs[i]);
     x->old_te = sqlite3_column_int64(es, 17);
     x->old_n = sqlite3_column_int64(es, 18);
+    x->old_ord = sqlite3_column_int64(es, 19);
+    bad |= tl__pool_add(w, sqlite3_column_text(es, 20), &x->old_rel);
     sqlite3_reset(es);
     if (bad)
         return SQLITE_NOMEM;
@@ -489,16 +728,12 @@ static int tl__load_event(tl__work *w, sqlite3_stmt *es, sqlite3_stmt *ps, int64
     x->p0 = w->n_part;
     sqlite3_bind_int64(ps, 1, id);
     while ((rc = sqlite3_step(ps)) == SQLITE_ROW) {
-        if (w->n_part == w->cap_part) {
-            size_t cap = w->cap_part ? w->cap_part * 2 : 128;
-            tl__part *v = realloc(w->part, cap * sizeof *v);
-            if (!v) {
-                sqlite3_reset(ps);
-                return SQLITE_NOMEM;
-            }
-            w->part = v;
-            w->cap_part = cap;
+        tl__part *vp = tl__reserve(w->part, &w->cap_part, w->n_part + 1, sizeof *w->part, 128);
+        if (!vp) {
+            sqlite3_reset(ps);
+            return SQLITE_NOMEM;
         }
+        w->part = vp;
         tl__part *p = &w->part[w->n_part];
         bad = tl__pool_add(w, sqlite3_column_text(ps, 0), &p->name) |
               tl__pool_add(w, sqlite3_column_text(ps, 1), &p->kind) |
@@ -518,6 +753,7 @@ static int tl__load_event(tl__work *w, sqlite3_stmt *es, sqlite3_stmt *ps, int64
     if (tl__signature(w, x))
         return SQLITE_NOMEM;
     w->n_ev++;
+    tl__evcache_put(ld->cache, w);
     return SQLITE_OK;
 }
 
@@ -654,7 +890,10 @@ static int tl__rank_cmp(const tl__work *w, size_t i, size_t j)
 
 /* ---- writing one cluster ------------------------------------------------------------ */
 
-enum { W_EVENT, W_SOURCE, W_PART, W_CONFLICT, W_DELETE, W_MEMBERS, W_ORPHAN, W_DOC_EVENTS, W_UNCLUSTERED, W_COUNT };
+enum {
+    W_EVENT, W_SOURCE, W_PART, W_CONFLICT, W_DELETE, W_MEMBERS, W_ORPHAN, W_DOC_EVENTS, W_UNCLUSTERED,
+    W_EVENT_SET, W_EVENT_COUNTS, W_SOURCE_SET, W_PARTS_OF, W_PART_SET, W_CONFLICT_ANY, W_CONFLICT_DROP, W_COUNT
+};
 
 static const char *const tl__write_sql[W_COUNT] = {
     [W_EVENT] = "INSERT INTO timeline_events (key, type, cameo, status, date, time, sort_begin, sort_end,"
@@ -675,6 +914,25 @@ static const char *const tl__write_sql[W_COUNT] = {
                      " (SELECT 1 FROM timeline_sources s WHERE s.event_id = e.id) ORDER BY e.idx",
     [W_UNCLUSTERED] = "SELECT 1 FROM events e WHERE e.id = ?1 AND NOT EXISTS"
                       " (SELECT 1 FROM timeline_sources s WHERE s.event_id = e.id)",
+    /* a grown cluster, updated in place (tl__update_cluster); parameters as in W_EVENT, ?17 the id */
+    [W_EVENT_SET] = "UPDATE timeline_events SET key = ?1, type = ?2, cameo = ?3, status = ?4, date = ?5,"
+                    " time = ?6, sort_begin = ?7, sort_end = ?8, location = ?9, duration = ?10,"
+                    " duration_mod = ?11, planned_duration = ?12, summary = ?13, n_sources = ?14,"
+                    " n_conflicts = ?15, lead_event_id = ?16 WHERE id = ?17",
+    /* the same lead: no indexed column changes */
+    [W_EVENT_COUNTS] = "UPDATE timeline_events SET status = ?4, time = ?6, location = ?9, duration = ?10,"
+                       " duration_mod = ?11, planned_duration = ?12, n_sources = ?14, n_conflicts = ?15"
+                       " WHERE id = ?17",
+    [W_SOURCE_SET] = "UPDATE timeline_sources SET ord = ?3, date_relation = ?4"
+                     " WHERE timeline_event_id = ?1 AND event_id = ?2",
+    [W_PARTS_OF] = "SELECT name, kind, role, ord, country, core, n_sources FROM timeline_participants"
+                   " WHERE timeline_event_id = ?1",
+    [W_PART_SET] = "INSERT INTO timeline_participants (timeline_event_id, ord, name, kind, country, role, core,"
+                   " n_sources) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                   " ON CONFLICT DO UPDATE SET ord = excluded.ord, country = excluded.country,"
+                   " core = excluded.core, n_sources = excluded.n_sources",
+    [W_CONFLICT_ANY] = "SELECT 1 FROM timeline_conflicts WHERE timeline_event_id = ?1 AND field = ?2 LIMIT 1",
+    [W_CONFLICT_DROP] = "DELETE FROM timeline_conflicts WHERE timeline_event_id = ?1 AND field = ?2",
 };
 
 static int tl__step_done(sqlite3_stmt *st)
@@ -691,14 +949,14 @@ static int tl__bind_pool(sqlite3_stmt *st, int i, const tl__work *w, size_t off)
 }
 
 /* Records field for every member in order with a value (or every member
- * when all is set). */
+ * when all is set), except those already in cluster skip_te (0: none). */
 static int tl__put_conflict(sqlite3_stmt *st, const tl__work *w, int64_t te, const char *field,
-                            const size_t *ord, size_t n, size_t field_off, int all)
+                            const size_t *ord, size_t n, size_t field_off, int all, int64_t skip_te)
 {
     for (size_t k = 0; k < n; k++) {
         const tl__ev *x = &w->ev[ord[k]];
         const size_t v = *(const size_t *)((const char *)x + field_off);
-        if (v == TL__NONE && !all)
+        if ((v == TL__NONE && !all) || (skip_te && x->old_te == skip_te))
             continue;
         int rc = sqlite3_bind_int64(st, 1, te);
         rc |= sqlite3_bind_text(st, 2, field, -1, SQLITE_STATIC);
@@ -719,9 +977,30 @@ static const char *tl__tod(const char *t)
     return p ? p + 1 : t;
 }
 
-static int tl__write_cluster(sqlite3_stmt *const *s, tl__work *w, size_t *ord, size_t n)
+/* What a cluster's row says, read off its ranked members. */
+typedef struct tl__sum {
+    const tl__ev *lead;
+    const char *status;
+    size_t time, place, dur, dmod, planned;
+    int conflict[6]; /* by tl__conflict_fields */
+    int n_conf;
+    char key[40];
+} tl__sum;
+
+static const struct {
+    const char *field;
+    size_t off;
+    int all; /* a row for every member, not only those giving a value */
+} tl__conflict_fields[6] = {
+    {"date", offsetof(tl__ev, date), 1},         {"time", offsetof(tl__ev, time), 0},
+    {"location", offsetof(tl__ev, location), 0}, {"duration", offsetof(tl__ev, duration), 0},
+    {"planned_duration", offsetof(tl__ev, planned), 0}, {"status", offsetof(tl__ev, status), 1},
+};
+
+/* Ranks ord[0..n) (insertion sort: clusters are small, and mostly in
+ * order already) and fills m. */
+static void tl__summarize(const tl__work *w, size_t *ord, size_t n, tl__sum *m)
 {
-    /* rank the members (insertion sort: clusters are small) */
     for (size_t i = 1; i < n; i++)
         for (size_t j = i; j > 0 && tl__rank_cmp(w, ord[j], ord[j - 1]) < 0; j--) {
             size_t t = ord[j];
@@ -772,29 +1051,65 @@ static int tl__write_cluster(sqlite3_stmt *const *s, tl__work *w, size_t *ord, s
         }
     }
     static const char *const stats[] = {"occurred", "cancelled", "planned", "negated"};
-    const char *status = best_status < 4 ? stats[best_status] : tl__s(w, lead->status);
-    const int c_status = has_occurred && has_against;
-    const int n_conf = c_date + c_time + c_place + c_dur + c_planned + c_status;
+    m->lead = lead;
+    m->status = best_status < 4 ? stats[best_status] : tl__s(w, lead->status);
+    m->time = time;
+    m->place = place;
+    m->dur = dur;
+    m->dmod = dmod;
+    m->planned = planned;
+    const int c[6] = {c_date, c_time, c_place, c_dur, c_planned, has_occurred && has_against};
+    m->n_conf = 0;
+    for (int i = 0; i < 6; i++)
+        m->n_conf += m->conflict[i] = c[i];
+    snprintf(m->key, sizeof m->key, "%.16s-e%ld", tl__s(w, lead->sha), (long)lead->idx + 1);
+}
 
-    char key[40];
-    snprintf(key, sizeof key, "%.16s-e%ld", tl__s(w, lead->sha), (long)lead->idx + 1);
-    sqlite3_stmt *q = s[W_EVENT];
-    int rc = sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
+/* Binds ?1..?16 of W_EVENT (and the same numbers of W_EVENT_SET and
+ * W_EVENT_COUNTS). */
+static int tl__bind_sum(sqlite3_stmt *q, const tl__work *w, const tl__sum *m, size_t n)
+{
+    const tl__ev *lead = m->lead;
+    int rc = sqlite3_bind_text(q, 1, m->key, -1, SQLITE_TRANSIENT);
     rc |= tl__bind_pool(q, 2, w, lead->type);
     rc |= tl__bind_req(q, 3, tl__s(w, lead->cameo));
-    rc |= tl__bind_req(q, 4, status);
+    rc |= tl__bind_req(q, 4, m->status);
     rc |= tl__bind_pool(q, 5, w, lead->date);
-    rc |= tl__bind_pool(q, 6, w, time);
+    rc |= tl__bind_pool(q, 6, w, m->time);
     rc |= tl__bind_pool(q, 7, w, lead->sort_begin);
     rc |= tl__bind_pool(q, 8, w, lead->sort_end);
-    rc |= tl__bind_pool(q, 9, w, place);
-    rc |= tl__bind_pool(q, 10, w, dur);
-    rc |= tl__bind_pool(q, 11, w, dmod);
-    rc |= tl__bind_pool(q, 12, w, planned);
+    rc |= tl__bind_pool(q, 9, w, m->place);
+    rc |= tl__bind_pool(q, 10, w, m->dur);
+    rc |= tl__bind_pool(q, 11, w, m->dmod);
+    rc |= tl__bind_pool(q, 12, w, m->planned);
     rc |= tl__bind_req(q, 13, tl__s(w, lead->summary));
     rc |= sqlite3_bind_int64(q, 14, (int64_t)n);
-    rc |= sqlite3_bind_int(q, 15, n_conf);
+    rc |= sqlite3_bind_int(q, 15, m->n_conf);
     rc |= sqlite3_bind_int64(q, 16, lead->id);
+    return rc;
+}
+
+/* How member x (rank k) dates the happening against the lead. */
+static const char *tl__date_rel(const tl__ev *lead, const tl__ev *x, size_t k)
+{
+    if (!k)
+        return "lead";
+    if (x->e - x->b == 0)
+        return "undated";
+    if (x->b == lead->b && x->e == lead->e)
+        return "same";
+    if (x->b <= lead->b && lead->e <= x->e)
+        return "coarser";
+    return "day_apart";
+}
+
+/* Writes a new cluster of members ord[0..n). */
+static int tl__write_cluster(sqlite3_stmt *const *s, tl__work *w, size_t *ord, size_t n)
+{
+    tl__sum m;
+    tl__summarize(w, ord, n, &m);
+    sqlite3_stmt *q = s[W_EVENT];
+    int rc = tl__bind_sum(q, w, &m, n);
     if (rc != SQLITE_OK || (rc = tl__step_done(q)) != SQLITE_OK)
         return rc;
     const int64_t te = sqlite3_last_insert_rowid(sqlite3_db_handle(q));
@@ -802,23 +1117,12 @@ static int tl__write_cluster(sqlite3_stmt *const *s, tl__work *w, size_t *ord, s
     int ord_p = 0;
     for (size_t k = 0; k < n; k++) {
         const tl__ev *x = &w->ev[ord[k]];
-        const char *rel = "lead";
-        if (k) {
-            if (x->e - x->b == 0)
-                rel = "undated";
-            else if (x->b == lead->b && x->e == lead->e)
-                rel = "same";
-            else if (x->b <= lead->b && lead->e <= x->e)
-                rel = "coarser";
-            else
-                rel = "day_apart";
-        }
         q = s[W_SOURCE];
         rc = sqlite3_bind_int64(q, 1, te);
         rc |= sqlite3_bind_int64(q, 2, x->id);
         rc |= sqlite3_bind_int64(q, 3, x->doc_id);
         rc |= sqlite3_bind_int64(q, 4, (int64_t)k);
-        rc |= sqlite3_bind_text(q, 5, rel, -1, SQLITE_STATIC);
+        rc |= sqlite3_bind_text(q, 5, tl__date_rel(m.lead, x, k), -1, SQLITE_STATIC);
         if (rc != SQLITE_OK || (rc = tl__step_done(q)) != SQLITE_OK)
             return rc;
         q = s[W_PART];
@@ -835,22 +1139,152 @@ static int tl__write_cluster(sqlite3_stmt *const *s, tl__work *w, size_t *ord, s
                 return rc;
         }
     }
-
-    q = s[W_CONFLICT];
     rc = SQLITE_OK;
-    if (c_date)
-        rc = tl__put_conflict(q, w, te, "date", ord, n, offsetof(tl__ev, date), 1);
-    if (rc == SQLITE_OK && c_time)
-        rc = tl__put_conflict(q, w, te, "time", ord, n, offsetof(tl__ev, time), 0);
-    if (rc == SQLITE_OK && c_place)
-        rc = tl__put_conflict(q, w, te, "location", ord, n, offsetof(tl__ev, location), 0);
-    if (rc == SQLITE_OK && c_dur)
-        rc = tl__put_conflict(q, w, te, "duration", ord, n, offsetof(tl__ev, duration), 0);
-    if (rc == SQLITE_OK && c_planned)
-        rc = tl__put_conflict(q, w, te, "planned_duration", ord, n, offsetof(tl__ev, planned), 0);
-    if (rc == SQLITE_OK && c_status)
-        rc = tl__put_conflict(q, w, te, "status", ord, n, offsetof(tl__ev, status), 1);
+    for (int f = 0; f < 6 && rc == SQLITE_OK; f++)
+        if (m.conflict[f])
+            rc = tl__put_conflict(s[W_CONFLICT], w, te, tl__conflict_fields[f].field, ord, n,
+                                  tl__conflict_fields[f].off, tl__conflict_fields[f].all, 0);
     return rc;
+}
+
+/* ---- updating a grown cluster ------------------------------------------------------ */
+
+/* The merged participants of members ord[0..n) into w->mp, as
+ * tl__write_cluster's inserts leave them: one per (name, kind, role), ord
+ * its place among all the members' participants in rank order, country
+ * and core from that first one, n the times it appears. */
+static int tl__merge_parts(tl__work *w, const size_t *ord, size_t n)
+{
+    w->n_mp = 0;
+    int ord_p = 0;
+    for (size_t k = 0; k < n; k++) {
+        const tl__ev *x = &w->ev[ord[k]];
+        for (size_t i = 0; i < x->np; i++, ord_p++) {
+            const tl__part *p = &w->part[x->p0 + i];
+            size_t j = 0;
+            while (j < w->n_mp && !(strcmp(tl__s(w, w->mp[j].name), tl__s(w, p->name)) == 0 &&
+                                    strcmp(tl__s(w, w->mp[j].kind), tl__s(w, p->kind)) == 0 &&
+                                    strcmp(tl__s(w, w->mp[j].role), tl__s(w, p->role)) == 0))
+                j++;
+            if (j < w->n_mp) {
+                w->mp[j].n++;
+                continue;
+            }
+            tl__mpart *v = tl__reserve(w->mp, &w->cap_mp, w->n_mp + 1, sizeof *w->mp, 16);
+            if (!v)
+                return SQLITE_NOMEM;
+            w->mp = v;
+            w->mp[w->n_mp++] = (tl__mpart){p->name, p->kind, p->role, p->country, p->core, ord_p, 1, 0};
+        }
+    }
+    return SQLITE_OK;
+}
+
+/* Marks the merged participants the stored rows of cluster te already say
+ * (every stored one is among them: the members only grew). */
+static int tl__mark_stored_parts(sqlite3_stmt *const *s, tl__work *w, int64_t te)
+{
+    sqlite3_stmt *q = s[W_PARTS_OF];
+    sqlite3_bind_int64(q, 1, te);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(q, 0), *kind = (const char *)sqlite3_column_text(q, 1),
+                   *role = (const char *)sqlite3_column_text(q, 2), *country = (const char *)sqlite3_column_text(q, 4);
+        for (size_t j = 0; j < w->n_mp; j++) {
+            tl__mpart *mp = &w->mp[j];
+            if (!tl__streq(tl__s(w, mp->name), name) || !tl__streq(tl__s(w, mp->kind), kind) ||
+                !tl__streq(tl__s(w, mp->role), role))
+                continue;
+            const char *c = tl__s(w, mp->country);
+            mp->stored = sqlite3_column_int64(q, 3) == mp->ord && sqlite3_column_int(q, 5) == mp->core &&
+                         sqlite3_column_int64(q, 6) == mp->n && (c ? tl__streq(c, country) : !country);
+            break;
+        }
+    }
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Rewrites stored cluster te, whose sources are all among members
+ * ord[0..n) (the others are new to it), as tl__write_cluster would write
+ * it, keeping its id and changing only the rows that differ: an event
+ * joining a happening with n sources costs a few row writes (plus one
+ * ord change per source it ranks before), not n deletions and n inserts. */
+static int tl__update_cluster(sqlite3_stmt *const *s, tl__work *w, size_t *ord, size_t n, int64_t te)
+{
+    tl__sum m;
+    tl__summarize(w, ord, n, &m);
+    const int same_lead = m.lead->old_te == te && m.lead->old_ord == 0;
+    sqlite3_stmt *q = s[same_lead ? W_EVENT_COUNTS : W_EVENT_SET];
+    int rc = tl__bind_sum(q, w, &m, n);
+    rc |= sqlite3_bind_int64(q, 17, te);
+    if (rc != SQLITE_OK || (rc = tl__step_done(q)) != SQLITE_OK)
+        return rc;
+
+    for (size_t k = 0; k < n; k++) {
+        const tl__ev *x = &w->ev[ord[k]];
+        const char *rel = tl__date_rel(m.lead, x, k);
+        if (x->old_te == te) {
+            if (x->old_ord == (int64_t)k && tl__streq(tl__s(w, x->old_rel), rel))
+                continue;
+            q = s[W_SOURCE_SET];
+            rc = sqlite3_bind_int64(q, 1, te);
+            rc |= sqlite3_bind_int64(q, 2, x->id);
+            rc |= sqlite3_bind_int64(q, 3, (int64_t)k);
+            rc |= sqlite3_bind_text(q, 4, rel, -1, SQLITE_STATIC);
+        } else {
+            q = s[W_SOURCE];
+            rc = sqlite3_bind_int64(q, 1, te);
+            rc |= sqlite3_bind_int64(q, 2, x->id);
+            rc |= sqlite3_bind_int64(q, 3, x->doc_id);
+            rc |= sqlite3_bind_int64(q, 4, (int64_t)k);
+            rc |= sqlite3_bind_text(q, 5, rel, -1, SQLITE_STATIC);
+        }
+        if (rc != SQLITE_OK || (rc = tl__step_done(q)) != SQLITE_OK)
+            return rc;
+    }
+
+    if ((rc = tl__merge_parts(w, ord, n)) != SQLITE_OK || (rc = tl__mark_stored_parts(s, w, te)) != SQLITE_OK)
+        return rc;
+    q = s[W_PART_SET];
+    for (size_t j = 0; j < w->n_mp; j++) {
+        const tl__mpart *p = &w->mp[j];
+        if (p->stored)
+            continue;
+        rc = sqlite3_bind_int64(q, 1, te);
+        rc |= sqlite3_bind_int(q, 2, p->ord);
+        rc |= tl__bind_pool(q, 3, w, p->name);
+        rc |= tl__bind_pool(q, 4, w, p->kind);
+        rc |= tl__bind_pool(q, 5, w, p->country);
+        rc |= tl__bind_pool(q, 6, w, p->role);
+        rc |= sqlite3_bind_int(q, 7, p->core);
+        rc |= sqlite3_bind_int64(q, 8, p->n);
+        if (rc != SQLITE_OK || (rc = tl__step_done(q)) != SQLITE_OK)
+            return rc;
+    }
+
+    /* conflicts: a field's rows are its members' values, which never
+     * change, so a field that stays in conflict only gains the new members' */
+    for (int f = 0; f < 6; f++) {
+        const char *field = tl__conflict_fields[f].field;
+        q = s[m.conflict[f] ? W_CONFLICT_ANY : W_CONFLICT_DROP];
+        rc = sqlite3_bind_int64(q, 1, te);
+        rc |= sqlite3_bind_text(q, 2, field, -1, SQLITE_STATIC);
+        if (rc != SQLITE_OK)
+            return rc;
+        rc = sqlite3_step(q);
+        sqlite3_reset(q);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return rc;
+        if (m.conflict[f])
+            rc = tl__put_conflict(s[W_CONFLICT], w, te, field, ord, n, tl__conflict_fields[f].off,
+                                  tl__conflict_fields[f].all, rc == SQLITE_ROW ? te : 0);
+        else
+            rc = SQLITE_OK;
+        if (rc != SQLITE_OK)
+            return rc;
+    }
+    return SQLITE_OK;
 }
 
 /* Component order: date start, coarser first, class signature, document
@@ -937,9 +1371,11 @@ static int tl__link_events(tl__work *w)
 /* Clusters the loaded events and writes the clusters that changed.  A new
  * cluster whose members are exactly the sources of one stored cluster (all
  * were in it, and it had that many) is the stored one, since a cluster's
- * row is a function of its members: it is left alone.  Every other
- * cluster's members leave their stored clusters (deleted whole: none of
- * them is kept, as a kept one has no other sources) and the new one is
+ * row is a function of its members: it is left alone.  One that holds all
+ * the sources of one stored cluster and otherwise only events that had no
+ * cluster has grown: it is updated in place (tl__update_cluster).  Every
+ * other cluster's members leave their stored clusters (deleted whole: none
+ * of them is kept, as a kept one has no other sources) and the new one is
  * written. */
 static int tl__rebuild_loaded(sqlite3_stmt *const *s, tl__work *w)
 {
@@ -955,22 +1391,33 @@ static int tl__rebuild_loaded(sqlite3_stmt *const *s, tl__work *w)
     const int n_cl = tl__cluster_component(w);
     size_t *ord = malloc((w->n_ev + 1) * sizeof *ord);
     unsigned char *changed = calloc((size_t)n_cl + 1, 1);
-    if (!ord || !changed) {
+    int64_t *grown = calloc((size_t)n_cl + 1, sizeof *grown); /* the stored cluster a cluster grew from */
+    if (!ord || !changed || !grown) {
         free(ord);
         free(changed);
+        free(grown);
         return SQLITE_NOMEM;
     }
     rc = SQLITE_OK;
     for (int c = 0; c < n_cl; c++) {
-        const int64_t te = w->ev[w->cl_first[c]].old_te;
-        int64_t k = 0;
-        int same = te != 0;
-        for (int m = w->cl_first[c]; m >= 0 && same; m = w->cl_next[m], k++)
-            same = w->ev[m].old_te == te;
-        changed[c] = !same || k != w->ev[w->cl_first[c]].old_n;
+        int64_t te = 0, n_old = 0, k = 0, old_n = 0;
+        int one = 1; /* at most one stored cluster among the members */
+        for (int m = w->cl_first[c]; m >= 0; m = w->cl_next[m], k++) {
+            const tl__ev *x = &w->ev[m];
+            if (!x->old_te)
+                continue;
+            if (te && x->old_te != te)
+                one = 0;
+            te = x->old_te;
+            old_n = x->old_n;
+            n_old++;
+        }
+        changed[c] = !one || n_old != k || k != old_n;
+        if (changed[c] && one && te && n_old == old_n)
+            grown[c] = te;
     }
     for (int c = 0; c < n_cl && rc == SQLITE_OK; c++)
-        for (int m = w->cl_first[c]; m >= 0 && changed[c] && rc == SQLITE_OK; m = w->cl_next[m]) {
+        for (int m = w->cl_first[c]; m >= 0 && changed[c] && !grown[c] && rc == SQLITE_OK; m = w->cl_next[m]) {
             const int64_t te = w->ev[m].old_te;
             if (!te)
                 continue;
@@ -997,10 +1444,11 @@ static int tl__rebuild_loaded(sqlite3_stmt *const *s, tl__work *w)
         size_t k = 0;
         for (int m = w->cl_first[c]; m >= 0; m = w->cl_next[m])
             ord[k++] = (size_t)m;
-        rc = tl__write_cluster(s, w, ord, k);
+        rc = grown[c] ? tl__update_cluster(s, w, ord, k, grown[c]) : tl__write_cluster(s, w, ord, k);
     }
     free(ord);
     free(changed);
+    free(grown);
     return rc;
 }
 
@@ -1099,7 +1547,7 @@ static int tl__expand(sqlite3_stmt *near, tl__idset *set, tl__idset *done, const
 
 /* Every event connected to a seed: same type, touching dates, a core
  * participant in common, transitively.  Loads them into w. */
-static int tl__gather(const tl__dirty *d, sqlite3_stmt *near, sqlite3_stmt *es, sqlite3_stmt *ps, tl__work *w)
+static int tl__gather(const tl__dirty *d, sqlite3_stmt *near, const tl__loader *ld, tl__work *w)
 {
     tl__idset set = {0}, done = {0};
     int rc = SQLITE_OK;
@@ -1114,7 +1562,7 @@ static int tl__gather(const tl__dirty *d, sqlite3_stmt *near, sqlite3_stmt *es, 
         }
     }
     for (size_t i = 0; i < set.n && rc == SQLITE_OK; i++) {
-        if ((rc = tl__load_event(w, es, ps, set.order[i])) != SQLITE_OK)
+        if ((rc = tl__load_event(w, ld, set.order[i])) != SQLITE_OK)
             break;
         /* copy what expand needs: the pool may move while it grows */
         const tl__ev x = w->ev[w->n_ev - 1];
@@ -1171,7 +1619,7 @@ int tl__timeline_refresh(tl_db *db, const tl__dirty *d)
     static const char orphans_sql[] =
         "DELETE FROM timeline_events WHERE NOT EXISTS"
         " (SELECT 1 FROM timeline_sources s WHERE s.timeline_event_id = timeline_events.id)";
-    sqlite3_stmt *s[W_COUNT] = {0}, *near = NULL, *es = NULL, *ps = NULL, *all = NULL, *loose = NULL;
+    sqlite3_stmt *s[W_COUNT] = {0}, *near = NULL, *es = NULL, *ps = NULL, *where = NULL, *all = NULL, *loose = NULL;
     tl__work w;
     memset(&w, 0, sizeof w);
     int rc = SQLITE_OK;
@@ -1183,6 +1631,12 @@ int tl__timeline_refresh(tl_db *db, const tl__dirty *d)
         rc = tl__prepare(db, tl__ev_sql, &es);
     if (rc == SQLITE_OK)
         rc = tl__prepare(db, tl__part_sql, &ps);
+    if (rc == SQLITE_OK && !d->all) { /* (a full rebuild reads each event once: no cache) */
+        rc = tl__prepare(db, tl__where_sql, &where);
+        if (rc == SQLITE_OK && !db->evcache && !(db->evcache = calloc(1, sizeof *db->evcache)))
+            rc = SQLITE_NOMEM;
+    }
+    const tl__loader ld = {es, ps, where, d->all ? NULL : db->evcache};
     if (rc == SQLITE_OK && d->all)
         rc = tl__prepare(db, loose_sql, &loose);
     if (rc == SQLITE_OK && d->all)
@@ -1199,7 +1653,7 @@ int tl__timeline_refresh(tl_db *db, const tl__dirty *d)
         char type[64] = "";
         while (rc == SQLITE_OK && (rc = sqlite3_step(all)) == SQLITE_ROW) {
             const int64_t id = sqlite3_column_int64(all, 0);
-            if ((rc = tl__load_event(&w, es, ps, id)) != SQLITE_OK)
+            if ((rc = tl__load_event(&w, &ld, id)) != SQLITE_OK)
                 break;
             const char *t = tl__s(&w, w.ev[w.n_ev - 1].type);
             if (w.n_ev > 1 && strcmp(t, type) != 0) {
@@ -1214,7 +1668,7 @@ int tl__timeline_refresh(tl_db *db, const tl__dirty *d)
         if (rc == SQLITE_DONE)
             rc = tl__rebuild_loaded(s, &w);
     } else if (d->n) {
-        rc = tl__gather(d, near, es, ps, &w);
+        rc = tl__gather(d, near, &ld, &w);
         if (rc == SQLITE_OK)
             rc = tl__rebuild_loaded(s, &w);
     }
@@ -1256,7 +1710,7 @@ int tl__timeline_refresh(tl_db *db, const tl__dirty *d)
     for (size_t i = 0; i < singles.n && rc == SQLITE_OK; i++) {
         w.pool.len = 0;
         w.n_ev = w.n_part = 0;
-        if ((rc = tl__load_event(&w, es, ps, singles.order[i])) != SQLITE_OK)
+        if ((rc = tl__load_event(&w, &ld, singles.order[i])) != SQLITE_OK)
             break;
         size_t one = 0;
         rc = tl__write_cluster(s, &w, &one, 1);
@@ -1271,6 +1725,7 @@ done:
     tl__release(db, near);
     tl__release(db, es);
     tl__release(db, ps);
+    tl__release(db, where);
     tl__release(db, all);
     tl__release(db, loose);
     tl__buf_free(&w.pool);
@@ -1285,6 +1740,7 @@ done:
     free(w.rep_next);
     free(w.same_doc);
     free(w.lost);
+    free(w.mp);
     return rc;
 }
 

@@ -64,9 +64,11 @@ const char *tl_status_str(tl_status st);
 typedef struct sqlite3 sqlite3;
 
 typedef struct tl__stmts tl__stmts;
+typedef struct tl__evcache tl__evcache;
 typedef struct tl_db {
     sqlite3 *conn;
-    tl__stmts *stmts; /* prepared statements kept for reuse (internal) */
+    tl__stmts *stmts;     /* prepared statements kept for reuse (internal) */
+    tl__evcache *evcache; /* events the clustering has read (internal, cluster.c) */
     char errmsg[512];
 } tl_db;
 

@@ -172,6 +172,14 @@ void tl__dirty_free(tl__dirty *d);
  * them), gives each event without a cluster one of its own and drops
  * clusters left without sources.  The caller holds the write transaction.  An SQLite code. */
 int tl__timeline_refresh(tl_db *db, const tl__dirty *d);
+/* The clustering's cache of stored events (cluster.c).  Stored events do
+ * not change, but their ids can be taken again once deleted: call
+ * tl__evcache_clear after deleting documents or rolling back a write, and
+ * tl__evcache_check at the start of every write transaction (it clears the
+ * cache when another connection has committed since).  An SQLite code. */
+void tl__evcache_clear(tl_db *db);
+int tl__evcache_check(tl_db *db);
+void tl__evcache_free(tl_db *db);
 
 /* The HTML export (html.c); *left_out gets the undated events listed but
  * not drawn.  Same contract as tl_export_filtered. */

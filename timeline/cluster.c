@@ -249,15 +249,17 @@ typedef struct tl__part {
 typedef struct tl__ev {
     int64_t id, doc_id;
     int32_t idx, b, e;
-    size_t sha, type, cameo, status, date, time, sort_begin, sort_end, date_source, location, duration,
-        duration_mod, planned, summary;
+    size_t sha, type, status, date, time, sort_begin, sort_end, date_source, location, duration,
+        duration_mod, planned; /* (cameo and summary are the lead's only: read as the row is written) */
     size_t p0, np; /* participants [p0, p0 + np) */
     size_t sig;    /* the class signature: type, softness, sorted core participants */
     int cluster, cls;
     int rank_src, rank_status;
-    int64_t old_te, old_n; /* the cluster it was in and that cluster's n_sources (0 when none) */
-    int64_t old_ord;       /* its ord and date_relation among that cluster's sources */
-    size_t old_rel;
+    /* where it is clustered: the cluster (0 when none), that cluster's
+     * n_sources and n_conflicts, its ord and date_relation (one of tl__rels
+     * or NULL) among the sources */
+    int64_t old_te, old_n, old_nconf, old_ord;
+    const char *old_rel;
 } tl__ev;
 
 /* A participant of a cluster as timeline_participants holds it: merged
@@ -283,6 +285,7 @@ typedef struct tl__work {
     size_t n_lost, cap_lost;
     tl__mpart *mp; /* one cluster's merged participants (tl__update_cluster) */
     size_t n_mp, cap_mp;
+    struct tl__evcache *cache; /* kept up to date with what is written, or NULL */
 } tl__work;
 
 #define TL__NONE ((size_t)-1)
@@ -456,29 +459,36 @@ static int tl__signature(tl__work *w, tl__ev *x)
 /* ---- loading ------------------------------------------------------------------- */
 
 static const char tl__ev_sql[] =
-    "SELECT e.id, e.doc_id, e.idx, d.sha256, e.type, e.cameo, e.status, e.date, e.time, e.sort_begin,"
-    " e.sort_end, e.date_source, e.location, e.duration, e.duration_mod, e.planned_duration, e.summary,"
-    " s.timeline_event_id, te.n_sources, s.ord, s.date_relation"
+    "SELECT e.id, e.doc_id, e.idx, d.sha256, e.type, e.status, e.date, e.time, e.sort_begin,"
+    " e.sort_end, e.date_source, e.location, e.duration, e.duration_mod, e.planned_duration,"
+    " s.timeline_event_id, te.n_sources, te.n_conflicts, s.ord, s.date_relation"
     " FROM events e JOIN documents d ON d.id = e.doc_id LEFT JOIN timeline_sources s ON s.event_id = e.id"
     " LEFT JOIN timeline_events te ON te.id = s.timeline_event_id WHERE e.id = ?1";
 static const char tl__part_sql[] =
     "SELECT a.name, a.kind, a.country, p.role FROM event_participants p JOIN actors a ON a.id = p.actor_id"
     " WHERE p.event_id = ?1 ORDER BY a.idx, p.role";
 
-/* Where a cached event is now: its cluster, that cluster's size, its
- * place among the sources. */
-static const char tl__where_sql[] =
-    "SELECT s.timeline_event_id, te.n_sources, s.ord, s.date_relation FROM timeline_sources s"
-    " JOIN timeline_events te ON te.id = s.timeline_event_id WHERE s.event_id = ?1";
+/* How a source dates the happening against the lead
+ * (timeline_sources.date_relation). */
+static const char *const tl__rels[] = {"lead", "same", "coarser", "day_apart", "undated"};
+
+static const char *tl__rel_of(const unsigned char *s)
+{
+    for (size_t i = 0; s && i < sizeof tl__rels / sizeof tl__rels[0]; i++)
+        if (strcmp((const char *)s, tl__rels[i]) == 0)
+            return tl__rels[i];
+    return NULL;
+}
 
 /* ---- the event cache ---------------------------------------------------------- */
 
-/* Events as tl__load_event read them, minus where they are clustered (that
- * changes; tl__where_sql asks).  A document that reports a happening with
- * n sources loads all n of them (its component), so without the cache each
- * such ingest read n events and their participants again.  Bounded: it is
- * emptied when it reaches TL__CACHE_EVENTS events or TL__CACHE_BYTES of
- * strings. */
+/* Events as tl__load_event read them.  A document that reports a
+ * happening with n sources loads all n of them (its component), so without
+ * the cache each such ingest read n events and their participants again.
+ * Stored events never change; where one is clustered does, and only
+ * tl__write_cluster and tl__update_cluster change it, so they keep the
+ * cache up to date (tl__evcache_where).  Bounded: it is emptied when it
+ * reaches TL__CACHE_EVENTS events or TL__CACHE_BYTES of strings. */
 #define TL__CACHE_EVENTS 32768
 #define TL__CACHE_BYTES (8u << 20)
 struct tl__evcache {
@@ -568,11 +578,11 @@ static int tl__restring(tl__buf *to, const tl__buf *from, size_t *off)
 }
 
 /* The string fields of an event, for copying between pools. */
-#define TL__EV_STRINGS(x)                                                                                      \
-    {&(x)->sha,      &(x)->type,       &(x)->cameo,    &(x)->status,    &(x)->date,        &(x)->time,        \
-     &(x)->sort_begin, &(x)->sort_end, &(x)->date_source, &(x)->location, &(x)->duration, &(x)->duration_mod, \
-     &(x)->planned,  &(x)->summary,    &(x)->sig}
-enum { TL__N_EV_STRINGS = 15 };
+#define TL__EV_STRINGS(x)                                                                                  \
+    {&(x)->sha,        &(x)->type,     &(x)->status,      &(x)->date,     &(x)->time,     &(x)->sort_begin, \
+     &(x)->sort_end,   &(x)->date_source, &(x)->location, &(x)->duration, &(x)->duration_mod,             \
+     &(x)->planned,    &(x)->sig}
+enum { TL__N_EV_STRINGS = 13 };
 
 /* Copies event x with its participants (strings in src) to the end of the
  * arrays and pool given; 0, or -1 when out of memory. */
@@ -643,18 +653,35 @@ static void tl__evcache_put(tl__evcache *c, const tl__work *w)
     c->at[h] = (uint32_t)n_ev;
 }
 
+/* Records where cached event id is clustered now (te 0: nowhere). */
+static void tl__evcache_where(tl__evcache *c, int64_t id, int64_t te, int64_t n, int64_t nconf, int64_t ord,
+                              const char *rel)
+{
+    if (!c || !c->key)
+        return;
+    const size_t h = tl__evcache_slot(c, id);
+    if (!c->key[h])
+        return;
+    tl__ev *x = &c->ev[c->at[h]];
+    x->old_te = te;
+    x->old_n = te ? n : 0;
+    x->old_nconf = te ? nconf : 0;
+    x->old_ord = te ? ord : 0;
+    x->old_rel = te ? rel : NULL;
+}
+
 /* What a loader reads with: the statements and the cache (may be NULL). */
 typedef struct tl__loader {
-    sqlite3_stmt *es, *ps, *where;
+    sqlite3_stmt *es, *ps;
     tl__evcache *cache;
 } tl__loader;
 
-/* Appends event id from the cache, with where it is clustered now; 1 when
- * it was not there, else an SQLite code. */
+/* Appends event id from the cache; 1 when it was not there, else an
+ * SQLite code. */
 static int tl__load_cached(tl__work *w, const tl__loader *ld, int64_t id)
 {
     tl__evcache *c = ld->cache;
-    if (!c || !c->key || !ld->where)
+    if (!c || !c->key)
         return 1;
     const size_t h = tl__evcache_slot(c, id);
     if (!c->key[h])
@@ -663,23 +690,8 @@ static int tl__load_cached(tl__work *w, const tl__loader *ld, int64_t id)
     if (tl__copy_ev(x, &c->part[x->p0], &c->pool, &w->ev, &w->n_ev, &w->cap_ev, &w->part, &w->n_part,
                     &w->cap_part, &w->pool))
         return SQLITE_NOMEM;
-    tl__ev *y = &w->ev[w->n_ev - 1];
-    y->old_te = y->old_n = y->old_ord = 0;
-    y->old_rel = TL__NONE;
-    y->cluster = -1;
-    sqlite3_bind_int64(ld->where, 1, id);
-    int rc = sqlite3_step(ld->where);
-    if (rc == SQLITE_ROW) {
-        y->old_te = sqlite3_column_int64(ld->where, 0);
-        y->old_n = sqlite3_column_int64(ld->where, 1);
-        y->old_ord = sqlite3_column_int64(ld->where, 2);
-        rc = tl__pool_add(w, sqlite3_column_text(ld->where, 3), &y->old_rel) ? SQLITE_NOMEM : SQLITE_OK;
-    } else if (rc == SQLITE_DONE)
-        rc = SQLITE_OK;
-    sqlite3_reset(ld->where);
-    if (rc != SQLITE_OK)
-        w->n_ev--;
-    return rc;
+    w->ev[w->n_ev - 1].cluster = -1;
+    return SQLITE_OK;
 }
 
 /* Appends event id with its participants to w. */
@@ -704,16 +716,17 @@ static int tl__load_event(tl__work *w, const tl__loader *ld, int64_t id)
     x->id = sqlite3_column_int64(es, 0);
     x->doc_id = sqlite3_column_int64(es, 1);
     x->idx = sqlite3_column_int(es, 2);
-    size_t *offs[] = {&x->sha,        &x->type,        &x->cameo,    &x->status,   &x->date,
-                      &x->time,       &x->sort_begin,  &x->sort_end, &x->date_source, &x->location,
-                      &x->duration,   &x->duration_mod, &x->planned, &x->summary};
+    size_t *offs[] = {&x->sha,      &x->type,         &x->status,      &x->date,     &x->time,
+                      &x->sort_begin, &x->sort_end,  &x->date_source, &x->location, &x->duration,
+                      &x->duration_mod, &x->planned};
     int bad = 0;
-    for (int i = 0; i < 14; i++)
+    for (int i = 0; i < 12; i++)
         bad |= tl__pool_add(w, sqlite3_column_text(es, 3 + i), offs[i]);
-    x->old_te = sqlite3_column_int64(es, 17);
-    x->old_n = sqlite3_column_int64(es, 18);
-    x->old_ord = sqlite3_column_int64(es, 19);
-    bad |= tl__pool_add(w, sqlite3_column_text(es, 20), &x->old_rel);
+    x->old_te = sqlite3_column_int64(es, 15);
+    x->old_n = sqlite3_column_int64(es, 16);
+    x->old_nconf = sqlite3_column_int64(es, 17);
+    x->old_ord = sqlite3_column_int64(es, 18);
+    x->old_rel = tl__rel_of(sqlite3_column_text(es, 19));
     sqlite3_reset(es);
     if (bad)
         return SQLITE_NOMEM;
@@ -896,9 +909,13 @@ enum {
 };
 
 static const char *const tl__write_sql[W_COUNT] = {
+    /* the cameo code and summary are the lead's (?16).  (Not INSERT ...
+     * SELECT: a statement that may write several rows gets a statement
+     * journal, which made this insert 15 times slower.) */
     [W_EVENT] = "INSERT INTO timeline_events (key, type, cameo, status, date, time, sort_begin, sort_end,"
                 " location, duration, duration_mod, planned_duration, summary, n_sources, n_conflicts,"
-                " lead_event_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                " lead_event_id) VALUES (?1, ?2, (SELECT cameo FROM events WHERE id = ?16), ?4, ?5, ?6, ?7, ?8,"
+                " ?9, ?10, ?11, ?12, (SELECT summary FROM events WHERE id = ?16), ?14, ?15, ?16)",
     [W_SOURCE] = "INSERT INTO timeline_sources (timeline_event_id, event_id, doc_id, ord, date_relation)"
                  " VALUES (?1, ?2, ?3, ?4, ?5)",
     [W_PART] = "INSERT INTO timeline_participants (timeline_event_id, ord, name, kind, country, role, core,"
@@ -915,9 +932,11 @@ static const char *const tl__write_sql[W_COUNT] = {
     [W_UNCLUSTERED] = "SELECT 1 FROM events e WHERE e.id = ?1 AND NOT EXISTS"
                       " (SELECT 1 FROM timeline_sources s WHERE s.event_id = e.id)",
     /* a grown cluster, updated in place (tl__update_cluster); parameters as in W_EVENT, ?17 the id */
-    [W_EVENT_SET] = "UPDATE timeline_events SET key = ?1, type = ?2, cameo = ?3, status = ?4, date = ?5,"
+    [W_EVENT_SET] = "UPDATE timeline_events SET key = ?1, type = ?2,"
+                    " cameo = (SELECT cameo FROM events WHERE id = ?16), status = ?4, date = ?5,"
                     " time = ?6, sort_begin = ?7, sort_end = ?8, location = ?9, duration = ?10,"
-                    " duration_mod = ?11, planned_duration = ?12, summary = ?13, n_sources = ?14,"
+                    " duration_mod = ?11, planned_duration = ?12,"
+                    " summary = (SELECT summary FROM events WHERE id = ?16), n_sources = ?14,"
                     " n_conflicts = ?15, lead_event_id = ?16 WHERE id = ?17",
     /* the same lead: no indexed column changes */
     [W_EVENT_COUNTS] = "UPDATE timeline_events SET status = ?4, time = ?6, location = ?9, duration = ?10,"
@@ -1065,14 +1084,14 @@ static void tl__summarize(const tl__work *w, size_t *ord, size_t n, tl__sum *m)
     snprintf(m->key, sizeof m->key, "%.16s-e%ld", tl__s(w, lead->sha), (long)lead->idx + 1);
 }
 
-/* Binds ?1..?16 of W_EVENT (and the same numbers of W_EVENT_SET and
- * W_EVENT_COUNTS). */
+/* Binds ?1..?16 of W_EVENT (but ?3 and ?13: the lead's cameo and summary
+ * are read in SQL), and the same numbers of W_EVENT_SET and
+ * W_EVENT_COUNTS. */
 static int tl__bind_sum(sqlite3_stmt *q, const tl__work *w, const tl__sum *m, size_t n)
 {
     const tl__ev *lead = m->lead;
     int rc = sqlite3_bind_text(q, 1, m->key, -1, SQLITE_TRANSIENT);
     rc |= tl__bind_pool(q, 2, w, lead->type);
-    rc |= tl__bind_req(q, 3, tl__s(w, lead->cameo));
     rc |= tl__bind_req(q, 4, m->status);
     rc |= tl__bind_pool(q, 5, w, lead->date);
     rc |= tl__bind_pool(q, 6, w, m->time);
@@ -1082,7 +1101,6 @@ static int tl__bind_sum(sqlite3_stmt *q, const tl__work *w, const tl__sum *m, si
     rc |= tl__bind_pool(q, 10, w, m->dur);
     rc |= tl__bind_pool(q, 11, w, m->dmod);
     rc |= tl__bind_pool(q, 12, w, m->planned);
-    rc |= tl__bind_req(q, 13, tl__s(w, lead->summary));
     rc |= sqlite3_bind_int64(q, 14, (int64_t)n);
     rc |= sqlite3_bind_int(q, 15, m->n_conf);
     rc |= sqlite3_bind_int64(q, 16, lead->id);
@@ -1093,14 +1111,14 @@ static int tl__bind_sum(sqlite3_stmt *q, const tl__work *w, const tl__sum *m, si
 static const char *tl__date_rel(const tl__ev *lead, const tl__ev *x, size_t k)
 {
     if (!k)
-        return "lead";
+        return tl__rels[0];
     if (x->e - x->b == 0)
-        return "undated";
+        return tl__rels[4];
     if (x->b == lead->b && x->e == lead->e)
-        return "same";
+        return tl__rels[1];
     if (x->b <= lead->b && lead->e <= x->e)
-        return "coarser";
-    return "day_apart";
+        return tl__rels[2];
+    return tl__rels[3];
 }
 
 /* Writes a new cluster of members ord[0..n). */
@@ -1117,14 +1135,16 @@ static int tl__write_cluster(sqlite3_stmt *const *s, tl__work *w, size_t *ord, s
     int ord_p = 0;
     for (size_t k = 0; k < n; k++) {
         const tl__ev *x = &w->ev[ord[k]];
+        const char *rel = tl__date_rel(m.lead, x, k);
         q = s[W_SOURCE];
         rc = sqlite3_bind_int64(q, 1, te);
         rc |= sqlite3_bind_int64(q, 2, x->id);
         rc |= sqlite3_bind_int64(q, 3, x->doc_id);
         rc |= sqlite3_bind_int64(q, 4, (int64_t)k);
-        rc |= sqlite3_bind_text(q, 5, tl__date_rel(m.lead, x, k), -1, SQLITE_STATIC);
+        rc |= sqlite3_bind_text(q, 5, rel, -1, SQLITE_STATIC);
         if (rc != SQLITE_OK || (rc = tl__step_done(q)) != SQLITE_OK)
             return rc;
+        tl__evcache_where(w->cache, x->id, te, (int64_t)n, m.n_conf, (int64_t)k, rel);
         q = s[W_PART];
         for (size_t i = 0; i < x->np; i++) {
             const tl__part *p = &w->part[x->p0 + i];
@@ -1221,11 +1241,15 @@ static int tl__update_cluster(sqlite3_stmt *const *s, tl__work *w, size_t *ord, 
     if (rc != SQLITE_OK || (rc = tl__step_done(q)) != SQLITE_OK)
         return rc;
 
+    int64_t old_nconf = 0;
     for (size_t k = 0; k < n; k++) {
         const tl__ev *x = &w->ev[ord[k]];
         const char *rel = tl__date_rel(m.lead, x, k);
+        tl__evcache_where(w->cache, x->id, te, (int64_t)n, m.n_conf, (int64_t)k, rel);
+        if (x->old_te == te)
+            old_nconf = x->old_nconf;
         if (x->old_te == te) {
-            if (x->old_ord == (int64_t)k && tl__streq(tl__s(w, x->old_rel), rel))
+            if (x->old_ord == (int64_t)k && x->old_rel == rel)
                 continue;
             q = s[W_SOURCE_SET];
             rc = sqlite3_bind_int64(q, 1, te);
@@ -1265,7 +1289,11 @@ static int tl__update_cluster(sqlite3_stmt *const *s, tl__work *w, size_t *ord, 
 
     /* conflicts: a field's rows are its members' values, which never
      * change, so a field that stays in conflict only gains the new members' */
-    for (int f = 0; f < 6; f++) {
+    for (int f = 0; f < 6 && !old_nconf; f++) /* none stored */
+        if (m.conflict[f] && (rc = tl__put_conflict(s[W_CONFLICT], w, te, tl__conflict_fields[f].field, ord, n,
+                                                    tl__conflict_fields[f].off, tl__conflict_fields[f].all, 0)))
+            return rc;
+    for (int f = 0; f < 6 && old_nconf; f++) {
         const char *field = tl__conflict_fields[f].field;
         q = s[m.conflict[f] ? W_CONFLICT_ANY : W_CONFLICT_DROP];
         rc = sqlite3_bind_int64(q, 1, te);
@@ -1424,11 +1452,14 @@ static int tl__rebuild_loaded(sqlite3_stmt *const *s, tl__work *w)
             /* its members not loaded here (none, normally) get a cluster of their own later */
             sqlite3_stmt *q = s[W_MEMBERS];
             sqlite3_bind_int64(q, 1, te);
-            while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-                if (tl__ids_push(&w->lost, &w->n_lost, &w->cap_lost, sqlite3_column_int64(q, 0))) {
+            while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+                const int64_t id = sqlite3_column_int64(q, 0);
+                tl__evcache_where(w->cache, id, 0, 0, 0, 0, NULL); /* until it is written again */
+                if (tl__ids_push(&w->lost, &w->n_lost, &w->cap_lost, id)) {
                     rc = SQLITE_NOMEM;
                     break;
                 }
+            }
             sqlite3_reset(q);
             if (rc != SQLITE_DONE)
                 break;
@@ -1619,7 +1650,7 @@ int tl__timeline_refresh(tl_db *db, const tl__dirty *d)
     static const char orphans_sql[] =
         "DELETE FROM timeline_events WHERE NOT EXISTS"
         " (SELECT 1 FROM timeline_sources s WHERE s.timeline_event_id = timeline_events.id)";
-    sqlite3_stmt *s[W_COUNT] = {0}, *near = NULL, *es = NULL, *ps = NULL, *where = NULL, *all = NULL, *loose = NULL;
+    sqlite3_stmt *s[W_COUNT] = {0}, *near = NULL, *es = NULL, *ps = NULL, *all = NULL, *loose = NULL;
     tl__work w;
     memset(&w, 0, sizeof w);
     int rc = SQLITE_OK;
@@ -1631,12 +1662,12 @@ int tl__timeline_refresh(tl_db *db, const tl__dirty *d)
         rc = tl__prepare(db, tl__ev_sql, &es);
     if (rc == SQLITE_OK)
         rc = tl__prepare(db, tl__part_sql, &ps);
-    if (rc == SQLITE_OK && !d->all) { /* (a full rebuild reads each event once: no cache) */
-        rc = tl__prepare(db, tl__where_sql, &where);
-        if (rc == SQLITE_OK && !db->evcache && !(db->evcache = calloc(1, sizeof *db->evcache)))
-            rc = SQLITE_NOMEM;
-    }
-    const tl__loader ld = {es, ps, where, d->all ? NULL : db->evcache};
+    if (d->all) /* (which reads each event once: no cache) */
+        tl__evcache_clear(db);
+    else if (rc == SQLITE_OK && !db->evcache && !(db->evcache = calloc(1, sizeof *db->evcache)))
+        rc = SQLITE_NOMEM;
+    const tl__loader ld = {es, ps, d->all ? NULL : db->evcache};
+    w.cache = ld.cache;
     if (rc == SQLITE_OK && d->all)
         rc = tl__prepare(db, loose_sql, &loose);
     if (rc == SQLITE_OK && d->all)
@@ -1725,7 +1756,6 @@ done:
     tl__release(db, near);
     tl__release(db, es);
     tl__release(db, ps);
-    tl__release(db, where);
     tl__release(db, all);
     tl__release(db, loose);
     tl__buf_free(&w.pool);

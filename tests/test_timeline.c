@@ -24,6 +24,7 @@
 #include "extractor.h"
 #include "files.h"
 #include "timeline.h"
+#include "timeline_int.h"
 
 /* ---- helpers: text ------------------------------------------------------------ */
 
@@ -1588,9 +1589,18 @@ static void expect_as_new(sqlite3 *conn, const kept_set *set, const char *step)
  * in place.  Whatever one connection has seen -- removals that free the
  * newest event ids for reuse, another connection's writes, a rolled-back
  * ingest, a replaced document -- the timeline must be the one a new
- * database gets from the documents left, at every step. */
-Test(merge, a_timeline_kept_up_through_removals_rollbacks_and_other_writers_equals_a_new_one, .init = make_tmpdir,
-     .fini = remove_tmpdir)
+ * database gets from the documents left, at every step; with the event
+ * cache at its size, and so small that its generations turn over at
+ * every document. */
+static size_t cache_sizes[] = {0, 3, 17};
+ParameterizedTestParameters(merge, a_timeline_kept_up_through_removals_rollbacks_and_other_writers_equals_a_new_one)
+{
+    return cr_make_param_array(size_t, cache_sizes, sizeof cache_sizes / sizeof cache_sizes[0]);
+}
+
+ParameterizedTest(size_t *cache_events, merge,
+                  a_timeline_kept_up_through_removals_rollbacks_and_other_writers_equals_a_new_one,
+                  .init = make_tmpdir, .fini = remove_tmpdir)
 {
     char path[128];
     snprintf(path, sizeof path, "%s/kept.db", tmpdir);
@@ -1600,6 +1610,7 @@ Test(merge, a_timeline_kept_up_through_removals_rollbacks_and_other_writers_equa
     tl_db a, b;
     tl_db_init(&a);
     cr_assert_eq(tl_db_open(&a, path, TL_OPEN_CREATE), TL_OK, "%s", tl_db_errmsg(&a));
+    cr_assert_eq(tl__evcache_limit(&a, *cache_events, *cache_events ? 4096 : 0), SQLITE_OK);
     for (int k = 0; k < 30; k++)
         ingest_copy(&a, k), set.text[k] = k;
     expect_as_new(a.conn, &set, "30 copies");

@@ -180,6 +180,9 @@ int tl__timeline_refresh(tl_db *db, const tl__dirty *d);
 void tl__evcache_clear(tl_db *db);
 int tl__evcache_check(tl_db *db);
 void tl__evcache_free(tl_db *db);
+/* Sets the size of each of the cache's two generations (events, bytes of
+ * strings; 0 for the defaults) and empties it: tests make it tiny. */
+int tl__evcache_limit(tl_db *db, size_t events, size_t bytes);
 
 /* The HTML export (html.c); *left_out gets the undated events listed but
  * not drawn.  Same contract as tl_export_filtered. */

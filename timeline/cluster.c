@@ -494,18 +494,46 @@ static const char *tl__rel_of(const unsigned char *s)
  * dropped and the young one becomes old.  An event found in the old one is
  * copied into the young one, so what the recent documents used survives
  * (a single table emptied when full read the large clusters back from
- * SQLite after every emptying: at 50 MB, 600,000 reads of 104,000 events). */
-#define TL__CACHE_EVENTS 16384
-#define TL__CACHE_BYTES (4u << 20)
+ * SQLite after every emptying: at 50 MB, 600,000 reads of 104,000 events).
+ * An event takes about 190 bytes (tl__cev, its participants, its share of
+ * the strings, which each generation keeps once), so the cache stays under
+ * 20 MB; the benchmark's 200 MB corpus, with happenings reported 600 times,
+ * needs about this many to keep the large clusters' events. */
+#define TL__CACHE_EVENTS 49152
+#define TL__CACHE_BYTES (8u << 20)
+/* The strings of a pool, each kept once: open addressing over offset + 1
+ * (0 = free). */
+typedef struct tl__strset {
+    uint32_t *slot;
+    size_t cap, n;
+} tl__strset;
+
+/* An event as the cache keeps it: tl__ev in half the space (strings are
+ * offsets + 1 into the generation's pool, 0 for NULL; old_rel indexes
+ * tl__rels, -1 for NULL). */
+enum { TL__N_EV_STRINGS = 13 };
+typedef struct tl__cev {
+    int64_t id, doc_id, old_te;
+    int32_t idx, b, e, old_n, old_nconf, old_ord;
+    uint32_t str[TL__N_EV_STRINGS], p0; /* participants [p0, p0 + np) of part */
+    uint16_t np;
+    int8_t rank_src, rank_status, old_rel;
+} tl__cev;
+typedef struct tl__cpart {
+    uint32_t name, kind, country, role; /* as str above */
+    int32_t core;
+} tl__cpart;
+
 typedef struct tl__evgen {
     int64_t *key; /* open addressing over ids (0 = free), value in at */
     uint32_t *at;
     size_t cap;
-    tl__ev *ev; /* offsets into pool; p0 indexes part */
+    tl__cev *ev;
     size_t n_ev, cap_ev;
-    tl__part *part;
+    tl__cpart *part;
     size_t n_part, cap_part;
     tl__buf pool;
+    tl__strset strs; /* the pool's strings, each kept once: events share most */
 } tl__evgen;
 
 struct tl__evcache {
@@ -537,6 +565,9 @@ static void tl__evgen_clear(tl__evgen *g)
 {
     if (g->key)
         memset(g->key, 0, g->cap * sizeof *g->key);
+    if (g->strs.slot)
+        memset(g->strs.slot, 0, g->strs.cap * sizeof *g->strs.slot);
+    g->strs.n = 0;
     g->n_ev = g->n_part = 0;
     g->pool.len = 0;
 }
@@ -561,6 +592,7 @@ void tl__evcache_free(tl_db *db)
         free(g->at);
         free(g->ev);
         free(g->part);
+        free(g->strs.slot);
         tl__buf_free(&g->pool);
     }
     free(c);
@@ -584,7 +616,7 @@ int tl__evcache_check(tl_db *db)
 }
 
 /* Event id in generation g, or NULL. */
-static tl__ev *tl__evgen_find(const tl__evgen *g, int64_t id)
+static tl__cev *tl__evgen_find(const tl__evgen *g, int64_t id)
 {
     if (!g->key)
         return NULL;
@@ -610,54 +642,172 @@ static void *tl__reserve(void *v, size_t *cap, size_t need, size_t size, size_t 
     return p;
 }
 
-/* Copies string *off of pool from into pool to, updating *off. */
-static int tl__restring(tl__buf *to, const tl__buf *from, size_t *off)
+static uint32_t tl__str_hash(const char *s)
 {
-    if (*off == TL__NONE)
-        return 0;
-    const char *str = from->s + *off;
-    *off = to->len;
-    return tl__buf_add(to, str, strlen(str) + 1);
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
 }
 
-/* The string fields of an event, for copying between pools. */
+/* The offset of str in pool, added if it is not there yet; -1 when out of
+ * memory. */
+static int tl__intern(tl__buf *pool, tl__strset *set, const char *str, size_t *off)
+{
+    if ((set->n + 1) * 2 > set->cap) {
+        size_t cap = set->cap ? set->cap * 2 : 4096;
+        uint32_t *slot = calloc(cap, sizeof *slot);
+        if (!slot)
+            return -1;
+        for (size_t i = 0; i < set->cap; i++) {
+            if (!set->slot[i])
+                continue;
+            size_t h = tl__str_hash(pool->s + set->slot[i] - 1) & (cap - 1);
+            while (slot[h])
+                h = (h + 1) & (cap - 1);
+            slot[h] = set->slot[i];
+        }
+        free(set->slot);
+        set->slot = slot;
+        set->cap = cap;
+    }
+    size_t h = tl__str_hash(str) & (set->cap - 1);
+    for (; set->slot[h]; h = (h + 1) & (set->cap - 1))
+        if (strcmp(pool->s + set->slot[h] - 1, str) == 0) {
+            *off = set->slot[h] - 1;
+            return 0;
+        }
+    if (pool->len >= UINT32_MAX - 1)
+        return -1;
+    *off = pool->len;
+    if (tl__buf_add(pool, str, strlen(str) + 1))
+        return -1;
+    set->slot[h] = (uint32_t)*off + 1;
+    set->n++;
+    return 0;
+}
+
+/* The string fields of an event, in tl__cev.str order. */
 #define TL__EV_STRINGS(x)                                                                                  \
     {&(x)->sha,        &(x)->type,     &(x)->status,      &(x)->date,     &(x)->time,     &(x)->sort_begin, \
      &(x)->sort_end,   &(x)->date_source, &(x)->location, &(x)->duration, &(x)->duration_mod,             \
      &(x)->planned,    &(x)->sig}
-enum { TL__N_EV_STRINGS = 13 };
 
-/* Copies event x with its participants (strings in src) to the end of the
- * arrays and pool given; 0, or -1 when out of memory. */
-static int tl__copy_ev(const tl__ev *x, const tl__part *xpart, const tl__buf *src, tl__ev **ev, size_t *n_ev,
-                       size_t *cap_ev, tl__part **part, size_t *n_part, size_t *cap_part, tl__buf *pool)
+/* String off of src kept in g's pool: *out = its offset + 1 (0 for NULL). */
+static int tl__cstr(tl__evgen *g, const tl__buf *src, size_t off, uint32_t *out)
 {
-    tl__ev *ve = tl__reserve(*ev, cap_ev, *n_ev + 1, sizeof **ev, 64);
+    size_t at = 0;
+    if (off == TL__NONE) {
+        *out = 0;
+        return 0;
+    }
+    if (tl__intern(&g->pool, &g->strs, src->s + off, &at))
+        return -1;
+    *out = (uint32_t)at + 1;
+    return 0;
+}
+
+/* Appends event x (participants xpart, strings in src) to g; -1 when out
+ * of memory (g is then in an unknown state: empty it). */
+static int tl__cev_put(tl__evgen *g, const tl__ev *x, const tl__part *xpart, const tl__buf *src)
+{
+    if (x->np > UINT16_MAX || g->n_part + x->np > UINT32_MAX)
+        return -1;
+    tl__cev *ve = tl__reserve(g->ev, &g->cap_ev, g->n_ev + 1, sizeof *g->ev, 64);
     if (!ve)
         return -1;
-    *ev = ve;
-    tl__part *vp = tl__reserve(*part, cap_part, *n_part + x->np, sizeof **part, 128);
+    g->ev = ve;
+    tl__cpart *vp = tl__reserve(g->part, &g->cap_part, g->n_part + x->np, sizeof *g->part, 128);
     if (!vp)
         return -1;
-    *part = vp;
-    tl__ev *y = &(*ev)[*n_ev];
-    *y = *x;
-    size_t *offs[TL__N_EV_STRINGS] = TL__EV_STRINGS(y);
+    g->part = vp;
+    tl__cev *y = &g->ev[g->n_ev];
+    y->id = x->id;
+    y->doc_id = x->doc_id;
+    y->old_te = x->old_te;
+    y->idx = x->idx;
+    y->b = x->b;
+    y->e = x->e;
+    y->old_n = (int32_t)x->old_n;
+    y->old_nconf = (int32_t)x->old_nconf;
+    y->old_ord = (int32_t)x->old_ord;
+    y->rank_src = (int8_t)x->rank_src;
+    y->rank_status = (int8_t)x->rank_status;
+    y->old_rel = -1;
+    for (int i = 0; x->old_rel && i < (int)(sizeof tl__rels / sizeof tl__rels[0]); i++)
+        if (x->old_rel == tl__rels[i])
+            y->old_rel = (int8_t)i;
+    tl__ev tmp = *x; /* (TL__EV_STRINGS takes addresses) */
+    const size_t *offs[TL__N_EV_STRINGS] = TL__EV_STRINGS(&tmp);
     int bad = 0;
     for (int i = 0; i < TL__N_EV_STRINGS; i++)
-        bad |= tl__restring(pool, src, offs[i]);
-    y->p0 = *n_part;
+        bad |= tl__cstr(g, src, *offs[i], &y->str[i]);
+    y->p0 = (uint32_t)g->n_part;
+    y->np = (uint16_t)x->np;
     for (size_t k = 0; k < x->np; k++) {
-        tl__part *p = &(*part)[*n_part + k];
-        *p = xpart[k];
-        bad |= tl__restring(pool, src, &p->name) | tl__restring(pool, src, &p->kind) |
-               tl__restring(pool, src, &p->country) | tl__restring(pool, src, &p->role);
+        tl__cpart *p = &g->part[g->n_part + k];
+        const tl__part *q = &xpart[k];
+        bad |= tl__cstr(g, src, q->name, &p->name) | tl__cstr(g, src, q->kind, &p->kind) |
+               tl__cstr(g, src, q->country, &p->country) | tl__cstr(g, src, q->role, &p->role);
+        p->core = q->core;
     }
     if (bad)
         return -1;
-    *n_part += x->np;
-    (*n_ev)++;
+    g->n_part += x->np;
+    g->n_ev++;
     return 0;
+}
+
+/* String str (offset + 1 into g's pool, 0 for NULL) added to w's pool. */
+static int tl__wstr(tl__work *w, const tl__evgen *g, uint32_t str, size_t *off)
+{
+    return tl__pool_add(w, str ? (const unsigned char *)g->pool.s + str - 1 : NULL, off);
+}
+
+/* Appends cached event y of g to w; an SQLite code. */
+static int tl__cev_get(tl__work *w, const tl__evgen *g, const tl__cev *y)
+{
+    tl__ev *ve = tl__reserve(w->ev, &w->cap_ev, w->n_ev + 1, sizeof *w->ev, 64);
+    if (!ve)
+        return SQLITE_NOMEM;
+    w->ev = ve;
+    tl__part *vp = tl__reserve(w->part, &w->cap_part, w->n_part + y->np, sizeof *w->part, 128);
+    if (!vp)
+        return SQLITE_NOMEM;
+    w->part = vp;
+    tl__ev *x = &w->ev[w->n_ev];
+    memset(x, 0, sizeof *x);
+    x->id = y->id;
+    x->doc_id = y->doc_id;
+    x->old_te = y->old_te;
+    x->idx = y->idx;
+    x->b = y->b;
+    x->e = y->e;
+    x->old_n = y->old_n;
+    x->old_nconf = y->old_nconf;
+    x->old_ord = y->old_ord;
+    x->old_rel = y->old_rel >= 0 ? tl__rels[y->old_rel] : NULL;
+    x->rank_src = y->rank_src;
+    x->rank_status = y->rank_status;
+    x->cluster = -1;
+    size_t *offs[TL__N_EV_STRINGS] = TL__EV_STRINGS(x);
+    int bad = 0;
+    for (int i = 0; i < TL__N_EV_STRINGS; i++)
+        bad |= tl__wstr(w, g, y->str[i], offs[i]);
+    x->p0 = w->n_part;
+    x->np = y->np;
+    for (size_t k = 0; k < y->np; k++) {
+        const tl__cpart *q = &g->part[y->p0 + k];
+        tl__part *p = &w->part[w->n_part + k];
+        bad |= tl__wstr(w, g, q->name, &p->name) | tl__wstr(w, g, q->kind, &p->kind) |
+               tl__wstr(w, g, q->country, &p->country) | tl__wstr(w, g, q->role, &p->role);
+        p->core = q->core;
+    }
+    if (bad)
+        return SQLITE_NOMEM;
+    w->n_part += y->np;
+    w->n_ev++;
+    return SQLITE_OK;
 }
 
 /* Adds event x (participants xpart, strings in src) to the young
@@ -691,9 +841,9 @@ static void tl__evcache_put(tl__evcache *c, const tl__ev *x, const tl__part *xpa
     for (; g->key[h]; h = (h + 1) & (g->cap - 1))
         if (g->key[h] == x->id)
             return;
-    const size_t n_ev = g->n_ev, n_part = g->n_part, len = g->pool.len;
-    if (tl__copy_ev(x, xpart, src, &g->ev, &g->n_ev, &g->cap_ev, &g->part, &g->n_part, &g->cap_part, &g->pool)) {
-        g->n_ev = n_ev, g->n_part = n_part, g->pool.len = len;
+    const size_t n_ev = g->n_ev;
+    if (tl__cev_put(g, x, xpart, src)) {
+        tl__evgen_clear(g);
         return;
     }
     g->key[h] = x->id;
@@ -705,15 +855,19 @@ static void tl__evcache_put(tl__evcache *c, const tl__ev *x, const tl__part *xpa
 static void tl__evcache_where(tl__evcache *c, int64_t id, int64_t te, int64_t n, int64_t nconf, int64_t ord,
                               const char *rel)
 {
+    int8_t r = -1;
+    for (int i = 0; rel && i < (int)(sizeof tl__rels / sizeof tl__rels[0]); i++)
+        if (rel == tl__rels[i])
+            r = (int8_t)i;
     for (int i = 0; c && i < 2; i++) {
-        tl__ev *x = tl__evgen_find(&c->gen[i], id);
+        tl__cev *x = tl__evgen_find(&c->gen[i], id);
         if (!x)
             continue;
         x->old_te = te;
-        x->old_n = te ? n : 0;
-        x->old_nconf = te ? nconf : 0;
-        x->old_ord = te ? ord : 0;
-        x->old_rel = te ? rel : NULL;
+        x->old_n = te ? (int32_t)n : 0;
+        x->old_nconf = te ? (int32_t)nconf : 0;
+        x->old_ord = te ? (int32_t)ord : 0;
+        x->old_rel = te ? r : -1;
     }
 }
 
@@ -732,19 +886,18 @@ static int tl__load_cached(tl__work *w, const tl__loader *ld, int64_t id)
     if (!c)
         return 1;
     tl__evgen *g = &c->gen[c->young];
-    const tl__ev *x = tl__evgen_find(g, id);
+    const tl__cev *x = tl__evgen_find(g, id);
     if (!x) {
         g = &c->gen[c->young ^ 1];
         x = tl__evgen_find(g, id);
     }
     if (!x)
         return 1;
-    if (tl__copy_ev(x, &g->part[x->p0], &g->pool, &w->ev, &w->n_ev, &w->cap_ev, &w->part, &w->n_part,
-                    &w->cap_part, &w->pool))
-        return SQLITE_NOMEM;
-    tl__ev *y = &w->ev[w->n_ev - 1];
-    y->cluster = -1;
-    if (g != &c->gen[c->young]) /* (the copy in w: the old generation may be dropped meanwhile) */
+    int rc = tl__cev_get(w, g, x);
+    if (rc != SQLITE_OK)
+        return rc;
+    const tl__ev *y = &w->ev[w->n_ev - 1];
+    if (g != &c->gen[c->young]) /* (from the copy in w: the old generation may be dropped meanwhile) */
         tl__evcache_put(c, y, &w->part[y->p0], &w->pool);
     return SQLITE_OK;
 }

@@ -668,11 +668,12 @@ static tl_status tl__setup(tl_db *db, const char *path, int flags, int *needs_up
          * documents' commits (ingest them again) */
         if (rc == SQLITE_OK)
             rc = tl__exec(db, "PRAGMA synchronous = NORMAL");
-        /* 16 MiB of page cache rather than SQLite's 2: an ingest touches the
+        /* 8 MiB of page cache rather than SQLite's 2: an ingest touches the
          * index pages of every table, and a cluster's rows, for each
-         * document; re-reading them from the OS was 9% of ingest time */
+         * document; re-reading them from the OS was 9% of ingest time.  (The
+         * clustering keeps its own cache of events, cluster.c.) */
         if (rc == SQLITE_OK)
-            rc = tl__exec(db, "PRAGMA cache_size = -16384");
+            rc = tl__exec(db, "PRAGMA cache_size = -8192");
         if (rc != SQLITE_OK)
             return tl__open_fail(db, path, rc);
     }

@@ -1460,12 +1460,17 @@ Test(merge, many_copies_of_one_wire_report_make_one_event_in_any_order)
     for (int o = 0; o < 3; o++) {
         tl_db db;
         open_mem(&db);
+        long long first_id = 0; /* the meeting's row, which only gains sources */
         for (int i = 0, k = orders[o][0]; i < N; i++, k = ((k + orders[o][1]) % N + N) % N) {
             sx_doc d;
             wire_copy(&d, k);
             ingest_ok(&db, &d);
             sx_doc_free(&d);
+            if (i == 0)
+                first_id = count(&db, "SELECT id FROM timeline_events WHERE type = 'meeting' AND date = '2017-07-07'");
         }
+        cr_expect_eq(count(&db, "SELECT id FROM timeline_events WHERE type = 'meeting' AND date = '2017-07-07'"),
+                     first_id, "order %d: the meeting's id changed as it gained sources", o);
         /* one meeting on the 7th from all 60; one on the 8th from the 20
          * documents reporting both days (a day apart with the same two
          * people would merge, but a cluster takes one event per document);

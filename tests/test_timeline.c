@@ -1655,6 +1655,20 @@ ParameterizedTest(size_t *cache_events, merge,
     ingest_copy_as(&a, 40, 38), set.text[40] = 38;
     expect_as_new(a.conn, &set, "replacing the newest document");
 
+    /* a removal that fails while it rewrites the clusters is rolled back,
+     * and the next ingest still sees every source where it is */
+    cr_assert_eq(sqlite3_exec(a.conn,
+                              "CREATE TEMP TRIGGER no_sources BEFORE INSERT ON timeline_sources"
+                              " BEGIN SELECT RAISE(ABORT, 'boom'); END",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    size_t n_removed = 9;
+    cr_expect_eq(tl_remove(&a, "wire/010.txt", &n_removed), TL_ESQL);
+    cr_expect(strstr(tl_db_errmsg(&a), "boom"), "%s", tl_db_errmsg(&a));
+    cr_assert_eq(sqlite3_exec(a.conn, "DROP TRIGGER no_sources", NULL, NULL, NULL), SQLITE_OK);
+    ingest_copy(&a, 29), set.text[29] = 29;
+    expect_as_new(a.conn, &set, "a rolled-back removal");
+
     /* another connection removes the newest document and gives its ids to
      * two others; then this one goes on */
     tl_db_init(&b);

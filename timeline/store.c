@@ -813,12 +813,11 @@ static const char *const tl__ingest_sql[S_COUNT] = {
     [S_WARN] = "INSERT INTO warnings (doc_id, message) VALUES (?1, ?2)",
     [S_FTS] = "INSERT INTO text_search (rowid, text, kind, doc_id, sentence)"
               " VALUES (?1 * 16777216 + ?2, ?3, 'sentence', ?1, ?2)",
-    /* what this document replaces: same content, or the same path */
-    /* the cluster keys of a document's dated events (schema/migrate_4.sql) */
-    /* one per core participant of a dated event, written with the event
-     * (the rows schema/migrate_4.sql derives with a join) */
+    /* the cluster keys: one per core participant of a dated event, written
+     * with the event (the rows schema/migrate_4.sql derives with a join) */
     [S_KEYS] = "INSERT OR IGNORE INTO event_keys (type, name, kind, sort_begin, event_id, doc_id, sort_end)"
                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    /* what this document replaces: same content, or the same path */
     [S_OLD] = "SELECT id, path, fingerprint, sha256 = ?1 FROM documents"
               " WHERE sha256 = ?1 OR (?2 <> '-' AND path = ?2) ORDER BY id",
 };
@@ -1375,8 +1374,8 @@ done:
         tl__release(db, s[i]);
     if (in_tx && !sqlite3_get_autocommit(db->conn))
         tl__exec(db, "ROLLBACK"); /* keeps the first error's message */
-    if (in_tx)
-        tl__evcache_clear(db); /* its events may have been this document's */
+    if (in_tx) /* the cache may hold this document's events, and where the rolled-back writes put others */
+        tl__evcache_clear(db);
     if (st != TL_OK) {
         info->doc_id = 0;
         info->outcome = TL_INGEST_NEW;
@@ -1472,6 +1471,8 @@ done:
     tl__release(db, del);
     if (in_tx && !sqlite3_get_autocommit(db->conn))
         tl__exec(db, "ROLLBACK");
+    if (in_tx)
+        tl__evcache_clear(db); /* it may hold where the rolled-back writes put events */
     tl__dirty_free(&dirty);
     free(ids);
     return st;

@@ -1454,9 +1454,8 @@ static int tl__update_cluster(sqlite3_stmt *const *s, tl__work *w, size_t *ord, 
         const tl__ev *x = &w->ev[ord[k]];
         const char *rel = tl__date_rel(m.lead, x, k);
         tl__evcache_where(w->cache, x->id, te, (int64_t)n, m.n_conf, (int64_t)k, rel);
-        if (x->old_te == te)
-            old_nconf = x->old_nconf;
         if (x->old_te == te) {
+            old_nconf = x->old_nconf; /* the stored row's n_conflicts */
             if (x->old_ord == (int64_t)k && x->old_rel == rel)
                 continue;
             q = s[W_SOURCE_SET];

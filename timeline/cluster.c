@@ -5,7 +5,7 @@
  *
  * Exports (timeline_int.h): tl__day_number, tl__dirty_add, tl__dirty_add_doc,
  * tl__dirty_free, tl__timeline_refresh, tl__evcache_check, tl__evcache_clear,
- * tl__evcache_free.
+ * tl__evcache_free, tl__evcache_limit.
  *
  * The rule.  Two events of different documents are the same happening when
  *   - they have the same type;
@@ -61,8 +61,8 @@
  *
  * Cost of one document: the events of its components plus the rows that
  * change.  Events are read once and then kept in a bounded cache on the
- * connection (tl__evcache: stored events never change, so only where each
- * is clustered is asked again, one indexed lookup).  A cluster that only
+ * connection (tl__evcache: stored events never change, and the cluster
+ * writes keep where each is clustered up to date).  A cluster that only
  * gained events is updated in place (tl__update_cluster): a new report of
  * a happening with n sources writes its own source row, the participant
  * counts, and the ord of the sources it ranks before -- not n rows deleted

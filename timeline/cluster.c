@@ -490,17 +490,20 @@ static const char *tl__rel_of(const unsigned char *s)
  * cache up to date (tl__evcache_where).
  *
  * Bounded, in two generations: events go into the young one; when it holds
- * TL__CACHE_EVENTS events or TL__CACHE_BYTES of strings, the old one is
+ * TL__CACHE_EVENTS events, 4 x TL__CACHE_EVENTS participants or
+ * TL__CACHE_BYTES of strings, the old one is
  * dropped and the young one becomes old.  An event found in the old one is
  * copied into the young one, so what the recent documents used survives
  * (a single table emptied when full read the large clusters back from
  * SQLite after every emptying: at 50 MB, 600,000 reads of 104,000 events).
  * An event takes about 190 bytes (tl__cev, its participants, its share of
- * the strings, which each generation keeps once), so the cache stays under
- * 20 MB; the benchmark's 200 MB corpus, with happenings reported 600 times,
- * needs about this many to keep the large clusters' events. */
+ * the strings, which each generation keeps once: 1.2 MB for 49,152 events
+ * of the benchmark), so the cache takes about 20 MB, and at most 30 MB
+ * whatever the text; the benchmark's 200 MB corpus, with happenings
+ * reported 600 times, needs about this many to keep the large clusters'
+ * events. */
 #define TL__CACHE_EVENTS 49152
-#define TL__CACHE_BYTES (8u << 20)
+#define TL__CACHE_BYTES (4u << 20)
 /* The strings of a pool, each kept once: open addressing over offset + 1
  * (0 = free). */
 typedef struct tl__strset {
@@ -818,8 +821,12 @@ static void tl__evcache_put(tl__evcache *c, const tl__ev *x, const tl__part *xpa
     if (!c)
         return;
     const size_t max_events = c->max_events ? c->max_events : TL__CACHE_EVENTS;
+    if (x->np > max_events)
+        return; /* (a list of thousands of participants is read again when needed) */
     tl__evgen *g = &c->gen[c->young];
-    if (g->n_ev >= max_events || g->pool.len >= (c->max_bytes ? c->max_bytes : TL__CACHE_BYTES)) {
+    /* full: events, strings, or participants (1.7 an event in the fixtures) */
+    if (g->n_ev >= max_events || g->pool.len >= (c->max_bytes ? c->max_bytes : TL__CACHE_BYTES) ||
+        g->n_part + x->np > 4 * max_events) {
         c->young ^= 1;
         g = &c->gen[c->young];
         tl__evgen_clear(g);

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "extractor.h"
+#include "files.h"
 #include "timeline.h"
 
 /* The file being replayed, for the failure message. */
@@ -80,29 +81,6 @@ ParameterizedTestParameters(regress, replay)
     return cr_make_param_array(regress_file, files, n, free_params);
 }
 
-static char *read_input(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert(f, "cannot open %s: %s", path, strerror(errno));
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    cr_assert(buf);
-    for (;;) {
-        if (n == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            cr_assert(buf);
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) break;
-    }
-    cr_assert(!ferror(f), "read error on %s", path);
-    fclose(f);
-    *len = n;
-    return buf;
-}
-
 /* Exports db in fmt into memory; the export must succeed. */
 static void export_ok(tl_db *db, tl_format fmt, const char *what)
 {
@@ -125,7 +103,7 @@ ParameterizedTest(regress_file *file, regress, replay)
     snprintf(path, sizeof path, "%s/regress/%s", data, file->name);
     fz_current = file->name;
     size_t len = 0;
-    char *bytes = read_input(path, &len);
+    char *bytes = slurp_or_fail(path, &len);
 
     /* 1. as fuzz_extract ran it */
     fz_extract_one((const uint8_t *)bytes, len);

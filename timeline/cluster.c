@@ -1336,6 +1336,17 @@ static const char *tl__date_rel(const tl__ev *lead, const tl__ev *x, size_t k)
     return tl__rels[3];
 }
 
+/* Inserts member x of cluster te as its source of rank k. */
+static int tl__insert_source(sqlite3_stmt *q, int64_t te, const tl__ev *x, size_t k, const char *rel)
+{
+    int rc = sqlite3_bind_int64(q, 1, te);
+    rc |= sqlite3_bind_int64(q, 2, x->id);
+    rc |= sqlite3_bind_int64(q, 3, x->doc_id);
+    rc |= sqlite3_bind_int64(q, 4, (int64_t)k);
+    rc |= sqlite3_bind_text(q, 5, rel, -1, SQLITE_STATIC);
+    return rc != SQLITE_OK ? rc : tl__step_done(q);
+}
+
 /* Writes a new cluster of members ord[0..n). */
 static int tl__write_cluster(sqlite3_stmt *const *s, tl__work *w, size_t *ord, size_t n)
 {
@@ -1351,13 +1362,7 @@ static int tl__write_cluster(sqlite3_stmt *const *s, tl__work *w, size_t *ord, s
     for (size_t k = 0; k < n; k++) {
         const tl__ev *x = &w->ev[ord[k]];
         const char *rel = tl__date_rel(m.lead, x, k);
-        q = s[W_SOURCE];
-        rc = sqlite3_bind_int64(q, 1, te);
-        rc |= sqlite3_bind_int64(q, 2, x->id);
-        rc |= sqlite3_bind_int64(q, 3, x->doc_id);
-        rc |= sqlite3_bind_int64(q, 4, (int64_t)k);
-        rc |= sqlite3_bind_text(q, 5, rel, -1, SQLITE_STATIC);
-        if (rc != SQLITE_OK || (rc = tl__step_done(q)) != SQLITE_OK)
+        if ((rc = tl__insert_source(s[W_SOURCE], te, x, k, rel)) != SQLITE_OK)
             return rc;
         tl__evcache_where(w->cache, x->id, te, (int64_t)n, m.n_conf, (int64_t)k, rel);
         q = s[W_PART];
@@ -1470,15 +1475,9 @@ static int tl__update_cluster(sqlite3_stmt *const *s, tl__work *w, size_t *ord, 
             rc |= sqlite3_bind_int64(q, 2, x->id);
             rc |= sqlite3_bind_int64(q, 3, (int64_t)k);
             rc |= sqlite3_bind_text(q, 4, rel, -1, SQLITE_STATIC);
-        } else {
-            q = s[W_SOURCE];
-            rc = sqlite3_bind_int64(q, 1, te);
-            rc |= sqlite3_bind_int64(q, 2, x->id);
-            rc |= sqlite3_bind_int64(q, 3, x->doc_id);
-            rc |= sqlite3_bind_int64(q, 4, (int64_t)k);
-            rc |= sqlite3_bind_text(q, 5, rel, -1, SQLITE_STATIC);
-        }
-        if (rc != SQLITE_OK || (rc = tl__step_done(q)) != SQLITE_OK)
+            if (rc != SQLITE_OK || (rc = tl__step_done(q)) != SQLITE_OK)
+                return rc;
+        } else if ((rc = tl__insert_source(s[W_SOURCE], te, x, k, rel)) != SQLITE_OK)
             return rc;
     }
 

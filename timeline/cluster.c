@@ -239,6 +239,62 @@ void tl__dirty_free(tl__dirty *d)
 }
 
 
+/* ---- strings kept once ------------------------------------------------------ */
+
+/* The strings of a pool, each kept once: open addressing over offset + 1
+ * (0 = free).  The working set and each cache generation keep their strings
+ * so: events share most of theirs (types, roles, names, a class's dates),
+ * and two strings of one pool are equal exactly when their offsets are. */
+typedef struct tl__strset {
+    uint32_t *slot;
+    size_t cap, n;
+} tl__strset;
+
+static uint32_t tl__str_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* The offset of str in pool, added if it is not there yet; -1 when out of
+ * memory. */
+static int tl__intern(tl__buf *pool, tl__strset *set, const char *str, size_t *off)
+{
+    if ((set->n + 1) * 2 > set->cap) {
+        size_t cap = set->cap ? set->cap * 2 : 4096;
+        uint32_t *slot = calloc(cap, sizeof *slot);
+        if (!slot)
+            return -1;
+        for (size_t i = 0; i < set->cap; i++) {
+            if (!set->slot[i])
+                continue;
+            size_t h = tl__str_hash(pool->s + set->slot[i] - 1) & (cap - 1);
+            while (slot[h])
+                h = (h + 1) & (cap - 1);
+            slot[h] = set->slot[i];
+        }
+        free(set->slot);
+        set->slot = slot;
+        set->cap = cap;
+    }
+    size_t h = tl__str_hash(str) & (set->cap - 1);
+    for (; set->slot[h]; h = (h + 1) & (set->cap - 1))
+        if (strcmp(pool->s + set->slot[h] - 1, str) == 0) {
+            *off = set->slot[h] - 1;
+            return 0;
+        }
+    if (pool->len >= UINT32_MAX - 1)
+        return -1;
+    *off = pool->len;
+    if (tl__buf_add(pool, str, strlen(str) + 1))
+        return -1;
+    set->slot[h] = (uint32_t)*off + 1;
+    set->n++;
+    return 0;
+}
+
 /* ---- the working set of one component -------------------------------------- */
 
 typedef struct tl__part {
@@ -273,6 +329,7 @@ typedef struct tl__mpart {
 
 typedef struct tl__work {
     tl__buf pool;
+    tl__strset strs; /* pool's strings, each kept once: equal strings, equal offsets */
     tl__ev *ev;
     size_t n_ev, cap_ev;
     tl__part *part;
@@ -295,14 +352,14 @@ static const char *tl__s(const tl__work *w, size_t off)
     return off == TL__NONE ? NULL : w->pool.s + off;
 }
 
+/* Keeps s in w's pool (once: see tl__strset). */
 static int tl__pool_add(tl__work *w, const unsigned char *s, size_t *off)
 {
     if (!s) {
         *off = TL__NONE;
         return 0;
     }
-    *off = w->pool.len;
-    return tl__buf_add(&w->pool, (const char *)s, strlen((const char *)s) + 1);
+    return tl__intern(&w->pool, &w->strs, (const char *)s, off);
 }
 
 static int tl__streq(const char *a, const char *b)
@@ -374,8 +431,7 @@ static size_t tl__core_shared(const tl__work *w, const tl__ev *a, const tl__ev *
         ++*na;
         for (size_t k = 0; k < b->np; k++) {
             const tl__part *q = &w->part[b->p0 + k];
-            if (q->core && strcmp(tl__s(w, p->name), tl__s(w, q->name)) == 0 &&
-                strcmp(tl__s(w, p->kind), tl__s(w, q->kind)) == 0) {
+            if (q->core && p->name == q->name && p->kind == q->kind) {
                 shared++;
                 break;
             }
@@ -439,8 +495,7 @@ static int tl__signature(tl__work *w, tl__ev *x)
     int bad = tl__buf_adds(&sig, type ? type : "") || tl__buf_adds(&sig, tl__soft(w, x) ? "\x1f" "1\x1f" : "\x1f" "0\x1f");
     for (size_t i = 0; i < n && !bad; i++) {
         const tl__part *p = &w->part[idx[i]];
-        if (i && strcmp(tl__s(w, p->kind), tl__s(w, w->part[idx[i - 1]].kind)) == 0 &&
-            strcmp(tl__s(w, p->name), tl__s(w, w->part[idx[i - 1]].name)) == 0)
+        if (i && p->kind == w->part[idx[i - 1]].kind && p->name == w->part[idx[i - 1]].name)
             continue; /* one actor in two core roles */
         bad = tl__buf_adds(&sig, tl__s(w, p->kind)) || tl__buf_adds(&sig, "\x1f") ||
               tl__buf_adds(&sig, tl__s(w, p->name)) || tl__buf_adds(&sig, "\x1e");
@@ -504,12 +559,6 @@ static const char *tl__rel_of(const unsigned char *s)
  * events. */
 #define TL__CACHE_EVENTS 49152
 #define TL__CACHE_BYTES (4u << 20)
-/* The strings of a pool, each kept once: open addressing over offset + 1
- * (0 = free). */
-typedef struct tl__strset {
-    uint32_t *slot;
-    size_t cap, n;
-} tl__strset;
 
 /* An event as the cache keeps it: tl__ev in half the space (strings are
  * offsets + 1 into the generation's pool, 0 for NULL; old_rel indexes
@@ -528,6 +577,7 @@ typedef struct tl__cpart {
 } tl__cpart;
 
 typedef struct tl__evgen {
+    uint64_t epoch; /* changes when the generation is emptied (tl__memo) */
     int64_t *key; /* open addressing over ids (0 = free), value in at */
     uint32_t *at;
     size_t cap;
@@ -539,8 +589,21 @@ typedef struct tl__evgen {
     tl__strset strs; /* the pool's strings, each kept once: events share most */
 } tl__evgen;
 
+/* A string of a generation already copied into the working set by this
+ * refresh (run): an event's strings are mostly ones loaded before (a
+ * class's dates and signature, types, names), so each is hashed once, not
+ * once per event (tl__wstr). */
+#define TL__MEMO 1024
+typedef struct tl__memo {
+    uint64_t run, epoch;
+    uint32_t str;
+    size_t off;
+} tl__memo;
+
 struct tl__evcache {
     tl__evgen gen[2];
+    tl__memo memo[TL__MEMO];
+    uint64_t run; /* refreshes begun: tl__memo entries of older ones are void */
     int young; /* gen[young] takes new events */
     size_t max_events, max_bytes; /* of a generation; 0: TL__CACHE_EVENTS, TL__CACHE_BYTES */
     int64_t data_version;
@@ -548,8 +611,8 @@ struct tl__evcache {
 
 static tl__evcache *tl__evcache_of(tl_db *db)
 {
-    if (!db->evcache)
-        db->evcache = calloc(1, sizeof *db->evcache);
+    if (!db->evcache && (db->evcache = calloc(1, sizeof *db->evcache)) != NULL)
+        db->evcache->gen[1].epoch = 1;
     return db->evcache;
 }
 
@@ -566,6 +629,7 @@ int tl__evcache_limit(tl_db *db, size_t events, size_t bytes)
 
 static void tl__evgen_clear(tl__evgen *g)
 {
+    g->epoch += 2; /* (gen[1]'s are odd: an epoch names one generation's contents) */
     if (g->key)
         memset(g->key, 0, g->cap * sizeof *g->key);
     if (g->strs.slot)
@@ -645,51 +709,6 @@ static void *tl__reserve(void *v, size_t *cap, size_t need, size_t size, size_t 
     return p;
 }
 
-static uint32_t tl__str_hash(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
-}
-
-/* The offset of str in pool, added if it is not there yet; -1 when out of
- * memory. */
-static int tl__intern(tl__buf *pool, tl__strset *set, const char *str, size_t *off)
-{
-    if ((set->n + 1) * 2 > set->cap) {
-        size_t cap = set->cap ? set->cap * 2 : 4096;
-        uint32_t *slot = calloc(cap, sizeof *slot);
-        if (!slot)
-            return -1;
-        for (size_t i = 0; i < set->cap; i++) {
-            if (!set->slot[i])
-                continue;
-            size_t h = tl__str_hash(pool->s + set->slot[i] - 1) & (cap - 1);
-            while (slot[h])
-                h = (h + 1) & (cap - 1);
-            slot[h] = set->slot[i];
-        }
-        free(set->slot);
-        set->slot = slot;
-        set->cap = cap;
-    }
-    size_t h = tl__str_hash(str) & (set->cap - 1);
-    for (; set->slot[h]; h = (h + 1) & (set->cap - 1))
-        if (strcmp(pool->s + set->slot[h] - 1, str) == 0) {
-            *off = set->slot[h] - 1;
-            return 0;
-        }
-    if (pool->len >= UINT32_MAX - 1)
-        return -1;
-    *off = pool->len;
-    if (tl__buf_add(pool, str, strlen(str) + 1))
-        return -1;
-    set->slot[h] = (uint32_t)*off + 1;
-    set->n++;
-    return 0;
-}
-
 /* The string fields of an event, in tl__cev.str order. */
 #define TL__EV_STRINGS(x)                                                                                  \
     {&(x)->sha,        &(x)->type,     &(x)->status,      &(x)->date,     &(x)->time,     &(x)->sort_begin, \
@@ -764,7 +783,19 @@ static int tl__cev_put(tl__evgen *g, const tl__ev *x, const tl__part *xpart, con
 /* String str (offset + 1 into g's pool, 0 for NULL) added to w's pool. */
 static int tl__wstr(tl__work *w, const tl__evgen *g, uint32_t str, size_t *off)
 {
-    return tl__pool_add(w, str ? (const unsigned char *)g->pool.s + str - 1 : NULL, off);
+    if (!str) {
+        *off = TL__NONE;
+        return 0;
+    }
+    tl__memo *m = &w->cache->memo[(str ^ (uint32_t)g->epoch) & (TL__MEMO - 1)];
+    if (m->run == w->cache->run && m->epoch == g->epoch && m->str == str) {
+        *off = m->off;
+        return 0;
+    }
+    if (tl__pool_add(w, (const unsigned char *)g->pool.s + str - 1, off))
+        return -1;
+    *m = (tl__memo){w->cache->run, g->epoch, str, *off};
+    return 0;
 }
 
 /* Appends cached event y of g to w; an SQLite code. */
@@ -1049,7 +1080,7 @@ static int tl__cluster_component(tl__work *w)
                     ok = 0; /* at most one event per document */
             for (int m = w->cl_rep[c]; m >= 0 && ok; m = w->rep_next[m]) {
                 const tl__ev *y = &w->ev[m];
-                if (strcmp(tl__s(w, y->type), tl__s(w, x->type)) != 0) {
+                if (y->type != x->type) {
                     ok = 0;
                     break;
                 }
@@ -1402,9 +1433,8 @@ static int tl__merge_parts(tl__work *w, const size_t *ord, size_t n)
         for (size_t i = 0; i < x->np; i++, ord_p++) {
             const tl__part *p = &w->part[x->p0 + i];
             size_t j = 0;
-            while (j < w->n_mp && !(strcmp(tl__s(w, w->mp[j].name), tl__s(w, p->name)) == 0 &&
-                                    strcmp(tl__s(w, w->mp[j].kind), tl__s(w, p->kind)) == 0 &&
-                                    strcmp(tl__s(w, w->mp[j].role), tl__s(w, p->role)) == 0))
+            while (j < w->n_mp && !(w->mp[j].name == p->name && w->mp[j].kind == p->kind &&
+                                    w->mp[j].role == p->role))
                 j++;
             if (j < w->n_mp) {
                 w->mp[j].n++;
@@ -1536,10 +1566,11 @@ static int tl__ev_cmp(const tl__work *w, const tl__ev *a, const tl__ev *b)
         return a->b < b->b ? -1 : 1;
     if (a->e != b->e)
         return a->e > b->e ? -1 : 1;
-    int c = strcmp(tl__s(w, a->sig), tl__s(w, b->sig));
+    /* (strings of w are kept once: equal offsets, equal strings) */
+    int c = a->sig == b->sig ? 0 : strcmp(tl__s(w, a->sig), tl__s(w, b->sig));
     if (c)
         return c;
-    c = strcmp(tl__s(w, a->sha), tl__s(w, b->sha));
+    c = a->sha == b->sha ? 0 : strcmp(tl__s(w, a->sha), tl__s(w, b->sha));
     if (c)
         return c;
     return a->idx < b->idx ? -1 : a->idx > b->idx;
@@ -1594,7 +1625,7 @@ static int tl__link_events(tl__work *w)
     for (size_t i = 0; i < n; i++) {
         tl__ev *x = &w->ev[i];
         const tl__ev *p = i ? &w->ev[i - 1] : NULL;
-        x->cls = p && p->b == x->b && p->e == x->e && strcmp(tl__s(w, p->sig), tl__s(w, x->sig)) == 0 ? p->cls
+        x->cls = p && p->b == x->b && p->e == x->e && p->sig == x->sig ? p->cls
                                                                                                     : (int)i;
         /* document ids are positive: 0 marks a free slot */
         size_t h = (size_t)((uint64_t)x->doc_id * 0x9E3779B97F4A7C15ULL) & (cap - 1);
@@ -1881,6 +1912,8 @@ int tl__timeline_refresh(tl_db *db, const tl__dirty *d)
         rc = SQLITE_NOMEM;
     const tl__loader ld = {es, ps, d->all ? NULL : db->evcache};
     w.cache = ld.cache;
+    if (w.cache)
+        w.cache->run++; /* (w's pool is new: the memo's offsets are void) */
     if (rc == SQLITE_OK && d->all)
         rc = tl__prepare(db, loose_sql, &loose);
     if (rc == SQLITE_OK && d->all)
@@ -1952,8 +1985,7 @@ int tl__timeline_refresh(tl_db *db, const tl__dirty *d)
     if (rc == SQLITE_DONE)
         rc = SQLITE_OK;
     for (size_t i = 0; i < singles.n && rc == SQLITE_OK; i++) {
-        w.pool.len = 0;
-        w.n_ev = w.n_part = 0;
+        w.n_ev = w.n_part = 0; /* (the pool keeps its strings: they are kept once) */
         if ((rc = tl__load_event(&w, &ld, singles.order[i])) != SQLITE_OK)
             break;
         size_t one = 0;
@@ -1972,6 +2004,7 @@ done:
     tl__release(db, all);
     tl__release(db, loose);
     tl__buf_free(&w.pool);
+    free(w.strs.slot);
     free(w.ev);
     free(w.part);
     free(w.cl_first);

@@ -316,6 +316,10 @@ typedef struct tl__ev {
      * or NULL) among the sources */
     int64_t old_te, old_n, old_nconf, old_ord;
     const char *old_rel;
+    uint64_t sha8; /* sha's first 8 characters, big-endian: tl__ev_cmp orders by them first */
+    /* its record in the event cache: generation epoch + 1 (0: none), index */
+    uint64_t c_epoch;
+    uint32_t c_at;
 } tl__ev;
 
 /* A participant of a cluster as timeline_participants holds it: merged
@@ -847,7 +851,7 @@ static int tl__cev_get(tl__work *w, const tl__evgen *g, const tl__cev *y)
 /* Adds event x (participants xpart, strings in src) to the young
  * generation, turning it old first when it is full; a failure only leaves
  * the event out. */
-static void tl__evcache_put(tl__evcache *c, const tl__ev *x, const tl__part *xpart, const tl__buf *src)
+static void tl__evcache_put(tl__evcache *c, tl__ev *x, const tl__part *xpart, const tl__buf *src)
 {
     if (!c)
         return;
@@ -877,8 +881,11 @@ static void tl__evcache_put(tl__evcache *c, const tl__ev *x, const tl__part *xpa
     }
     size_t h = (size_t)((uint64_t)x->id * 0x9E3779B97F4A7C15ULL) & (g->cap - 1);
     for (; g->key[h]; h = (h + 1) & (g->cap - 1))
-        if (g->key[h] == x->id)
+        if (g->key[h] == x->id) {
+            x->c_epoch = g->epoch + 1;
+            x->c_at = g->at[h];
             return;
+        }
     const size_t n_ev = g->n_ev;
     if (tl__cev_put(g, x, xpart, src)) {
         tl__evgen_clear(g);
@@ -886,26 +893,48 @@ static void tl__evcache_put(tl__evcache *c, const tl__ev *x, const tl__part *xpa
     }
     g->key[h] = x->id;
     g->at[h] = (uint32_t)n_ev;
+    x->c_epoch = g->epoch + 1;
+    x->c_at = (uint32_t)n_ev;
 }
 
-/* Records where cached event id is clustered now (te 0: nowhere), in both
- * generations. */
-static void tl__evcache_where(tl__evcache *c, int64_t id, int64_t te, int64_t n, int64_t nconf, int64_t ord,
-                              const char *rel)
+/* Records in cache record x where its event is clustered now (te 0:
+ * nowhere). */
+static void tl__cev_where(tl__cev *x, int64_t te, int64_t n, int64_t nconf, int64_t ord, const char *rel)
 {
     int8_t r = -1;
     for (int i = 0; rel && i < (int)(sizeof tl__rels / sizeof tl__rels[0]); i++)
         if (rel == tl__rels[i])
             r = (int8_t)i;
+    x->old_te = te;
+    x->old_n = te ? (int32_t)n : 0;
+    x->old_nconf = te ? (int32_t)nconf : 0;
+    x->old_ord = te ? (int32_t)ord : 0;
+    x->old_rel = te ? r : -1;
+}
+
+/* The same for cached event id, in both generations. */
+static void tl__evcache_where(tl__evcache *c, int64_t id, int64_t te, int64_t n, int64_t nconf, int64_t ord,
+                              const char *rel)
+{
     for (int i = 0; c && i < 2; i++) {
         tl__cev *x = tl__evgen_find(&c->gen[i], id);
-        if (!x)
-            continue;
-        x->old_te = te;
-        x->old_n = te ? (int32_t)n : 0;
-        x->old_nconf = te ? (int32_t)nconf : 0;
-        x->old_ord = te ? (int32_t)ord : 0;
-        x->old_rel = te ? r : -1;
+        if (x)
+            tl__cev_where(x, te, n, nconf, ord, rel);
+    }
+}
+
+/* The same for loaded event x, in the record it was loaded from or put
+ * in, without a lookup.  That record is the one read next: an event
+ * loaded from the old generation was copied into the young one, and an
+ * old generation's copy is never read while the young one holds the
+ * event (lookups try the young one first, and a turn drops the old). */
+static void tl__evcache_set(tl__evcache *c, const tl__ev *x, int64_t te, int64_t n, int64_t nconf, int64_t ord,
+                            const char *rel)
+{
+    for (int i = 0; c && x->c_epoch && i < 2; i++) {
+        tl__evgen *g = &c->gen[i];
+        if (g->epoch + 1 == x->c_epoch && x->c_at < g->n_ev && g->ev[x->c_at].id == x->id)
+            tl__cev_where(&g->ev[x->c_at], te, n, nconf, ord, rel);
     }
 }
 
@@ -934,7 +963,9 @@ static int tl__load_cached(tl__work *w, const tl__loader *ld, int64_t id)
     int rc = tl__cev_get(w, g, x);
     if (rc != SQLITE_OK)
         return rc;
-    const tl__ev *y = &w->ev[w->n_ev - 1];
+    tl__ev *y = &w->ev[w->n_ev - 1];
+    y->c_epoch = g->epoch + 1;
+    y->c_at = (uint32_t)(x - g->ev);
     if (g != &c->gen[c->young]) /* (from the copy in w: the old generation may be dropped meanwhile) */
         tl__evcache_put(c, y, &w->part[y->p0], &w->pool);
     return SQLITE_OK;
@@ -1395,7 +1426,7 @@ static int tl__write_cluster(sqlite3_stmt *const *s, tl__work *w, size_t *ord, s
         const char *rel = tl__date_rel(m.lead, x, k);
         if ((rc = tl__insert_source(s[W_SOURCE], te, x, k, rel)) != SQLITE_OK)
             return rc;
-        tl__evcache_where(w->cache, x->id, te, (int64_t)n, m.n_conf, (int64_t)k, rel);
+        tl__evcache_set(w->cache, x, te, (int64_t)n, m.n_conf, (int64_t)k, rel);
         q = s[W_PART];
         for (size_t i = 0; i < x->np; i++) {
             const tl__part *p = &w->part[x->p0 + i];
@@ -1495,7 +1526,7 @@ static int tl__update_cluster(sqlite3_stmt *const *s, tl__work *w, size_t *ord, 
     for (size_t k = 0; k < n; k++) {
         const tl__ev *x = &w->ev[ord[k]];
         const char *rel = tl__date_rel(m.lead, x, k);
-        tl__evcache_where(w->cache, x->id, te, (int64_t)n, m.n_conf, (int64_t)k, rel);
+        tl__evcache_set(w->cache, x, te, (int64_t)n, m.n_conf, (int64_t)k, rel);
         if (x->old_te == te) {
             old_nconf = x->old_nconf; /* the stored row's n_conflicts */
             if (x->old_ord == (int64_t)k && x->old_rel == rel)
@@ -1570,40 +1601,61 @@ static int tl__ev_cmp(const tl__work *w, const tl__ev *a, const tl__ev *b)
     int c = a->sig == b->sig ? 0 : strcmp(tl__s(w, a->sig), tl__s(w, b->sig));
     if (c)
         return c;
+    if (a->sha8 != b->sha8)
+        return a->sha8 < b->sha8 ? -1 : 1;
     c = a->sha == b->sha ? 0 : strcmp(tl__s(w, a->sha), tl__s(w, b->sha));
     if (c)
         return c;
     return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
-/* Sorts w->ev by tl__ev_cmp (bottom-up merge sort: qsort has no context
- * argument, and no state may be global). */
+/* Sorts w->ev by tl__ev_cmp: a bottom-up merge sort of indices (qsort has
+ * no context argument, and no state may be global; moving tl__ev, 200
+ * bytes, at every step cost more than the comparisons), then one
+ * permutation. */
 static int tl__sort_events(tl__work *w)
 {
     const size_t n = w->n_ev;
     if (n < 2)
         return 0;
-    tl__ev *tmp = malloc(n * sizeof *tmp), *src = w->ev, *dst = tmp;
-    if (!tmp)
+    size_t *idx = malloc(2 * n * sizeof *idx);
+    tl__ev *out = malloc(n * sizeof *out);
+    if (!idx || !out) {
+        free(idx);
+        free(out);
         return -1;
+    }
+    size_t *src = idx, *dst = idx + n;
+    for (size_t i = 0; i < n; i++) {
+        src[i] = i;
+        const char *sha = tl__s(w, w->ev[i].sha);
+        uint64_t k = 0;
+        for (int j = 0, end = !sha; j < 8; j++) { /* (shorter: NUL-padded, as strcmp orders it) */
+            end = end || !sha[j];
+            k = k << 8 | (end ? 0u : (unsigned char)sha[j]);
+        }
+        w->ev[i].sha8 = k;
+    }
     for (size_t width = 1; width < n; width *= 2) {
         for (size_t lo = 0; lo < n; lo += 2 * width) {
             size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
             size_t i = lo, j = mid, k = lo;
             while (i < mid && j < hi)
-                dst[k++] = tl__ev_cmp(w, &src[j], &src[i]) < 0 ? src[j++] : src[i++];
+                dst[k++] = tl__ev_cmp(w, &w->ev[src[j]], &w->ev[src[i]]) < 0 ? src[j++] : src[i++];
             while (i < mid)
                 dst[k++] = src[i++];
             while (j < hi)
                 dst[k++] = src[j++];
         }
-        tl__ev *t = src;
+        size_t *t = src;
         src = dst;
         dst = t;
     }
-    if (src != w->ev)
-        memcpy(w->ev, src, n * sizeof *src);
-    free(tmp);
+    for (size_t i = 0; i < n; i++)
+        out[i] = w->ev[src[i]];
+    memcpy(w->ev, out, n * sizeof *out);
+    free(idx);
+    free(out);
     return 0;
 }
 
@@ -1776,7 +1828,7 @@ static int tl__idset_add(tl__idset *s, int64_t id)
  * and ending at or after it. */
 #define TL__REACH 400
 static const char tl__near_sql[] =
-    "SELECT DISTINCT event_id FROM event_keys"
+    "SELECT event_id FROM event_keys" /* (not DISTINCT: the key holds each event once, and DISTINCT sorts) */
     " WHERE type = ?3 AND name = ?1 AND kind = ?2 AND sort_begin >= ?6 AND sort_begin <= ?5 AND sort_end >= ?4";
 
 /* A 64-bit FNV-1a hash of the expansion arguments (never 0). */

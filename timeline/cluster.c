@@ -65,7 +65,8 @@
  * writes keep where each is clustered up to date).  A cluster that only
  * gained events is updated in place (tl__update_cluster): a new report of
  * a happening with n sources writes its own source row, the participant
- * counts, and the ord of the sources it ranks before -- not n rows deleted
+ * counts, and the ord of the sources it ranks before (one UPDATE for all
+ * of them, tl__shift_sources) -- not n rows deleted
  * and n written again, which made ingest quadratic in the size of a
  * well-reported happening.  The greedy pass is O(events x live clusters x
  * classes per cluster), in memory.
@@ -1182,7 +1183,7 @@ static int tl__rank_cmp(const tl__work *w, size_t i, size_t j)
 
 enum {
     W_EVENT, W_SOURCE, W_PART, W_CONFLICT, W_DELETE, W_MEMBERS, W_ORPHAN, W_DOC_EVENTS, W_UNCLUSTERED,
-    W_EVENT_SET, W_EVENT_COUNTS, W_SOURCE_SET, W_PARTS_OF, W_PART_SET, W_CONFLICT_ANY, W_CONFLICT_DROP, W_COUNT
+    W_EVENT_SET, W_EVENT_COUNTS, W_SOURCE_SET, W_SOURCE_SHIFT, W_PARTS_OF, W_PART_SET, W_CONFLICT_ANY, W_CONFLICT_DROP, W_COUNT
 };
 
 static const char *const tl__write_sql[W_COUNT] = {
@@ -1221,6 +1222,8 @@ static const char *const tl__write_sql[W_COUNT] = {
                        " WHERE id = ?17",
     [W_SOURCE_SET] = "UPDATE timeline_sources SET ord = ?3, date_relation = ?4"
                      " WHERE timeline_event_id = ?1 AND event_id = ?2",
+    [W_SOURCE_SHIFT] = "UPDATE timeline_sources SET ord = ord + ?2"
+                       " WHERE timeline_event_id = ?1 AND ord BETWEEN ?3 AND ?4",
     [W_PARTS_OF] = "SELECT name, kind, role, ord, country, core, n_sources FROM timeline_participants"
                    " WHERE timeline_event_id = ?1",
     [W_PART_SET] = "INSERT INTO timeline_participants (timeline_event_id, ord, name, kind, country, role, core,"
@@ -1506,6 +1509,43 @@ static int tl__mark_stored_parts(sqlite3_stmt *const *s, tl__work *w, int64_t te
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* Moves the stored sources of grown cluster te whose rank only moves by
+ * the new members ranked before them (ord[k] is rank k; rels[k] the date
+ * relation, unchanged): one UPDATE for each run of consecutive stored ords
+ * that move alike, highest first so that no range meets ords moved already,
+ * instead of one a row -- a new report of a happening with n sources moves
+ * n/2 of them.  Runs of one row, and the sources whose relation changes,
+ * are left to the caller; moved[k] marks the ones moved here. */
+static int tl__shift_sources(sqlite3_stmt *q, const tl__work *w, const size_t *ord, size_t n, int64_t te,
+                             const char *const *rels, unsigned char *moved)
+{
+    for (size_t k = n; k-- > 0;) {
+        const tl__ev *x = &w->ev[ord[k]];
+        const int64_t delta = (int64_t)k - x->old_ord;
+        if (x->old_te != te || x->old_rel != rels[k] || delta == 0)
+            continue;
+        size_t j = k;
+        while (j > 0) {
+            const tl__ev *y = &w->ev[ord[j - 1]];
+            if (y->old_te != te || y->old_rel != rels[j - 1] || (int64_t)(j - 1) - y->old_ord != delta ||
+                y->old_ord != w->ev[ord[j]].old_ord - 1)
+                break;
+            j--;
+        }
+        if (j < k) {
+            int rc = sqlite3_bind_int64(q, 1, te);
+            rc |= sqlite3_bind_int64(q, 2, delta);
+            rc |= sqlite3_bind_int64(q, 3, w->ev[ord[j]].old_ord);
+            rc |= sqlite3_bind_int64(q, 4, x->old_ord);
+            if (rc != SQLITE_OK || (rc = tl__step_done(q)) != SQLITE_OK)
+                return rc;
+            memset(moved + j, 1, k - j + 1);
+        }
+        k = j;
+    }
+    return SQLITE_OK;
+}
+
 /* Rewrites stored cluster te, whose sources are all among members
  * ord[0..n) (the others are new to it), as tl__write_cluster would write
  * it, keeping its id and changing only the rows that differ: an event
@@ -1522,25 +1562,39 @@ static int tl__update_cluster(sqlite3_stmt *const *s, tl__work *w, size_t *ord, 
     if (rc != SQLITE_OK || (rc = tl__step_done(q)) != SQLITE_OK)
         return rc;
 
+    const char **rels = malloc(n * sizeof *rels);
+    unsigned char *moved = calloc(n, 1);
+    if (!rels || !moved) {
+        free(rels);
+        free(moved);
+        return SQLITE_NOMEM;
+    }
+    for (size_t k = 0; k < n; k++)
+        rels[k] = tl__date_rel(m.lead, &w->ev[ord[k]], k);
+    rc = tl__shift_sources(s[W_SOURCE_SHIFT], w, ord, n, te, rels, moved);
     int64_t old_nconf = 0;
-    for (size_t k = 0; k < n; k++) {
+    for (size_t k = 0; k < n && rc == SQLITE_OK; k++) {
         const tl__ev *x = &w->ev[ord[k]];
-        const char *rel = tl__date_rel(m.lead, x, k);
+        const char *rel = rels[k];
         tl__evcache_set(w->cache, x, te, (int64_t)n, m.n_conf, (int64_t)k, rel);
         if (x->old_te == te) {
             old_nconf = x->old_nconf; /* the stored row's n_conflicts */
-            if (x->old_ord == (int64_t)k && x->old_rel == rel)
+            if ((x->old_ord == (int64_t)k && x->old_rel == rel) || moved[k])
                 continue;
             q = s[W_SOURCE_SET];
             rc = sqlite3_bind_int64(q, 1, te);
             rc |= sqlite3_bind_int64(q, 2, x->id);
             rc |= sqlite3_bind_int64(q, 3, (int64_t)k);
             rc |= sqlite3_bind_text(q, 4, rel, -1, SQLITE_STATIC);
-            if (rc != SQLITE_OK || (rc = tl__step_done(q)) != SQLITE_OK)
-                return rc;
-        } else if ((rc = tl__insert_source(s[W_SOURCE], te, x, k, rel)) != SQLITE_OK)
-            return rc;
+            if (rc == SQLITE_OK)
+                rc = tl__step_done(q);
+        } else
+            rc = tl__insert_source(s[W_SOURCE], te, x, k, rel);
     }
+    free(rels);
+    free(moved);
+    if (rc != SQLITE_OK)
+        return rc;
 
     if ((rc = tl__merge_parts(w, ord, n)) != SQLITE_OK || (rc = tl__mark_stored_parts(s, w, te)) != SQLITE_OK)
         return rc;

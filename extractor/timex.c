@@ -1697,37 +1697,49 @@ const char *const sx__tx_weak[] = {
 const char *const sx__tx_ends[] = {"date", "far", "soon", "possible", "future", "near", "time", "moment",
                                    "weekend", "present", NULL};
 
+/* A capitalized word ending in "days" ("Holidays"-style names of days). */
+static SX__ALWAYS_INLINE int caps_days(const sx__tok *t)
+{
+    return (t->flags & SX_TF_CAP) && t->low_len >= 7 && memcmp(t->low + t->low_len - 4, "days", 4) == 0;
+}
+
+/* The tests below run on nearly every token; each part is computed without
+ * a branch of its own and then or-ed, since which ones hold is as good as
+ * random from token to token (branch misses were most of their cost). */
+#define SX__TX_WORDS (SX_LX_MONTH | SX_LX_MONTHABBR | SX_LX_WEEKDAY | SX_LX_WDABBR | SX_LX_UNIT | \
+                      SX_LX_ORDWORD | SX_LX_SEASON | SX_LX_PARTDAY)
+
 /* A token that can stand inside a time expression after a weak start. */
 static int timeish(const sx__tok *t)
 {
-    if ((t->flags & SX_TF_NUM) || (t->low[0] >= '0' && t->low[0] <= '9')) return 1;
-    if (t->lex & (SX_LX_MONTH | SX_LX_MONTHABBR | SX_LX_WEEKDAY | SX_LX_WDABBR | SX_LX_UNIT | SX_LX_ORDWORD |
-                  SX_LX_SEASON | SX_LX_PARTDAY))
-        return 1;
-    if ((t->lex & (SX_LX_TXSTART | SX_LX_NUMWORD)) && !(t->lex & SX_LX_TXWEAK)) return 1;
-    if ((t->flags & SX_TF_CAP) && t->low_len >= 7 && sx__eq(t->low + t->low_len - 4, "days")) return 1;
-    /* the ends of the fixed phrases: "to date", "so far", "as soon as
-     * possible", "the near future", "for the time being", "at the moment" */
-    return (t->lex & SX_LX_TXEND) != 0;
+    uint64_t lx = t->lex;
+    int r = ((t->flags & SX_TF_NUM) != 0) | ((unsigned)((unsigned char)t->low[0] - '0') <= 9) |
+            ((lx & SX__TX_WORDS) != 0) |
+            (((lx & (SX_LX_TXSTART | SX_LX_NUMWORD)) != 0) & ((lx & SX_LX_TXWEAK) == 0)) |
+            /* the ends of the fixed phrases: "to date", "so far", "as soon as
+             * possible", "the near future", "for the time being", "at the moment" */
+            ((lx & SX_LX_TXEND) != 0);
+    return r || caps_days(t);
 }
 
 /* Cheap test: can any rule start at token i?  A weak start needs a time
- * word among the next 8 tokens of its sentence. */
-static int may_start(const sx__work *w, size_t i)
+ * word among the next 8 tokens of its sentence.  *next is the first timeish
+ * token after some earlier i; i only grows, so it only moves forward: one
+ * timeish test per token instead of up to 8 per weak word ("the", "in"). */
+static int may_start(const sx__work *w, size_t i, size_t *next)
 {
     const sx__tok *t = &w->toks[i];
-    if (t->lex & SX_LX_TXWEAK) {
-        for (size_t k = i + 1; k < w->n_toks && k <= i + 8 && w->toks[k].sent == t->sent; k++)
-            if (timeish(&w->toks[k])) return 1;
-        return 0;
+    uint64_t lx = t->lex;
+    if (lx & SX_LX_TXWEAK) {
+        if (*next <= i) *next = i + 1;
+        while (*next < w->n_toks && !timeish(&w->toks[*next])) (*next)++;
+        /* sentences are contiguous: the same sentence at *next is the same all the way */
+        return *next < w->n_toks && *next <= i + 8 && w->toks[*next].sent == t->sent;
     }
-    if ((t->flags & SX_TF_NUM) || (t->low[0] >= '0' && t->low[0] <= '9')) return 1;
-    if (t->lex & (SX_LX_MONTH | SX_LX_MONTHABBR | SX_LX_WEEKDAY | SX_LX_WDABBR | SX_LX_UNIT |
-                  SX_LX_NUMWORD | SX_LX_ORDWORD | SX_LX_SEASON | SX_LX_PARTDAY))
-        return 1;
-    if (!(t->flags & SX_TF_WORD)) return 0;
-    if ((t->flags & SX_TF_CAP) && t->low_len >= 7 && sx__eq(t->low + t->low_len - 4, "days")) return 1;
-    return (t->lex & SX_LX_TXSTART) != 0;
+    int r = ((t->flags & SX_TF_NUM) != 0) | ((unsigned)((unsigned char)t->low[0] - '0') <= 9) |
+            ((lx & (SX__TX_WORDS | SX_LX_NUMWORD)) != 0) |
+            (((t->flags & SX_TF_WORD) != 0) & ((lx & SX_LX_TXSTART) != 0));
+    return r || ((t->flags & SX_TF_WORD) && caps_days(t));
 }
 
 sx_status sx__timex_run(sx__work *w)
@@ -1741,9 +1753,9 @@ sx_status sx__timex_run(sx__work *w)
         c.dy = w->dct->year, c.dm = w->dct->month, c.dd = w->dct->day;
     }
     int ok;
-    size_t cap_tt = 0;
+    size_t cap_tt = 0, next_timeish = 0;
     for (size_t i = 0; i < w->n_toks;) {
-        if (!may_start(w, i)) {
+        if (!may_start(w, i, &next_timeish)) {
             i++;
             continue;
         }

@@ -1234,8 +1234,6 @@ sx_status sx__events_run(sx__work *w)
         ev->n_mentions = 1;
         w->n_events++;
         for (int p = 0; p < c->np && st == SX_OK; p++) st = add_participant(ev, c->parts[p], c->roles[p]);
-        ev->summary = make_summary(w, c->sent);
-        if (!ev->summary) st = SX_ENOMEM;
     }
 
     /* ---- 6: merge ---- */
@@ -1422,6 +1420,15 @@ sx_status sx__events_run(sx__work *w)
             w->events[o++] = w->events[k];
         }
         w->n_events = o;
+        /* summaries only for the events kept (most mentions merge away);
+         * the event before from the same sentence lends its copy */
+        for (size_t k = 0; k < w->n_events && st == SX_OK; k++) {
+            sx_event *ev = &w->events[k];
+            int32_t s = ev->mentions[0].sentence;
+            ev->summary = k > 0 && w->events[k - 1].mentions[0].sentence == s ? sx__strdup(w->events[k - 1].summary)
+                                                                              : make_summary(w, s);
+            if (!ev->summary) st = SX_ENOMEM;
+        }
     }
     free(gone);
     free(joined);

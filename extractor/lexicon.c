@@ -1,8 +1,8 @@
 /*
  * lexicon.c -- the word lexicon, the gazetteers and the phrase index.
  *
- * Exports sx__lex, sx__lex_word, sx__phrase_match, sx__country_by_code and
- * sx__lexicon_apply (sx_int.h).
+ * Exports sx__lex, sx__lex_word, sx__lex_tok, sx__phrase_match,
+ * sx__country_by_code and sx__lexicon_apply (sx_int.h).
  *
  * Built once per process (pthread_once) and read-only afterwards, so any
  * number of threads may extract at once.  Sources:
@@ -67,12 +67,8 @@ static struct {
 
 static pthread_once_t sx__lex_once = PTHREAD_ONCE_INIT;
 
-static uint32_t sx__hash(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
-    return h | 0x80000000u;
-}
+/* The tag of a key: its sx__fnv hash with the top bit set (0 is empty). */
+static uint32_t sx__hash(const char *s) { return sx__fnv_str(s, strlen(s)) | 0x80000000u; }
 
 static const char *sx__own(const char *s)
 {
@@ -87,16 +83,17 @@ static const char *sx__own(const char *s)
 
 /* One lookup per token of every document: the tags (4 bytes a slot) are
  * probed first, so a miss rarely touches an entry or its key. */
-static sx__entry *sx__find(const char *key)
+static sx__entry *sx__find_tag(const char *key, uint32_t h)
 {
     if (!L.tab) return NULL;
     size_t m = L.tab_cap - 1;
-    uint32_t h = sx__hash(key);
     for (size_t i = h & m;; i = (i + 1) & m) {
         if (!L.tag[i]) return NULL;
         if (L.tag[i] == h && sx__eq(L.tab[i].key, key)) return &L.tab[i];
     }
 }
+
+static sx__entry *sx__find(const char *key) { return sx__find_tag(key, sx__hash(key)); }
 
 static sx__entry *sx__intern(const char *key)
 {
@@ -618,14 +615,15 @@ sx_status sx__lexicon_apply(sx__work *w)
         if (w->err) snprintf(w->err, w->errlen, "%s: cannot build the lexicon (ICU data missing?)", w->path);
         return SX_EICU;
     }
-    for (size_t i = 0; i < w->n_toks; i++) {
-        sx__tok *t = &w->toks[i];
-        const sx__entry *e = sx__find(t->low);
-        if (e) {
-            t->lex = e->cls;
-            t->lexval = e->val;
-            t->lexent = (int32_t)(e - L.tab) + 1;
-        } else t->lexent = 0;
-    }
     return SX_OK;
+}
+
+void sx__lex_tok(sx__tok *t, uint32_t h)
+{
+    const sx__entry *e = sx__find_tag(t->low, h | 0x80000000u);
+    if (e) {
+        t->lex = e->cls;
+        t->lexval = e->val;
+        t->lexent = (int32_t)(e - L.tab) + 1;
+    } else t->lexent = 0;
 }

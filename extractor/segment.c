@@ -11,7 +11,7 @@
  * space becomes flags on the next token, not tokens.  Each token gets its
  * case-folded UTF-8 form (ICU u_strFoldCase; an ASCII fast path gives the
  * same result for ASCII), with typographic apostrophes made plain and a
- * possessive 's stripped into a flag.
+ * possessive 's stripped into a flag, and its lexicon classes (sx__lex_tok).
  *
  * Template iterators are opened once per process and cloned per document,
  * since opening one costs far more than a clone.
@@ -347,6 +347,9 @@ sx_status sx__segment(sx__work *w)
     }
     sx_status st = SX_OK;
     int ok;
+    /* tokens are looked up in the lexicon as they are made; if it cannot
+     * be built, sx__lexicon_apply says so */
+    int lex_ok = sx__lex() != NULL;
     /* ---- sentences ---- */
     UBreakIterator *sb = sx__brk_clone(sx__sent_tmpl, w->u, w->ulen);
     if (!sb) return SX_EICU;
@@ -421,6 +424,30 @@ sx_status sx__segment(sx__work *w)
         if (t->flags & SX_TF_NL) in_quote = 0;
         int ascii = 1; /* a line of ASCII has only ASCII tokens; others are looked at */
         for (int32_t k = a; k < q && !words.ascii && ascii; k++) ascii = w->u[k] < 0x80;
+        /* ASCII, most tokens: folded straight into the arena, its letters
+         * counted and its lexicon hash taken in the same pass (one loop a
+         * token instead of four: the folding, the counts and the hash and
+         * look-up that sx__lexicon_apply did); the rest below */
+        int32_t l = q - a;
+        int letters = 0, upper = 0;
+        uint32_t h = SX__FNV0;
+        char *dst = NULL;
+        if (ascii && l < 512 && w->arena_len + (size_t)l + 1 <= w->arena_cap) {
+            dst = w->arena + w->arena_len;
+            for (int32_t k = 0; k < l; k++) {
+                UChar c = w->u[a + k];
+                int up = c >= 'A' && c <= 'Z';
+                letters += up || (c >= 'a' && c <= 'z');
+                upper += up;
+                dst[k] = (char)(up ? c + 32 : c);
+                h = sx__fnv(h, (unsigned char)dst[k]);
+            }
+        } else
+            for (int32_t k = a; k < q; k++) /* u_isalpha and u_isupper agree with the above on ASCII */
+                if (u_isalpha(w->u[k])) {
+                    letters++;
+                    upper += u_isupper(w->u[k]) != 0;
+                }
         if (status >= UBRK_WORD_NUMBER && status < UBRK_WORD_NUMBER_LIMIT) {
             t->flags |= SX_TF_NUM;
             int64_t v = 0;
@@ -435,33 +462,13 @@ sx_status sx__segment(sx__work *w)
             t->ndigits = nd;
             t->num = alldig && nd <= 15 ? v : -1;
             if (ascii ? (w->u[a] >= 'A' && w->u[a] <= 'Z') : u_isupper(w->u[a])) { /* "G20", "P5" */
-                int letters = 0, upper = 0;
-                for (int32_t k = a; k < q; k++)
-                    if (u_isalpha(w->u[k])) {
-                        letters++;
-                        upper += u_isupper(w->u[k]) != 0;
-                    }
                 t->flags |= SX_TF_CAP;
                 if (letters == upper) t->flags |= SX_TF_ALLCAP;
             }
         } else if (status >= UBRK_WORD_LETTER) {
             t->flags |= SX_TF_WORD;
-            int letters = 0, upper = 0;
-            if (ascii) { /* the same answers as below, without a property lookup per letter */
-                if (w->u[a] >= 'A' && w->u[a] <= 'Z') t->flags |= SX_TF_CAP;
-                for (int32_t k = a; k < q; k++) {
-                    UChar c = w->u[k];
-                    letters += (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-                    upper += c >= 'A' && c <= 'Z';
-                }
-            } else {
-                if (u_isupper(w->u[a]) || u_istitle(w->u[a])) t->flags |= SX_TF_CAP;
-                for (int32_t k = a; k < q; k++)
-                    if (u_isalpha(w->u[k])) {
-                        letters++;
-                        if (u_isupper(w->u[k])) upper++;
-                    }
-            }
+            if (ascii ? (w->u[a] >= 'A' && w->u[a] <= 'Z') : (u_isupper(w->u[a]) || u_istitle(w->u[a])))
+                t->flags |= SX_TF_CAP;
             if (letters >= 2 && upper == letters) t->flags |= SX_TF_ALLCAP;
         } else {
             t->flags |= SX_TF_PUNCT;
@@ -476,19 +483,11 @@ sx_status sx__segment(sx__work *w)
             }
         }
         if (in_quote && !(t->flags & SX_TF_QOPEN)) t->flags |= SX_TF_INQUOTE;
-        int32_t l;
-        if (ascii && q - a < 512 && w->arena_len + (size_t)(q - a) + 1 <= w->arena_cap) {
-            /* ASCII, most tokens: folded straight into the arena, as
-             * sx__fold and sx__arena_put below would */
-            char *dst = w->arena + w->arena_len;
-            l = q - a;
-            for (int32_t k = 0; k < l; k++) {
-                UChar c = w->u[a + k];
-                dst[k] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-            }
+        if (dst) {
             if (l > 2 && dst[l - 2] == '\'' && dst[l - 1] == 's' && (t->flags & SX_TF_WORD)) {
                 l -= 2;
                 t->flags |= SX_TF_POSS;
+                h = sx__fnv_str(dst, (size_t)l);
             }
             dst[l] = '\0';
             w->arena_len += (size_t)l + 1;
@@ -503,7 +502,9 @@ sx_status sx__segment(sx__work *w)
                 t->flags |= SX_TF_POSS;
             }
             t->low = sx__arena_put(w, buf, (size_t)l, &st);
+            h = sx__fnv_str(buf, (size_t)l);
         }
+        if (lex_ok && t->low) sx__lex_tok(t, h);
         t->low_len = l;
         w->n_toks++;
     }

@@ -215,6 +215,19 @@ typedef struct sx__lexicon {
     sx__gathering *gatherings; size_t n_gatherings;
 } sx__lexicon;
 
+/* The lexicon's word hash (FNV-1a over the folded UTF-8), a byte at a
+ * time, so that segment.c can hash a word while it folds it. */
+#define SX__FNV0 2166136261u
+static inline uint32_t sx__fnv(uint32_t h, unsigned char c) { return (h ^ c) * 16777619u; }
+static inline uint32_t sx__fnv_str(const char *s, size_t n)
+{
+    uint32_t h = SX__FNV0;
+    for (size_t i = 0; i < n; i++) h = sx__fnv(h, (unsigned char)s[i]);
+    return h;
+}
+/* Sets lex, lexval and lexent of a token from its folded word, whose
+ * sx__fnv hash is h; the lexicon must be built (sx__lex). */
+void sx__lex_tok(sx__tok *t, uint32_t h);
 /* The process-wide lexicon, built once on first use; NULL if that failed. */
 const sx__lexicon *sx__lex(void);
 /* Class bits of a folded word (0 if unknown), value in *val. */
@@ -243,7 +256,8 @@ sx_status sx__segment(sx__work *w);
  * the end offset and ICU rule status of each, at most max; returns the
  * count, or -1 if ICU fails.  For the tests that hold the two equal. */
 int32_t sx__word_split(const UChar *u, int32_t n, int icu_only, int32_t *ends, int32_t *status, int32_t max);
-/* lexicon.c */
+/* lexicon.c: fails if the lexicon cannot be built (sx__segment has
+ * already looked every token up, with sx__lex_tok) */
 sx_status sx__lexicon_apply(sx__work *w);
 /* numbers.c: value of the spelled-out number in the UTF-16 span, or -1.
  * Accepts "two", "forty-five", "twenty one", "a hundred". */

@@ -1,7 +1,7 @@
 /*
  * lexicon.c -- the word lexicon, the gazetteers and the phrase index.
  *
- * Exports sx__lex, sx__lex_word, sx__lex_tok, sx__phrase_match,
+ * Exports sx__lex, sx__lex_word, sx__lex_tok, sx__phrase_scan,
  * sx__country_by_code and sx__lexicon_apply (sx_int.h).
  *
  * Built once per process (pthread_once) and read-only afterwards, so any
@@ -51,7 +51,19 @@ typedef struct sx__entry {
     int32_t val;
     int32_t phrases; /* head of phrase chain or -1 */
     uint32_t kinds;  /* SX_PH_MASK of every kind in the chain */
+    int32_t flat, nflat; /* the chain, in order, as L.flat[flat..flat+nflat) */
 } sx__entry;
+
+/* A phrase as sx__phrase_match reads it: the chains are copied once built
+ * into one array, with the words after the first as entry numbers (lexent
+ * values) in L.ftok, so a match walks adjacent records and compares
+ * integers instead of following links between 80-byte phrases and the
+ * entries of their words. */
+typedef struct sx__flat {
+    int16_t kind, ntok;
+    int32_t id;
+    int32_t tok; /* L.ftok[tok..tok+ntok-1): words 2..ntok */
+} sx__flat;
 
 static struct {
     sx__lexicon pub;
@@ -60,6 +72,8 @@ static struct {
     size_t tab_cap, tab_n;
     sx__phrase *ph;
     size_t n_ph, cap_ph;
+    sx__flat *flat;
+    int32_t *ftok;
     char **strs; /* every string we own */
     size_t n_strs, cap_strs;
     int ok;
@@ -500,6 +514,28 @@ static void sx__add_countries(void)
     cap_countries = n;
 }
 
+/* Copies every phrase chain into L.flat and L.ftok; 0 if out of memory. */
+static int sx__flatten(void)
+{
+    size_t nt = 0;
+    for (size_t j = 0; j < L.n_ph; j++) nt += (size_t)L.ph[j].ntok - 1;
+    L.flat = malloc((L.n_ph ? L.n_ph : 1) * sizeof *L.flat);
+    L.ftok = malloc((nt ? nt : 1) * sizeof *L.ftok);
+    if (!L.flat || !L.ftok) return 0;
+    int32_t nf = 0, ft = 0;
+    for (size_t i = 0; i < L.tab_cap; i++) {
+        if (!L.tag[i]) continue;
+        L.tab[i].flat = nf;
+        for (int32_t j = L.tab[i].phrases; j >= 0; j = L.ph[j].next) {
+            const sx__phrase *p = &L.ph[j];
+            L.flat[nf++] = (sx__flat){p->kind, p->ntok, p->id, ft};
+            for (int k = 1; k < p->ntok; k++) L.ftok[ft++] = (int32_t)(sx__find(p->toks[k]) - L.tab) + 1;
+        }
+        L.tab[i].nflat = nf - L.tab[i].flat;
+    }
+    return 1;
+}
+
 static void sx__lex_build(void)
 {
     sx__add_date_symbols();
@@ -539,7 +575,7 @@ static void sx__lex_build(void)
     sx__each_row(sx_data_titles, sx__row_title);
     sx__each_row(sx_data_triggers, sx__row_trigger);
     sx__each_row(sx_data_gatherings, sx__row_gathering);
-    L.ok = L.tab != NULL && L.pub.n_countries > 0;
+    L.ok = L.tab != NULL && L.pub.n_countries > 0 && sx__flatten();
 }
 
 const sx__lexicon *sx__lex(void)
@@ -569,24 +605,22 @@ uint32_t sx__lex_word(const char *low, int32_t *val)
     return e->cls;
 }
 
-int32_t sx__phrase_match(const sx__work *w, size_t i, uint32_t kinds_mask, sx__match *out,
-                         int max, int *n_out)
+int32_t sx__phrase_scan(const sx__work *w, size_t i, uint32_t kinds_mask, sx__match *out, int max,
+                        int *n_out)
 {
-    *n_out = 0;
-    if (i >= w->n_toks || !(w->toks[i].lex & SX_LX_PHRASE)) return 0;
     if (w->toks[i].lexent <= 0) return 0;
     const sx__entry *e = &L.tab[w->toks[i].lexent - 1];
     if (!(e->kinds & kinds_mask)) return 0;
-    int32_t best = 0;
-    for (int32_t j = e->phrases; j >= 0; j = L.ph[j].next) {
-        const sx__phrase *p = &L.ph[j];
+    int32_t best = 0, sent = w->toks[i].sent;
+    for (const sx__flat *p = L.flat + e->flat, *end = p + e->nflat; p < end; p++) {
         if (!(kinds_mask & SX_PH_MASK(p->kind))) continue;
         if (i + (size_t)p->ntok > w->n_toks || p->ntok < best) continue;
+        const int32_t *pt = L.ftok + p->tok;
         int ok = 1;
         for (int k = 1; k < p->ntok && ok; k++) {
             const sx__tok *t = &w->toks[i + (size_t)k];
             /* phrases never run across sentences; compare interned words */
-            ok = t->sent == w->toks[i].sent && t->lexent > 0 && L.tab[t->lexent - 1].key == p->toks[k];
+            ok = t->sent == sent && t->lexent == pt[k - 1];
         }
         if (!ok) continue;
         if (p->ntok > best) {

@@ -234,11 +234,20 @@ const sx__lexicon *sx__lex(void);
 uint32_t sx__lex_word(const char *low, int32_t *val);
 
 typedef struct sx__match { int kind; int32_t id; int32_t ntok; } sx__match;
+/* sx__phrase_match at a token i < n_toks that starts a phrase (SX_LX_PHRASE). */
+int32_t sx__phrase_scan(const sx__work *w, size_t i, uint32_t kinds_mask, sx__match *out, int max,
+                        int *n_out);
 /* Longest phrase of a kind in kinds_mask starting at token i; returns its
  * token count (0 = none).  Up to max matches of that length go to out,
- * best kind first; *n_out gets their count. */
-int32_t sx__phrase_match(const sx__work *w, size_t i, uint32_t kinds_mask, sx__match *out,
-                         int max, int *n_out);
+ * best kind first; *n_out gets their count.  Inline, since most calls ask
+ * at a token that starts no phrase at all. */
+static inline int32_t sx__phrase_match(const sx__work *w, size_t i, uint32_t kinds_mask, sx__match *out,
+                                       int max, int *n_out)
+{
+    *n_out = 0;
+    if (i >= w->n_toks || !(w->toks[i].lex & SX_LX_PHRASE)) return 0;
+    return sx__phrase_scan(w, i, kinds_mask, out, max, n_out);
+}
 /* People rows whose first or last name word (folded) is low; returns the
  * number written to rows (at most max). */
 size_t sx__name_rows(const char *low, int32_t *rows, size_t max);

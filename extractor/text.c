@@ -78,6 +78,22 @@ static int sx__is_space_cp(uint32_t c)
            c == 0x2028 || c == 0x2029 || (c >= 0x2000 && c <= 0x200B) || c == 0x3000;
 }
 
+/* Whether every byte of x is printable ASCII or a space (0x20..0x7E), and
+ * whether one is c: the word-at-a-time tests of "Bit Twiddling Hacks"
+ * (hasless, hasmore, haszero), exact as yes/no answers. */
+#define SX__ONES8 0x0101010101010101ull
+#define SX__HIGH8 0x8080808080808080ull
+static int sx__printable8(uint64_t x)
+{
+    return !((((x - SX__ONES8 * 0x20) & ~x) | ((x + SX__ONES8) | x)) & SX__HIGH8);
+}
+
+static int sx__has_byte8(uint64_t x, unsigned char c)
+{
+    uint64_t v = x ^ (SX__ONES8 * c);
+    return ((v - SX__ONES8) & ~v & SX__HIGH8) != 0;
+}
+
 static int sx__fail(sx__work *w, sx_status st, const char *fmt_what, size_t at, const char *why)
 {
     if (w->err && w->errlen) {
@@ -161,8 +177,34 @@ sx_status sx__text_load(sx__work *w)
     int32_t ul = 0;
     int any_text = 0;
     uint32_t max_cp = 0; /* largest code point, for the NFC shortcut below */
+    /* whether sx__blank_artifacts can find anything: a '{', or a line
+     * whose first character that is not a space is 'c', 'C', U+00A9 or a
+     * '{' (blanking a marker may make "Copyright" come first) */
+    int brace = 0, footer = 0, line_start = 1;
     while (i < n) {
         if (s[i] > 0x20 && s[i] < 0x7F) { /* printable ASCII, not a space: most bytes */
+            if (line_start) {
+                footer |= s[i] == 'c' || s[i] == 'C' || s[i] == '{';
+                line_start = 0;
+            } else if (i + 8 <= n) {
+                /* eight bytes of printable ASCII or spaces at once; they map
+                 * as the byte-by-byte path does (a space takes the general
+                 * path below to the same result) */
+                uint64_t x;
+                memcpy(&x, s + i, 8);
+                if (sx__printable8(x)) {
+                    brace |= sx__has_byte8(x, '{');
+                    for (int k = 0; k < 8; k++) {
+                        w->byte_of_cp[ncp + (size_t)k] = (int32_t)(i + (size_t)k);
+                        u[ul + k] = s[i + (size_t)k];
+                        map[ul + k] = (int32_t)ncp + k;
+                    }
+                    i += 8, ul += 8, ncp += 8;
+                    any_text = 1;
+                    continue;
+                }
+            }
+            brace |= s[i] == '{';
             w->byte_of_cp[ncp] = (int32_t)i;
             u[ul] = s[i++];
             map[ul++] = (int32_t)ncp++;
@@ -183,7 +225,12 @@ sx_status sx__text_load(sx__work *w)
         w->byte_of_cp[ncp] = (int32_t)i;
         if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') cp = ' ';
         if (cp == 0x7F) cp = ' ';
-        if (!sx__is_space_cp(cp)) any_text = 1;
+        if (!sx__is_space_cp(cp)) {
+            any_text = 1;
+            if (line_start) footer |= cp == 0xA9;
+            line_start = 0;
+        }
+        if (cp == '\n') line_start = 1;
         if (cp > max_cp) max_cp = cp;
         if (cp >= 0x10000) {
             u[ul] = (UChar)(0xD7C0 + (cp >> 10));
@@ -201,7 +248,7 @@ sx_status sx__text_load(sx__work *w)
         return sx__fail(w, SX_EEMPTY, n ? "has no text (only white space)" : "is empty", 0, NULL);
     }
     if (ul && u[0] == 0xFEFF) u[0] = ' ';
-    sx__blank_artifacts(u, (size_t)ul);
+    if (brace || footer) sx__blank_artifacts(u, (size_t)ul);
 
     UErrorCode e = U_ZERO_ERROR;
     const UNormalizer2 *nfc = unorm2_getNFCInstance(&e);

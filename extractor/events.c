@@ -120,7 +120,10 @@ static int is_trigger_word(const sx__tok *t)
     return 0;
 }
 
-static const char *const adverbs[] = {
+/* Word lists of the rules below, entered into the lexicon (lexicon.c) with
+ * the SX_LX_EV* bits, so a token is tested against a whole list with one
+ * AND instead of a string comparison per word. */
+const char *const sx__ev_adverbs[] = {
     "also", "later", "then", "has", "have", "had", "repeatedly", "publicly", "formally",
     "jointly", "reportedly", "both", "all", "quickly", "previously", "already", "again",
     "subsequently", "immediately", "only", "officially", "finally", "never", "not", "did",
@@ -130,13 +133,22 @@ static const char *const adverbs[] = {
     "to", "want", "wants", "wanted", "plan", "plans", "planned", "agreed", "refused", "declined",
     "failed", "is", "are", "was", "were", "be", "been", "expected", "scheduled", "set", "due",
     "going", "hope", "hopes", "intend", "intends", NULL};
+const char *const sx__ev_negations[] = {"not", "n't", "never", "refused", "declined", "failed", "no", NULL};
+const char *const sx__ev_plans[] = {"will", "'ll", "shall", "scheduled", "planned", "expected", "plans", "to",
+                                    "upcoming", "would", "next", NULL};
+const char *const sx__ev_denials[] = {"untrue", "denied", "denies", "deny", NULL};
+const char *const sx__ev_cancels[] = {"cancelled", "canceled", "scrapped", "postponed", NULL};
+const char *const sx__ev_modals[] = {"will", "would", "'ll", "shall", "could", "may", "might", "can", "must",
+                                     "should", "did", "does", "do", "not", "n't", "never", NULL};
+const char *const sx__ev_controls[] = {"agreed", "agree", "agrees", "plan", "plans", "planned", "planning",
+                                       "expected", "set", "scheduled", "due", "going", "hope", "hopes", "want",
+                                       "wants", "wanted", "intend", "intends", "decided", "decide", "likely",
+                                       "able", "continue", "refused", "declined", "failed", "sought", "seeks",
+                                       "wishes", "invited", "asked", "promised", "pledged", "vowed", "is",
+                                       "are", "was", "were", "ready", "prepared", NULL};
+const char *const sx__ev_presence[] = {"present", "attended", NULL};
 
-static int is_adverb(const sx__tok *t)
-{
-    for (const char *const *p = adverbs; *p; p++)
-        if (t->low[0] == (*p)[0] && sx__eq(t->low, *p)) return 1;
-    return 0;
-}
+static int is_adverb(const sx__tok *t) { return (t->lex & SX_LX_EVADVERB) != 0; }
 
 /* Collects the subject(s) ending left of token k (exclusive). */
 static void collect_left(sx__ectx *e, sx__cand *c, size_t k, const char *role)
@@ -372,14 +384,11 @@ static void set_status(const sx__ectx *e, sx__cand *c)
     sx__copy(c->status, sizeof c->status, "occurred");
     for (size_t k = c->t0, d = 0; k > lo && d < 5; k--, d++) {
         const sx__tok *t = &w->toks[k - 1];
-        if (eq(t, "not") || eq(t, "n't") || eq(t, "never") || eq(t, "refused") || eq(t, "declined") ||
-            eq(t, "failed") || eq(t, "no")) {
+        if (t->lex & SX_LX_EVNEG) {
             sx__copy(c->status, sizeof c->status, "negated");
             return;
         }
-        if (eq(t, "will") || eq(t, "'ll") || eq(t, "shall") || eq(t, "scheduled") || eq(t, "planned") ||
-            eq(t, "expected") || eq(t, "plans") || eq(t, "to") || eq(t, "upcoming") || eq(t, "would") ||
-            eq(t, "next")) {
+        if (t->lex & SX_LX_EVPLAN) {
             if (eq(t, "to") && d > 0) continue;
             sx__copy(c->status, sizeof c->status, "planned");
         }
@@ -400,8 +409,7 @@ static void set_status(const sx__ectx *e, sx__cand *c)
     /* "It's not true that X and Y have agreed", "denied that they met" */
     for (size_t k = lo; k + 1 < c->t0; k++) {
         const sx__tok *t = &w->toks[k];
-        if ((eq(t, "true") && k > lo && eq(&w->toks[k - 1], "not")) || eq(t, "untrue") || eq(t, "denied") ||
-            eq(t, "denies") || eq(t, "deny")) {
+        if ((t->lex & SX_LX_EVDENY) || (eq(t, "true") && k > lo && eq(&w->toks[k - 1], "not"))) {
             for (size_t j = k + 1; j < c->t0 && j <= k + 2; j++)
                 if (eq(&w->toks[j], "that")) {
                     sx__copy(c->status, sizeof c->status, "negated");
@@ -411,8 +419,7 @@ static void set_status(const sx__ectx *e, sx__cand *c)
     }
     for (size_t k = c->t0 > lo + 6 ? c->t0 - 6 : lo; k < hi && k < c->t1 + 10; k++) {
         const sx__tok *t = &w->toks[k];
-        if (eq(t, "cancelled") || eq(t, "canceled") || eq(t, "scrapped") || eq(t, "postponed") ||
-            (eq(t, "called") && k + 1 < hi && eq(&w->toks[k + 1], "off"))) {
+        if ((t->lex & SX_LX_EVCANCEL) || (eq(t, "called") && k + 1 < hi && eq(&w->toks[k + 1], "off"))) {
             sx__copy(c->status, sizeof c->status, "cancelled");
             return;
         }
@@ -421,28 +428,16 @@ static void set_status(const sx__ectx *e, sx__cand *c)
 
 static int base_is_event(const sx__work *w, size_t i)
 {
-    static const char *const modals[] = {"will", "would", "'ll", "shall", "could", "may", "might",
-                                         "can", "must", "should", "did", "does", "do", "not", "n't",
-                                         "never", NULL};
-    static const char *const control[] = {"agreed", "agree", "agrees", "plan", "plans", "planned",
-                                          "planning", "expected", "set", "scheduled", "due", "going",
-                                          "hope", "hopes", "want", "wants", "wanted", "intend",
-                                          "intends", "decided", "decide", "likely", "able", "continue",
-                                          "refused", "declined", "failed", "sought", "seeks", "wishes",
-                                          "invited", "asked", "promised", "pledged", "vowed", "is",
-                                          "are", "was", "were", "ready", "prepared", "sought", NULL};
     int32_t s = w->toks[i].sent;
     for (size_t d = 1; d <= 3 && d <= i; d++) {
         const sx__tok *t = &w->toks[i - d];
         if (t->sent != s) break;
-        for (int k = 0; modals[k]; k++)
-            if (sx__eq(t->low, modals[k])) return 1;
+        if (t->lex & SX_LX_EVMODAL) return 1;
         if (sx__eq(t->low, "to")) {
             for (size_t e = d + 1; e <= d + 3 && e <= i; e++) {
                 const sx__tok *u = &w->toks[i - e];
                 if (u->sent != s) break;
-                for (int k = 0; control[k]; k++)
-                    if (sx__eq(u->low, control[k])) return 1;
+                if (u->lex & SX_LX_EVCONTROL) return 1;
                 if (!(u->flags & SX_TF_WORD) || !is_adverb(u)) break;
             }
             return 0;
@@ -1387,7 +1382,7 @@ sx_status sx__events_run(sx__work *w)
         if (target < 0) continue;
         int present = 0;
         for (int32_t k = w->sent_tok0[s]; k < w->sent_tok0[s + 1]; k++)
-            if ((eq(&w->toks[k], "present") || eq(&w->toks[k], "attended")) && !(w->toks[k].flags & SX_TF_INQUOTE)) present = 1;
+            if ((w->toks[k].lex & SX_LX_EVPRESENT) && !(w->toks[k].flags & SX_TF_INQUOTE)) present = 1;
         if (!present) continue;
         for (size_t q = m; q < w->n_ams && w->toks[w->ams[q].tok_start].sent == (int32_t)s && st == SX_OK; q++) {
             const sx__amention *am = &w->ams[q];

@@ -177,13 +177,21 @@ enum {
     SX_LX_FUNCWORD = 1u << 13, /* a word that never starts a person's name (actors.c) */
     SX_LX_TXWEAK = 1u << 14,   /* a function word that starts a time expression only before a time word */
     SX_LX_TXEND = 1u << 15,    /* the last word of a fixed time phrase ("so far", "to date") */
-    SX_LX_ACTSTART = 1u << 16  /* a lower-case word an actor mention may start at (actors.c) */
+    SX_LX_ACTSTART = 1u << 16, /* a lower-case word an actor mention may start at (actors.c) */
+    /* events.c's word lists, one bit each (see there) */
+    SX_LX_EVADVERB = 1u << 17, SX_LX_EVNEG = 1u << 18, SX_LX_EVPLAN = 1u << 19, SX_LX_EVDENY = 1u << 20,
+    SX_LX_EVCANCEL = 1u << 21, SX_LX_EVMODAL = 1u << 22, SX_LX_EVCONTROL = 1u << 23,
+    SX_LX_EVPRESENT = 1u << 24
 };
 /* timex.c's word lists, entered into the lexicon with the bits above */
 extern const char *const sx__tx_starts[], *const sx__past_cues[], *const sx__future_cues[], *const sx__tx_weak[],
     *const sx__tx_ends[];
 /* actors.c's lists, entered with SX_LX_FUNCWORD and SX_LX_ACTSTART */
 extern const char *const sx__function_words[], *const sx__actor_starts[];
+/* events.c's lists, entered with the SX_LX_EV* bits */
+extern const char *const sx__ev_adverbs[], *const sx__ev_negations[], *const sx__ev_plans[],
+    *const sx__ev_denials[], *const sx__ev_cancels[], *const sx__ev_modals[], *const sx__ev_controls[],
+    *const sx__ev_presence[];
 typedef enum { SX_U_NONE, SX_U_SEC, SX_U_MIN, SX_U_HOUR, SX_U_DAY, SX_U_WEEK, SX_U_FORTNIGHT,
                SX_U_MONTH, SX_U_YEAR, SX_U_DECADE, SX_U_CENTURY } sx__unit;
 typedef enum { SX_PD_NONE, SX_PD_MORNING, SX_PD_AFTERNOON, SX_PD_EVENING, SX_PD_NIGHT,

@@ -567,12 +567,13 @@ static void sx__lex_build(void)
     for (const char *const *w = sx__tx_weak; *w; w++) sx__add_word(*w, SX_LX_TXWEAK, 0);
     for (const char *const *w = sx__tx_ends; *w; w++) sx__add_word(*w, SX_LX_TXEND, 0);
     for (const char *const *w = sx__actor_starts; *w; w++) sx__add_word(*w, SX_LX_ACTSTART, 0);
-    static const struct { const char *const *words; uint32_t cls; } ev[] = {
+    static const struct { const char *const *words; uint32_t cls; } lists[] = {
         {sx__ev_adverbs, SX_LX_EVADVERB}, {sx__ev_negations, SX_LX_EVNEG}, {sx__ev_plans, SX_LX_EVPLAN},
         {sx__ev_denials, SX_LX_EVDENY}, {sx__ev_cancels, SX_LX_EVCANCEL}, {sx__ev_modals, SX_LX_EVMODAL},
-        {sx__ev_controls, SX_LX_EVCONTROL}, {sx__ev_presence, SX_LX_EVPRESENT}};
-    for (size_t k = 0; k < sizeof ev / sizeof ev[0]; k++)
-        for (const char *const *w = ev[k].words; *w; w++) sx__add_word(*w, ev[k].cls, 0);
+        {sx__ev_controls, SX_LX_EVCONTROL}, {sx__ev_presence, SX_LX_EVPRESENT},
+        {sx__abbrevs, SX_LX_ABBREV}, {sx__sentence_words, SX_LX_SENTWORD}};
+    for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++)
+        for (const char *const *w = lists[k].words; *w; w++) sx__add_word(*w, lists[k].cls, 0);
     sx__add_countries();
     sx__each_row(sx_data_country_terms, sx__row_country_term);
     sx__each_row(sx_data_people, sx__row_person);

@@ -52,39 +52,27 @@ static UBreakIterator *sx__brk_clone(UBreakIterator *tmpl, const UChar *u, int32
     return b;
 }
 
-static int sx__is_ws(UChar c)
+static SX__ALWAYS_INLINE int sx__is_ws(UChar c)
 {
     if (c < 0x80) return c == ' ' || c == '\t' || c == '\n' || c == '\r' || (c >= 0x0B && c <= 0x0C) || (c >= 0x1C && c <= 0x1F);
     return c == 0xA0 || u_isWhitespace(c);
 }
 
 /* Abbreviations after which a sentence never ends before a digit or a
- * lower-case word. */
-static const char *const sx__abbrevs[] = {
+ * lower-case word (lexicon class SX_LX_ABBREV). */
+const char *const sx__abbrevs[] = {
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     "gen", "sen", "rep", "gov", "lt", "col", "st", "no", "dr", "mr", "mrs", "ms", "prof",
     "maj", "capt", "adm", "sgt", "u.s", "u.n", "u.k", "e.u", "a.m", "p.m", "vs", "amb",
     "pres", "sec", "rev", "hon", "jr", "sr", "inc", "co", "corp", "ltd", "approx", "est",
     "fig", "vol", "dept", "gov't", NULL};
 
-/* Words that commonly open a sentence (so a capital after "U.S." is one). */
-static int sx__starts_sentence(const char *low)
-{
-    static const char *const w[] = {"the", "a", "an", "it", "he", "she", "they", "we", "i", "this", "that",
-                                    "these", "those", "but", "and", "in", "on", "at", "for", "however",
-                                    "meanwhile", "his", "her", "their", "its", "there", "officials", "after",
-                                    "before", "while", "when", "if", "as", "both", "some", "many", "no", NULL};
-    for (int i = 0; w[i]; i++)
-        if (sx__eq(low, w[i])) return 1;
-    return 0;
-}
-
-static int sx__is_abbrev(const char *low)
-{
-    for (int i = 0; sx__abbrevs[i]; i++)
-        if (sx__eq(low, sx__abbrevs[i])) return 1;
-    return 0;
-}
+/* Words that commonly open a sentence, so a capital after "U.S." is one
+ * (lexicon class SX_LX_SENTWORD). */
+const char *const sx__sentence_words[] = {
+    "the", "a", "an", "it", "he", "she", "they", "we", "i", "this", "that", "these", "those", "but",
+    "and", "in", "on", "at", "for", "however", "meanwhile", "his", "her", "their", "its", "there",
+    "officials", "after", "before", "while", "when", "if", "as", "both", "some", "many", "no", NULL};
 
 static char *sx__arena_put(sx__work *w, const char *s, size_t n, sx_status *st)
 {
@@ -217,6 +205,15 @@ static inline int sx__wb_class(UChar c)
     return SX_WB_NONE;
 }
 
+/* Whether each of the four UTF-16 units in x is in U+0020..U+007E: the
+ * word-at-a-time hasless/hasmore tests of "Bit Twiddling Hacks" on 16-bit
+ * lanes, exact as a yes/no answer. */
+static int sx__plain4(uint64_t x)
+{
+    const uint64_t ones = 0x0001000100010001ull, high = 0x8000800080008000ull;
+    return !((((x - ones * 0x20) & ~x) | ((x + ones * (0x7FFF - 0x7E)) | x)) & high);
+}
+
 /* The end of the segment that starts at u[a] (a < n, a line the fast path
  * knows), and its ICU rule status. */
 static int32_t sx__fast_word(const UChar *u, int32_t a, int32_t n, int32_t *status)
@@ -262,7 +259,6 @@ typedef struct sx__words {
     const UChar *u;
     int32_t n, pos, line_end;
     int fast;
-    int ascii;           /* the current line is all ASCII */
     UBreakIterator *icu; /* NULL: fast path only allowed for lines it knows */
     int32_t base;        /* offset of the line ICU is set to */
     int icu_only;        /* tests: every line through ICU */
@@ -277,13 +273,17 @@ static int32_t sx__words_next(sx__words *it, int32_t *status, int *err)
     if (it->pos >= it->line_end) {
         int32_t e = it->pos;
         int fast = !it->icu_only;
-        UChar any = 0;
         while (e < it->n && it->u[e] != '\n') {
+            uint64_t x;
+            /* four units at once while they are plain ASCII (U+0020..U+007E,
+             * classes the fast path knows, no line break) */
+            if (e + 4 <= it->n && (memcpy(&x, it->u + e, sizeof x), sx__plain4(x))) {
+                e += 4;
+                continue;
+            }
             if (fast && sx__wb_class(it->u[e]) == SX_WB_NONE) fast = 0;
-            any |= it->u[e];
             e++;
         }
-        it->ascii = any < 0x80;
         if (e < it->n) e++; /* the line break ends the line */
         it->line_end = e;
         it->fast = fast;
@@ -422,27 +422,35 @@ sx_status sx__segment(sx__work *w)
         /* Quotes never run across a line break (a news paragraph that
          * continues a quote opens it again). */
         if (t->flags & SX_TF_NL) in_quote = 0;
-        int ascii = 1; /* a line of ASCII has only ASCII tokens; others are looked at */
-        for (int32_t k = a; k < q && !words.ascii && ascii; k++) ascii = w->u[k] < 0x80;
         /* ASCII, most tokens: folded straight into the arena, its letters
          * counted and its lexicon hash taken in the same pass (one loop a
          * token instead of four: the folding, the counts and the hash and
-         * look-up that sx__lexicon_apply did); the rest below */
+         * look-up that sx__lexicon_apply did), which also finds out whether
+         * it is ASCII; the rest below */
         int32_t l = q - a;
-        int letters = 0, upper = 0;
+        int letters = 0, upper = 0, ascii = 1;
         uint32_t h = SX__FNV0;
         char *dst = NULL;
-        if (ascii && l < 512 && w->arena_len + (size_t)l + 1 <= w->arena_cap) {
+        if (l < 512 && w->arena_len + (size_t)l + 1 <= w->arena_cap) {
             dst = w->arena + w->arena_len;
+            UChar any = 0;
             for (int32_t k = 0; k < l; k++) {
                 UChar c = w->u[a + k];
                 int up = c >= 'A' && c <= 'Z';
+                any |= c;
                 letters += up || (c >= 'a' && c <= 'z');
                 upper += up;
                 dst[k] = (char)(up ? c + 32 : c);
                 h = sx__fnv(h, (unsigned char)dst[k]);
             }
+            if (any >= 0x80) { /* not ASCII after all: the arena is not taken, the counts are redone */
+                ascii = 0;
+                dst = NULL;
+                letters = upper = 0;
+            }
         } else
+            for (int32_t k = a; k < q && ascii; k++) ascii = w->u[k] < 0x80;
+        if (!dst)
             for (int32_t k = a; k < q; k++) /* u_isalpha and u_isupper agree with the above on ASCII */
                 if (u_isalpha(w->u[k])) {
                     letters++;
@@ -506,15 +514,14 @@ sx_status sx__segment(sx__work *w)
         }
         if (lex_ok && t->low) sx__lex_tok(t, h);
         t->low_len = l;
+        /* "." right after a word with no space marks an abbreviation candidate */
+        if (w->n_toks > 0 && !(t->flags & SX_TF_SPACE) && l == 1 && t->low && t->low[0] == '.' &&
+            (t[-1].flags & SX_TF_WORD))
+            t[-1].flags |= SX_TF_DOT;
         w->n_toks++;
     }
     ubrk_close(words.icu);
     if (werr && st == SX_OK) st = SX_EICU;
-    /* "." right after a word with no space marks an abbreviation candidate */
-    for (size_t i = 0; i + 1 < w->n_toks; i++)
-        if (!(w->toks[i + 1].flags & SX_TF_SPACE) && w->toks[i + 1].low_len == 1 &&
-            w->toks[i + 1].low[0] == '.' && (w->toks[i].flags & SX_TF_WORD))
-            w->toks[i].flags |= SX_TF_DOT;
 
     /* ---- merge sentences split after a listed abbreviation ---- */
     if (st == SX_OK) {
@@ -532,7 +539,7 @@ sx_status sx__segment(sx__work *w)
                 if (ti >= 2 && ti < w->n_toks) {
                     const sx__tok *dot = &w->toks[ti - 1], *prev = &w->toks[ti - 2], *next = &w->toks[ti];
                     if (dot->low_len == 1 && dot->low[0] == '.' && (prev->flags & SX_TF_DOT) &&
-                        sx__is_abbrev(prev->low) && !(next->flags & SX_TF_NL) &&
+                        (prev->lex & SX_LX_ABBREV) && !(next->flags & SX_TF_NL) &&
                         ((next->flags & SX_TF_NUM) || ((next->flags & SX_TF_WORD) && !(next->flags & SX_TF_CAP))))
                         merge = 1;
                     /* "according to U.S. Middle East diplomat George Mitchell": an
@@ -541,7 +548,7 @@ sx_status sx__segment(sx__work *w)
                     if (dot->low_len == 1 && dot->low[0] == '.' && (prev->flags & SX_TF_DOT) &&
                         (sx__eq(prev->low, "u.s") || sx__eq(prev->low, "u.n") || sx__eq(prev->low, "u.k") ||
                          sx__eq(prev->low, "e.u")) &&
-                        !(next->flags & SX_TF_NL) && (next->flags & SX_TF_CAP) && !sx__starts_sentence(next->low))
+                        !(next->flags & SX_TF_NL) && (next->flags & SX_TF_CAP) && !(next->lex & SX_LX_SENTWORD))
                         merge = 1;
                     /* "George W. Bush": a middle initial ends no sentence */
                     if (dot->low_len == 1 && dot->low[0] == '.' && (prev->flags & SX_TF_DOT) &&

@@ -181,13 +181,17 @@ enum {
     /* events.c's word lists, one bit each (see there) */
     SX_LX_EVADVERB = 1u << 17, SX_LX_EVNEG = 1u << 18, SX_LX_EVPLAN = 1u << 19, SX_LX_EVDENY = 1u << 20,
     SX_LX_EVCANCEL = 1u << 21, SX_LX_EVMODAL = 1u << 22, SX_LX_EVCONTROL = 1u << 23,
-    SX_LX_EVPRESENT = 1u << 24
+    SX_LX_EVPRESENT = 1u << 24,
+    /* segment.c's lists: abbreviations, words that open a sentence */
+    SX_LX_ABBREV = 1u << 25, SX_LX_SENTWORD = 1u << 26
 };
 /* timex.c's word lists, entered into the lexicon with the bits above */
 extern const char *const sx__tx_starts[], *const sx__past_cues[], *const sx__future_cues[], *const sx__tx_weak[],
     *const sx__tx_ends[];
 /* actors.c's lists, entered with SX_LX_FUNCWORD and SX_LX_ACTSTART */
 extern const char *const sx__function_words[], *const sx__actor_starts[];
+/* segment.c's lists, entered with SX_LX_ABBREV and SX_LX_SENTWORD */
+extern const char *const sx__abbrevs[], *const sx__sentence_words[];
 /* events.c's lists, entered with the SX_LX_EV* bits */
 extern const char *const sx__ev_adverbs[], *const sx__ev_negations[], *const sx__ev_plans[],
     *const sx__ev_denials[], *const sx__ev_cancels[], *const sx__ev_modals[], *const sx__ev_controls[],

@@ -50,7 +50,8 @@ typedef struct sx__entry {
     uint32_t cls;
     int32_t val;
     int32_t phrases; /* head of phrase chain or -1 */
-    uint32_t kinds;  /* SX_PH_MASK of every kind in the chain */
+    uint16_t kinds;  /* SX_PH_MASK of every kind in the chain */
+    uint16_t klen;   /* strlen(key): keys are words, under 100 bytes */
     int32_t flat, nflat; /* the chain, in order, as L.flat[flat..flat+nflat) */
 } sx__entry;
 
@@ -96,21 +97,28 @@ static const char *sx__own(const char *s)
 }
 
 /* One lookup per token of every document: the tags (4 bytes a slot) are
- * probed first, so a miss rarely touches an entry or its key. */
-static sx__entry *sx__find_tag(const char *key, uint32_t h)
+ * probed first, so a miss rarely touches an entry or its key; a hit
+ * compares lengths, then bytes with memcmp (a byte loop that stopped at the
+ * NUL cost a mispredicted exit a token).  key has length len, h is its tag. */
+static sx__entry *sx__find_tag(const char *key, size_t len, uint32_t h)
 {
-    if (!L.tab) return NULL;
+    if (!L.tab || len >= UINT16_MAX) return NULL;
     size_t m = L.tab_cap - 1;
     for (size_t i = h & m;; i = (i + 1) & m) {
         if (!L.tag[i]) return NULL;
-        if (L.tag[i] == h && sx__eq(L.tab[i].key, key)) return &L.tab[i];
+        if (L.tag[i] == h && L.tab[i].klen == len && memcmp(L.tab[i].key, key, len) == 0) return &L.tab[i];
     }
 }
 
-static sx__entry *sx__find(const char *key) { return sx__find_tag(key, sx__hash(key)); }
+static sx__entry *sx__find(const char *key)
+{
+    size_t n = strlen(key);
+    return sx__find_tag(key, n, sx__fnv_str(key, n) | 0x80000000u);
+}
 
 static sx__entry *sx__intern(const char *key)
 {
+    if (strlen(key) >= UINT16_MAX) return NULL; /* see klen */
     if (L.tab_n * 2 >= L.tab_cap) {
         size_t nc = L.tab_cap ? L.tab_cap * 2 : 4096;
         sx__entry *nt = calloc(nc, sizeof *nt);
@@ -139,6 +147,7 @@ static sx__entry *sx__intern(const char *key)
     if (!k) return NULL;
     L.tag[i] = h;
     L.tab[i].key = k;
+    L.tab[i].klen = (uint16_t)strlen(k);
     L.tab[i].phrases = -1;
     L.tab_n++;
     return &L.tab[i];
@@ -661,7 +670,7 @@ sx_status sx__lexicon_apply(sx__work *w)
 
 void sx__lex_tok(sx__tok *t, uint32_t h)
 {
-    const sx__entry *e = sx__find_tag(t->low, h | 0x80000000u);
+    const sx__entry *e = sx__find_tag(t->low, (size_t)t->low_len, h | 0x80000000u);
     if (e) {
         t->lex = e->cls;
         t->lexval = e->val;

@@ -512,8 +512,8 @@ sx_status sx__segment(sx__work *w)
             t->low = sx__arena_put(w, buf, (size_t)l, &st);
             h = sx__fnv_str(buf, (size_t)l);
         }
-        if (lex_ok && t->low) sx__lex_tok(t, h);
         t->low_len = l;
+        if (lex_ok && t->low) sx__lex_tok(t, h);
         /* "." right after a word with no space marks an abbreviation candidate */
         if (w->n_toks > 0 && !(t->flags & SX_TF_SPACE) && l == 1 && t->low && t->low[0] == '.' &&
             (t[-1].flags & SX_TF_WORD))

@@ -178,13 +178,17 @@ sx_status sx__text_load(sx__work *w)
     int any_text = 0;
     uint32_t max_cp = 0; /* largest code point, for the NFC shortcut below */
     /* whether sx__blank_artifacts can find anything: a '{', or a line
-     * whose first character that is not a space is 'c', 'C', U+00A9 or a
-     * '{' (blanking a marker may make "Copyright" come first) */
+     * whose first character that is not a space starts "copyright" (any
+     * case; blanking a marker never changes that), is U+00A9 or is a '{'
+     * (blanking the marker may make "Copyright" come first) */
     int brace = 0, footer = 0, line_start = 1;
     while (i < n) {
         if (s[i] > 0x20 && s[i] < 0x7F) { /* printable ASCII, not a space: most bytes */
             if (line_start) {
-                footer |= s[i] == 'c' || s[i] == 'C' || s[i] == '{';
+                UChar head[9];
+                size_t hn = 0;
+                while (hn < 9 && i + hn < n && s[i + hn] < 0x80) head[hn] = s[i + hn], hn++;
+                footer |= s[i] == '{' || sx__cp_prefix(head, hn, "copyright");
                 line_start = 0;
             } else if (i + 8 <= n) {
                 /* eight bytes of printable ASCII or spaces at once; they map

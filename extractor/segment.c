@@ -519,6 +519,14 @@ sx_status sx__segment(sx__work *w)
             (t[-1].flags & SX_TF_WORD))
             t[-1].flags |= SX_TF_DOT;
         w->n_toks++;
+        /* One space and then no other, as between most words, is taken
+         * here: on a fast-path line it is a segment of its own that only
+         * sets SX_TF_SPACE, and a round of the loop for it cost as much as
+         * a word. */
+        if (words.fast && q + 1 < words.line_end && w->u[q] == ' ' && sx__wb_class(w->u[q + 1]) != SX_WB_SP) {
+            pending |= SX_TF_SPACE;
+            words.pos = p = q + 1;
+        }
     }
     ubrk_close(words.icu);
     if (werr && st == SX_OK) st = SX_EICU;

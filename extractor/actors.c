@@ -34,6 +34,13 @@
 
 #define SX__MAXM 8
 
+/* Words of institutions, never of a person's name (lexicon class SX_LX_ORGWORD). */
+const char *const sx__org_words[] = {"commission", "affairs", "council", "ministry", "department", "committee",
+                                     "office", "agency", "party", "union", "republic", "states", "state",
+                                     "assembly", "congress", "parliament", "court", "bank", "fund", "forces",
+                                     "army", "organization", "organisation", "institute", "university", "group",
+                                     "house", "senate", NULL};
+
 static int cap(const sx__tok *t) { return (t->flags & SX_TF_CAP) && (t->flags & (SX_TF_WORD | SX_TF_NUM)); }
 
 static int32_t dct_ymd(const sx__work *w)
@@ -693,14 +700,8 @@ static size_t try_unknown_person(sx__work *w, size_t i)
     }
     size_t e = i + n;
     /* institutions are not persons: "State Affairs Commission" */
-    static const char *const org_words[] = {"commission", "affairs", "council", "ministry", "department",
-                                            "committee", "office", "agency", "party", "union", "republic",
-                                            "states", "state", "assembly", "congress", "parliament", "court",
-                                            "bank", "fund", "forces", "army", "organization", "organisation",
-                                            "institute", "university", "group", "house", "senate", NULL};
     for (size_t k = i; k < e; k++)
-        for (const char *const *ow = org_words; *ow; ow++)
-            if (sx__eq(w->toks[k].low, *ow)) return 0;
+        if (w->toks[k].lex & SX_LX_ORGWORD) return 0;
     int reason = 0;
     if (e + 1 < w->n_toks && sx__eq(w->toks[e].low, ",") && (w->toks[e + 1].flags & SX_TF_WORD) &&
         (!cap(&w->toks[e + 1]) || sx__eq(w->toks[e + 1].low, "the")) && !sx__eq(w->toks[e + 1].low, "and") &&

@@ -580,7 +580,7 @@ static void sx__lex_build(void)
         {sx__ev_adverbs, SX_LX_EVADVERB}, {sx__ev_negations, SX_LX_EVNEG}, {sx__ev_plans, SX_LX_EVPLAN},
         {sx__ev_denials, SX_LX_EVDENY}, {sx__ev_cancels, SX_LX_EVCANCEL}, {sx__ev_modals, SX_LX_EVMODAL},
         {sx__ev_controls, SX_LX_EVCONTROL}, {sx__ev_presence, SX_LX_EVPRESENT},
-        {sx__abbrevs, SX_LX_ABBREV}, {sx__sentence_words, SX_LX_SENTWORD}};
+        {sx__abbrevs, SX_LX_ABBREV}, {sx__sentence_words, SX_LX_SENTWORD}, {sx__org_words, SX_LX_ORGWORD}};
     for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++)
         for (const char *const *w = lists[k].words; *w; w++) sx__add_word(*w, lists[k].cls, 0);
     sx__add_countries();

@@ -183,13 +183,14 @@ enum {
     SX_LX_EVCANCEL = 1u << 21, SX_LX_EVMODAL = 1u << 22, SX_LX_EVCONTROL = 1u << 23,
     SX_LX_EVPRESENT = 1u << 24,
     /* segment.c's lists: abbreviations, words that open a sentence */
-    SX_LX_ABBREV = 1u << 25, SX_LX_SENTWORD = 1u << 26
+    SX_LX_ABBREV = 1u << 25, SX_LX_SENTWORD = 1u << 26,
+    SX_LX_ORGWORD = 1u << 27   /* a word of an institution's name, never a person's (actors.c) */
 };
 /* timex.c's word lists, entered into the lexicon with the bits above */
 extern const char *const sx__tx_starts[], *const sx__past_cues[], *const sx__future_cues[], *const sx__tx_weak[],
     *const sx__tx_ends[];
-/* actors.c's lists, entered with SX_LX_FUNCWORD and SX_LX_ACTSTART */
-extern const char *const sx__function_words[], *const sx__actor_starts[];
+/* actors.c's lists, entered with SX_LX_FUNCWORD, SX_LX_ACTSTART and SX_LX_ORGWORD */
+extern const char *const sx__function_words[], *const sx__actor_starts[], *const sx__org_words[];
 /* segment.c's lists, entered with SX_LX_ABBREV and SX_LX_SENTWORD */
 extern const char *const sx__abbrevs[], *const sx__sentence_words[];
 /* events.c's lists, entered with the SX_LX_EV* bits */

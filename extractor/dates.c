@@ -195,7 +195,7 @@ int sx__iso_week_monday(int wyear, int week, int *y, int *m, int *d)
 
 /* "YYYY-MM-DD" by hand: snprintf here was a twentieth of extraction time
  * (bench/README.md).  Years outside 0..9999 take the snprintf path. */
-static void sx__fmt_day(char *buf, size_t cap, int y, int m, int d)
+void sx__fmt_day(char *buf, size_t cap, int y, int m, int d)
 {
     if (cap < 11 || y < 0 || y > 9999 || m < 0 || m > 99 || d < 0 || d > 99) {
         if (snprintf(buf, cap, "%04d-%02d-%02d", y, m, d) >= (int)cap && cap) buf[cap - 1] = '\0';

@@ -848,16 +848,17 @@ sx_status sx__events_run(sx__work *w)
     memset(&e, 0, sizeof e);
     e.w = w;
     size_t n = w->n_toks;
-    e.am_end = malloc((n + 1) * sizeof *e.am_end);
-    e.am_start = malloc((n + 1) * sizeof *e.am_start);
-    e.tx_of = malloc((n + 1) * sizeof *e.tx_of);
-    e.tx_first = malloc((w->n_sents + 1) * sizeof *e.tx_first);
-    e.pm_first = malloc((w->n_sents + 1) * sizeof *e.pm_first);
-    e.am_first = malloc((w->n_sents + 1) * sizeof *e.am_first);
+    /* the six per-token and per-sentence tables in one block */
+    e.am_end = malloc((3 * (n + 1) + 3 * (w->n_sents + 1)) * sizeof *e.am_end);
+    e.am_start = e.am_end ? e.am_end + (n + 1) : NULL;
+    e.tx_of = e.am_end ? e.am_start + (n + 1) : NULL;
+    e.tx_first = e.am_end ? e.tx_of + (n + 1) : NULL;
+    e.pm_first = e.am_end ? e.tx_first + (w->n_sents + 1) : NULL;
+    e.am_first = e.am_end ? e.pm_first + (w->n_sents + 1) : NULL;
     e.narr_past = e.narr_plan = -1;
-    if (w->dct) snprintf(e.dct, sizeof e.dct, "%04d-%02d-%02d", w->dct->year, w->dct->month, w->dct->day);
+    if (w->dct) sx__fmt_day(e.dct, sizeof e.dct, w->dct->year, w->dct->month, w->dct->day);
     sx_status st = SX_OK;
-    if (!e.am_end || !e.am_start || !e.tx_of || !e.tx_first || !e.pm_first || !e.am_first) st = SX_ENOMEM;
+    if (!e.am_end) st = SX_ENOMEM;
     if (st == SX_OK) {
         /* per-sentence starts of the timex and place lists (both in text order) */
         size_t x = w->n_timexes, p = w->n_pms, a = w->n_ams;
@@ -871,7 +872,7 @@ sx_status sx__events_run(sx__work *w)
         }
     }
     if (st == SX_OK) {
-        for (size_t i = 0; i < n; i++) e.am_end[i] = e.am_start[i] = e.tx_of[i] = -1;
+        memset(e.am_end, 0xFF, 3 * (n + 1) * sizeof *e.am_end); /* -1 in am_end, am_start and tx_of */
         for (size_t m = 0; m < w->n_ams; m++) {
             e.am_start[w->ams[m].tok_start] = (int32_t)m;
             e.am_end[w->ams[m].tok_end - 1] = (int32_t)m;
@@ -1393,11 +1394,9 @@ sx_status sx__events_run(sx__work *w)
     free(meeting_upto);
     /* a dated event after the document date has not happened yet */
     if (w->dct) {
-        char dct[16];
-        snprintf(dct, sizeof dct, "%04d-%02d-%02d", w->dct->year, w->dct->month, w->dct->day);
         for (size_t k = 0; k < w->n_events; k++) {
             sx_event *ev = &w->events[k];
-            if (sx__eq(ev->status, "occurred") && ev->begin[0] && strncmp(ev->begin, dct, 10) > 0) ev->status = "planned";
+            if (sx__eq(ev->status, "occurred") && ev->begin[0] && strncmp(ev->begin, e.dct, 10) > 0) ev->status = "planned";
         }
     }
     /* compact */
@@ -1428,11 +1427,6 @@ sx_status sx__events_run(sx__work *w)
     free(gone);
     free(joined);
     free(e.am_end);
-    free(e.am_start);
-    free(e.tx_of);
-    free(e.tx_first);
-    free(e.pm_first);
-    free(e.am_first);
     free(e.c);
     return st;
 }

@@ -320,6 +320,8 @@ int sx__iso_week_monday(int wyear, int week, int *y, int *m, int *d);
 /* The UTC offset ("+03:00", "Z") of an IANA zone at a local date and time,
  * from ICU's zone data; 0 if the zone is unknown. */
 int sx__zone_offset(const char *zone_id, int y, int m, int d, int hh, int mi, char *buf, size_t cap);
+/* "YYYY-MM-DD" into buf, as snprintf's "%04d-%02d-%02d" writes it. */
+void sx__fmt_day(char *buf, size_t cap, int y, int m, int d);
 /* Fills begin/end ("YYYY-MM-DD") of the interval a TIMEX3 DATE value covers,
  * or leaves them "" for values with no interval. */
 void sx__value_interval(const char *value, char *begin, size_t bcap, char *end, size_t ecap);

@@ -538,7 +538,10 @@ static int sx__flatten(void)
         for (int32_t j = L.tab[i].phrases; j >= 0; j = L.ph[j].next) {
             const sx__phrase *p = &L.ph[j];
             L.flat[nf++] = (sx__flat){p->kind, p->ntok, p->id, ft};
-            for (int k = 1; k < p->ntok; k++) L.ftok[ft++] = (int32_t)(sx__find(p->toks[k]) - L.tab) + 1;
+            for (int k = 1; k < p->ntok; k++) { /* (a phrase's words are entries; -1 matches no token) */
+                const sx__entry *te = sx__find(p->toks[k]);
+                L.ftok[ft++] = te ? (int32_t)(te - L.tab) + 1 : -1;
+            }
         }
         L.tab[i].nflat = nf - L.tab[i].flat;
     }

@@ -304,6 +304,26 @@ static void cap_close(capture *c)
     c->f = NULL;
 }
 
+/* Makes every insert into table fail with "boom" (a temporary trigger on
+ * conn), until allow_inserts drops it: a write that fails midway. */
+static void fail_inserts(sqlite3 *conn, const char *table)
+{
+    char *sql = sqlite3_mprintf("CREATE TEMP TRIGGER \"fail_%w\" BEFORE INSERT ON \"%w\""
+                                " BEGIN SELECT RAISE(ABORT, 'boom'); END",
+                                table, table);
+    cr_assert_not_null(sql);
+    cr_assert_eq(sqlite3_exec(conn, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(conn));
+    sqlite3_free(sql);
+}
+
+static void allow_inserts(sqlite3 *conn, const char *table)
+{
+    char *sql = sqlite3_mprintf("DROP TRIGGER \"fail_%w\"", table);
+    cr_assert_not_null(sql);
+    cr_assert_eq(sqlite3_exec(conn, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(conn));
+    sqlite3_free(sql);
+}
+
 static void ingest_ok(tl_db *db, const sx_doc *doc)
 {
     int64_t id = -1;
@@ -512,11 +532,7 @@ Test(ingest, a_failure_midway_leaves_the_previous_version)
     add_warning(&b, "this warning cannot be stored");
     ingest_ok(&db, &a);
     /* warnings are inserted last: make that insert fail */
-    cr_assert_eq(sqlite3_exec(db.conn,
-                              "CREATE TEMP TRIGGER no_warnings BEFORE INSERT ON warnings"
-                              " BEGIN SELECT RAISE(ABORT, 'boom'); END",
-                              NULL, NULL, NULL),
-                 SQLITE_OK);
+    fail_inserts(db.conn, "warnings");
     int64_t id = 42;
     cr_expect_eq(tl_ingest(&db, &b, &id), TL_ESQL);
     cr_expect_eq(id, 0);
@@ -528,7 +544,7 @@ Test(ingest, a_failure_midway_leaves_the_previous_version)
     cr_expect_str_eq(sha, a.sha256);
     free(sha);
     /* and the connection is usable afterwards */
-    cr_assert_eq(sqlite3_exec(db.conn, "DROP TRIGGER no_warnings", NULL, NULL, NULL), SQLITE_OK);
+    allow_inserts(db.conn, "warnings");
     ingest_ok(&db, &b);
     cr_expect_eq(count(&db, "SELECT count(*) FROM events"), 1);
     sx_doc_free(&a);
@@ -1636,13 +1652,9 @@ ParameterizedTest(size_t *cache_events, merge,
      * events) is rolled back; the next document takes the same ids */
     sx_doc bad;
     varied_copy(&bad, 38);
-    cr_assert_eq(sqlite3_exec(a.conn,
-                              "CREATE TEMP TRIGGER no_sources BEFORE INSERT ON timeline_sources"
-                              " BEGIN SELECT RAISE(ABORT, 'boom'); END",
-                              NULL, NULL, NULL),
-                 SQLITE_OK);
+    fail_inserts(a.conn, "timeline_sources");
     cr_expect_eq(tl_ingest(&a, &bad, NULL), TL_ESQL);
-    cr_assert_eq(sqlite3_exec(a.conn, "DROP TRIGGER no_sources", NULL, NULL, NULL), SQLITE_OK);
+    allow_inserts(a.conn, "timeline_sources");
     sx_doc_free(&bad);
     ingest_copy(&a, 39), set.text[39] = 39;
     expect_as_new(a.conn, &set, "a rolled-back ingest");
@@ -1657,15 +1669,11 @@ ParameterizedTest(size_t *cache_events, merge,
 
     /* a removal that fails while it rewrites the clusters is rolled back,
      * and the next ingest still sees every source where it is */
-    cr_assert_eq(sqlite3_exec(a.conn,
-                              "CREATE TEMP TRIGGER no_sources BEFORE INSERT ON timeline_sources"
-                              " BEGIN SELECT RAISE(ABORT, 'boom'); END",
-                              NULL, NULL, NULL),
-                 SQLITE_OK);
+    fail_inserts(a.conn, "timeline_sources");
     size_t n_removed = 9;
     cr_expect_eq(tl_remove(&a, "wire/010.txt", &n_removed), TL_ESQL);
     cr_expect(strstr(tl_db_errmsg(&a), "boom"), "%s", tl_db_errmsg(&a));
-    cr_assert_eq(sqlite3_exec(a.conn, "DROP TRIGGER no_sources", NULL, NULL, NULL), SQLITE_OK);
+    allow_inserts(a.conn, "timeline_sources");
     ingest_copy(&a, 29), set.text[29] = 29;
     expect_as_new(a.conn, &set, "a rolled-back removal");
 

@@ -21,7 +21,10 @@
  *   3. ingest into SQLite (extraction + tl_ingest, one transaction each);
  *   4. a breakdown by stage (reading and normalizing, segmentation with the
  *      lexicon, time expressions, actors, events, storage), timed by
- *      running the extractor's stages one by one (sx_int.h);
+ *      running the extractor's stages one by one (sx_int.h); and storage
+ *      split into rows, timeline clustering and commit, per document in
+ *      each half of the corpus, so that what grows shows (the ingest's
+ *      stage marks, tl__phase_hook);
  * each as MB/s, sentences/s and documents/s with its ratio to the ICU
  * reference, plus peak RSS.  Then, when the summit program is found (next
  * to this one, or --summit):
@@ -67,12 +70,45 @@
 #include "extractor.h"
 #include "sx_int.h"
 #include "timeline.h"
+#include "timeline_int.h"
 
 static double now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The storage stages of one ingest pass (tl__phase_hook): rows (the
+ * document's tables and search index rows), timeline (clustering) and
+ * commit (the WAL writes and the search index's flush), for the first and
+ * the second half of the corpus. */
+typedef struct phase_clock {
+    double mark[TL__PHASE_END + 1]; /* when each mark came for this document (0: not yet) */
+    double sum[2][3];               /* [half][rows, timeline, commit] */
+    int half;
+} phase_clock;
+
+static void phase_mark(void *ctx, int phase)
+{
+    phase_clock *pc = ctx;
+    if (phase >= 0 && phase <= TL__PHASE_END)
+        pc->mark[phase] = now_s();
+}
+
+/* Adds one document's stages: rows from start (tl_ingest called) to the
+ * timeline mark (the commit mark when a document needed no clustering),
+ * commit to end (tl_ingest returned). */
+static void phase_add(phase_clock *pc, double start, double end)
+{
+    const double *m = pc->mark;
+    double tl = m[TL__PHASE_TIMELINE] > 0 ? m[TL__PHASE_TIMELINE] : m[TL__PHASE_COMMIT];
+    if (m[TL__PHASE_COMMIT] > 0 && tl > 0) {
+        pc->sum[pc->half][0] += tl - start;
+        pc->sum[pc->half][1] += m[TL__PHASE_COMMIT] - tl;
+        pc->sum[pc->half][2] += end - m[TL__PHASE_COMMIT];
+    }
+    memset(pc->mark, 0, sizeof pc->mark);
 }
 
 typedef struct doc { char *text; size_t len; int shift; } doc;
@@ -467,6 +503,9 @@ int main(int argc, char **argv)
 
     /* 3. ingest into SQLite, one transaction per document */
     double t_ing = 0, t_half = 0, half_bytes = 0, t_store = 0;
+    size_t n_half = c.ndocs / 2;
+    phase_clock pc;
+    memset(&pc, 0, sizeof pc);
     if (!no_ingest) {
         const char *suffix[] = {"", "-wal", "-shm"};
         for (int k = 0; k < 3; k++) {
@@ -480,6 +519,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "summit-bench: %s\n", tl_db_errmsg(&db));
             return 1;
         }
+        tl__phase_hook(&db, phase_mark, &pc);
         for (size_t i = 0; i < c.ndocs; i++) {
             size_t len;
             char *txt = corpus_doc(&c, i, &len, &dct);
@@ -495,6 +535,8 @@ int main(int argc, char **argv)
                 return 1;
             }
             double t1 = now_s();
+            pc.half = i >= c.ndocs / 2;
+            phase_add(&pc, s0, t1);
             t_store += t1 - s0;
             t_ing += t1 - t0;
             if (i < c.ndocs / 2) t_half = t_ing, half_bytes += (double)len;
@@ -553,6 +595,16 @@ int main(int argc, char **argv)
     printf("\nstage breakdown (%zu documents; the rest of sx_extract is output and document-date work):\n", c.ndocs);
     for (int k = 0; k < nst; k++)
         printf("  %-26s %8.3f s  %5.1f%%  %9.2f MB/s\n", names[k], st[k], 100 * st[k] / sum, c.bytes / 1e6 / st[k]);
+    if (!no_ingest && n_half > 0 && c.ndocs > n_half) {
+        /* what grows: each storage stage per document, in each half */
+        static const char *const parts[3] = {"rows and search index", "timeline clustering",
+                                             "commit (WAL, index flush)"};
+        const double nd[2] = {(double)n_half, (double)(c.ndocs - n_half)};
+        printf("\nstorage per document, first half -> second half of the corpus:\n");
+        for (int k = 0; k < 3; k++)
+            printf("  %-26s %8.3f ms -> %6.3f ms  (x %.2f)\n", parts[k], 1e3 * pc.sum[0][k] / nd[0],
+                   1e3 * pc.sum[1][k] / nd[1], pc.sum[0][k] > 0 ? pc.sum[1][k] / nd[1] / (pc.sum[0][k] / nd[0]) : 0);
+    }
     printf("\nfound %zu events and %zu time expressions\n", events, timexes);
     printf("peak RSS: %.1f MB after extraction, %.1f MB at the end%s\n", (double)rss_extract / 1024.0,
            (double)peak_rss_kb() / 1024.0, no_ingest ? "" : " (ingest included)");

@@ -1690,6 +1690,54 @@ ParameterizedTest(size_t *cache_events, merge,
     tl_db_close(&a);
 }
 
+/* The ingest's stage marks (tl__phase_hook), which the benchmark times. */
+typedef struct marks {
+    int v[16];
+    int n;
+} marks;
+
+static void note_mark(void *ctx, int phase)
+{
+    marks *m = ctx;
+    if (m->n < 16)
+        m->v[m->n++] = phase;
+}
+
+Test(ingest, stage_marks_come_in_order_and_only_for_a_committed_document)
+{
+    tl_db db;
+    sx_doc doc;
+    marks m = {{0}, 0};
+    open_mem(&db);
+    tl__phase_hook(&db, note_mark, &m);
+    build_doc(&doc, "news/g20.txt", BASE_TEXT, BASE_EVENTS, N_BASE);
+    ingest_ok(&db, &doc);
+    cr_assert_eq(m.n, 4);
+    cr_expect(m.v[0] == TL__PHASE_ROWS && m.v[1] == TL__PHASE_TIMELINE && m.v[2] == TL__PHASE_COMMIT &&
+              m.v[3] == TL__PHASE_END);
+    /* the same document again: nothing to cluster */
+    m.n = 0;
+    ingest_ok(&db, &doc);
+    cr_assert_eq(m.n, 3);
+    cr_expect(m.v[0] == TL__PHASE_ROWS && m.v[1] == TL__PHASE_COMMIT && m.v[2] == TL__PHASE_END);
+    /* a failed ingest is never marked committed */
+    sx_doc other;
+    build_doc(&other, "news/other.txt", "Trump met Putin. Another text.", BASE_EVENTS, 1);
+    fail_inserts(db.conn, "timeline_sources");
+    m.n = 0;
+    cr_expect_eq(tl_ingest(&db, &other, NULL), TL_ESQL);
+    allow_inserts(db.conn, "timeline_sources");
+    cr_expect(m.n > 0 && m.v[m.n - 1] != TL__PHASE_END);
+    /* and the marks stop when the hook goes */
+    tl__phase_hook(&db, NULL, NULL);
+    m.n = 0;
+    ingest_ok(&db, &other);
+    cr_expect_eq(m.n, 0);
+    sx_doc_free(&doc);
+    sx_doc_free(&other);
+    tl_db_close(&db);
+}
+
 /* ---- idempotence and removal ------------------------------------------------------------- */
 
 Test(ingest, the_same_extraction_twice_writes_nothing)

@@ -406,6 +406,18 @@ void tl_db_init(tl_db *db)
         memset(db, 0, sizeof *db);
 }
 
+void tl__phase_hook(tl_db *db, void (*fn)(void *ctx, int phase), void *ctx)
+{
+    db->phase = fn;
+    db->phase_ctx = ctx;
+}
+
+static void tl__mark(tl_db *db, int phase)
+{
+    if (db->phase)
+        db->phase(db->phase_ctx, phase);
+}
+
 const char *tl_db_errmsg(const tl_db *db)
 {
     return db ? db->errmsg : "no database handle";
@@ -1311,6 +1323,7 @@ static int tl__replace_doc(tl_db *db, sqlite3_stmt *const *s, const sx_doc *doc,
     info->outcome = n_old ? TL_INGEST_REPLACED : TL_INGEST_NEW;
     if ((rc = tl__insert_doc(db, s, doc, ix, fp, actor_ids, sent_start, &info->doc_id)) != SQLITE_OK)
         return rc;
+    tl__mark(db, TL__PHASE_TIMELINE);
     if ((rc = tl__dirty_add_doc(db, info->doc_id, dirty)) != SQLITE_OK)
         return rc;
     return tl__timeline_refresh(db, dirty);
@@ -1350,6 +1363,7 @@ tl_status tl_ingest_doc(tl_db *db, const sx_doc *doc, tl_ingest_info *info)
             goto done;
         }
     }
+    tl__mark(db, TL__PHASE_ROWS);
     if (tl__exec(db, "BEGIN IMMEDIATE") != SQLITE_OK) {
         st = tl__sql_fail(db, "cannot store '%s'", doc->path);
         goto done;
@@ -1369,11 +1383,13 @@ tl_status tl_ingest_doc(tl_db *db, const sx_doc *doc, tl_ingest_info *info)
     /* Statements must be idle before COMMIT. */
     for (int i = 0; i < S_COUNT; i++)
         sqlite3_reset(s[i]);
+    tl__mark(db, TL__PHASE_COMMIT);
     if (tl__exec(db, "COMMIT") != SQLITE_OK) {
         st = tl__sql_fail(db, "cannot store '%s'", doc->path);
         goto done;
     }
     in_tx = 0;
+    tl__mark(db, TL__PHASE_END);
 
 done:
     for (int i = 0; i < S_COUNT; i++)

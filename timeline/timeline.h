@@ -69,6 +69,8 @@ typedef struct tl_db {
     sqlite3 *conn;
     tl__stmts *stmts;     /* prepared statements kept for reuse (internal) */
     tl__evcache *evcache; /* events the clustering has read (internal, cluster.c) */
+    void (*phase)(void *ctx, int phase); /* ingest's stage marks (internal: tl__phase_hook) */
+    void *phase_ctx;
     char errmsg[512];
 } tl_db;
 

@@ -24,6 +24,14 @@
 #define TL__PRINTF(f, a)
 #endif
 
+/* Where an ingest is (tl_ingest_doc): tl__phase_hook's callback gets each
+ * mark as the stage begins, TL__PHASE_END when the document is committed.
+ * The benchmark (bench/bench.c) reads its clock there, so the storage time
+ * splits into rows, timeline and commit; the library itself reads no clock.
+ * A NULL fn (the default) turns the marks off. */
+enum { TL__PHASE_ROWS, TL__PHASE_TIMELINE, TL__PHASE_COMMIT, TL__PHASE_END };
+void tl__phase_hook(tl_db *db, void (*fn)(void *ctx, int phase), void *ctx);
+
 /* The schema, compiled in from schema/schema.sql (version 1) and the
  * migrations schema/migrate_N.sql by cmake/embed.cmake. */
 extern const unsigned char tl_schema_sql[];

@@ -553,6 +553,7 @@ static const struct {
     {2, tl_migrate_2_sql, tl__fill_2},
     {3, tl_migrate_3_sql, tl__fill_3},
     {4, tl_migrate_4_sql, NULL},
+    {5, tl_migrate_5_sql, NULL},
 };
 
 /* Runs every migration after version `from`; the caller holds the

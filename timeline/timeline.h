@@ -58,8 +58,8 @@ const char *tl_status_str(tl_status st);
 /* The schema version this build writes (PRAGMA user_version).  Older
  * databases are upgraded when opened (1 -> 2: the timeline layer, quotes,
  * full-text search, views; 2 -> 3: fewer B-trees written per document,
- * same rows). */
-#define TL_SCHEMA_VERSION 4
+ * same rows; 3 -> 4: event_keys; 4 -> 5: an index no query uses dropped). */
+#define TL_SCHEMA_VERSION 5
 
 typedef struct sqlite3 sqlite3;
 

@@ -42,6 +42,8 @@ extern const unsigned char tl_migrate_3_sql[];
 extern const unsigned long tl_migrate_3_sql_len;
 extern const unsigned char tl_migrate_4_sql[];
 extern const unsigned long tl_migrate_4_sql_len;
+extern const unsigned char tl_migrate_5_sql[];
+extern const unsigned long tl_migrate_5_sql_len;
 
 /* Oldest SQLite with STRICT tables and built-in JSON functions. */
 #define TL__MIN_SQLITE 3038000

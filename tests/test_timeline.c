@@ -1712,9 +1712,9 @@ Test(ingest, stage_marks_come_in_order_and_only_for_a_committed_document)
     tl__phase_hook(&db, note_mark, &m);
     build_doc(&doc, "news/g20.txt", BASE_TEXT, BASE_EVENTS, N_BASE);
     ingest_ok(&db, &doc);
-    cr_assert_eq(m.n, 4);
-    cr_expect(m.v[0] == TL__PHASE_ROWS && m.v[1] == TL__PHASE_TIMELINE && m.v[2] == TL__PHASE_COMMIT &&
-              m.v[3] == TL__PHASE_END);
+    cr_assert_eq(m.n, 5);
+    cr_expect(m.v[0] == TL__PHASE_ROWS && m.v[1] == TL__PHASE_TIMELINE && m.v[2] == TL__PHASE_INDEX &&
+              m.v[3] == TL__PHASE_COMMIT && m.v[4] == TL__PHASE_END);
     /* the same document again: nothing to cluster */
     m.n = 0;
     ingest_ok(&db, &doc);

@@ -1114,9 +1114,40 @@ static int tl__run(sqlite3_stmt *st, int bind_rc)
     return SQLITE_OK;
 }
 
-/* Inserts every row of doc; the caller holds the transaction. */
+/* Puts doc's sentences and quotes (stored document doc_id) into the search
+ * index, and its quotes into `quotes`.  The last writes of an ingest, after
+ * the clustering: FTS5 writes out what it holds at every statement
+ * savepoint, and a clustering statement that changes several rows takes
+ * one, so indexing first made that statement pay for the document's index
+ * (the benchmark's split put a tenth of ingest under clustering); now the
+ * index is written at COMMIT, where it was anyway for most documents.  The
+ * total is the same.  sent_start gets each sentence's start, made
+ * non-decreasing. */
+static int tl__index_doc(tl_db *db, sqlite3_stmt *const *s, const sx_doc *doc, const tl__cpindex *ix,
+                         int64_t doc_id, int32_t *sent_start)
+{
+    for (size_t i = 0; i < doc->n_sentences; i++) {
+        const sx_sentence *se = &doc->sentences[i];
+        sent_start[i] = se->start;
+        if (i < 8388608) { /* the search index's rowid range per document */
+            int rc = sqlite3_bind_int64(s[S_FTS], 1, doc_id);
+            rc |= sqlite3_bind_int64(s[S_FTS], 2, (int64_t)i);
+            rc |= tl__bind_span(s[S_FTS], 3, ix, se->start, se->end);
+            if ((rc = tl__run(s[S_FTS], rc)) != SQLITE_OK)
+                return rc;
+        }
+    }
+    /* sentences are in text order; quotes find theirs by binary search */
+    for (size_t i = 1; i < doc->n_sentences; i++)
+        if (sent_start[i] < sent_start[i - 1])
+            sent_start[i] = sent_start[i - 1];
+    return tl__index_quotes(db, doc_id, doc->text, doc->text_len, sent_start, doc->n_sentences);
+}
+
+/* Inserts every row of doc but the search index's (tl__index_doc); the
+ * caller holds the transaction. */
 static int tl__insert_doc(tl_db *db, sqlite3_stmt *const *s, const sx_doc *doc, const tl__cpindex *ix,
-                          const char *fingerprint, int64_t *actor_ids, int32_t *sent_start, int64_t *out_id)
+                          const char *fingerprint, int64_t *actor_ids, int64_t *out_id)
 {
     int rc = 0;
     char dct[32] = "";
@@ -1149,21 +1180,7 @@ static int tl__insert_doc(tl_db *db, sqlite3_stmt *const *s, const sx_doc *doc, 
         rc |= tl__bind_span(q, 5, ix, se->start, se->end);
         if ((rc = tl__run(q, rc)) != SQLITE_OK)
             return rc;
-        sent_start[i] = se->start;
-        if (i < 8388608) { /* the search index's rowid range per document */
-            rc = sqlite3_bind_int64(s[S_FTS], 1, doc_id);
-            rc |= sqlite3_bind_int64(s[S_FTS], 2, (int64_t)i);
-            rc |= tl__bind_span(s[S_FTS], 3, ix, se->start, se->end);
-            if ((rc = tl__run(s[S_FTS], rc)) != SQLITE_OK)
-                return rc;
-        }
     }
-    /* sentences are in text order; quotes find theirs by binary search */
-    for (size_t i = 1; i < doc->n_sentences; i++)
-        if (sent_start[i] < sent_start[i - 1])
-            sent_start[i] = sent_start[i - 1];
-    if ((rc = tl__index_quotes(db, doc_id, doc->text, doc->text_len, sent_start, doc->n_sentences)) != SQLITE_OK)
-        return rc;
 
     q = s[S_TIMEX];
     for (size_t i = 0; i < doc->n_timexes; i++) {
@@ -1322,12 +1339,14 @@ static int tl__replace_doc(tl_db *db, sqlite3_stmt *const *s, const sx_doc *doc,
             return rc;
     }
     info->outcome = n_old ? TL_INGEST_REPLACED : TL_INGEST_NEW;
-    if ((rc = tl__insert_doc(db, s, doc, ix, fp, actor_ids, sent_start, &info->doc_id)) != SQLITE_OK)
+    if ((rc = tl__insert_doc(db, s, doc, ix, fp, actor_ids, &info->doc_id)) != SQLITE_OK)
         return rc;
     tl__mark(db, TL__PHASE_TIMELINE);
-    if ((rc = tl__dirty_add_doc(db, info->doc_id, dirty)) != SQLITE_OK)
+    if ((rc = tl__dirty_add_doc(db, info->doc_id, dirty)) != SQLITE_OK ||
+        (rc = tl__timeline_refresh(db, dirty)) != SQLITE_OK)
         return rc;
-    return tl__timeline_refresh(db, dirty);
+    tl__mark(db, TL__PHASE_INDEX);
+    return tl__index_doc(db, s, doc, ix, info->doc_id, sent_start);
 }
 
 tl_status tl_ingest_doc(tl_db *db, const sx_doc *doc, tl_ingest_info *info)

@@ -29,7 +29,7 @@
  * The benchmark (bench/bench.c) reads its clock there, so the storage time
  * splits into rows, timeline and commit; the library itself reads no clock.
  * A NULL fn (the default) turns the marks off. */
-enum { TL__PHASE_ROWS, TL__PHASE_TIMELINE, TL__PHASE_COMMIT, TL__PHASE_END };
+enum { TL__PHASE_ROWS, TL__PHASE_TIMELINE, TL__PHASE_INDEX, TL__PHASE_COMMIT, TL__PHASE_END };
 void tl__phase_hook(tl_db *db, void (*fn)(void *ctx, int phase), void *ctx);
 
 /* The schema, compiled in from schema/schema.sql (version 1) and the

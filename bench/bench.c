@@ -503,7 +503,7 @@ int main(int argc, char **argv)
     long rss_extract = peak_rss_kb();
 
     /* 3. ingest into SQLite, one transaction per document */
-    double t_ing = 0, t_half = 0, half_bytes = 0, t_store = 0;
+    double t_ing = 0, t_half = 0, half_bytes = 0, t_store = 0, t_close = 0, t_docs = 0;
     size_t n_half = c.ndocs / 2;
     phase_clock pc;
     memset(&pc, 0, sizeof pc);
@@ -547,15 +547,15 @@ int main(int argc, char **argv)
         /* closing checkpoints what the WAL still holds: part of the ingest */
         double c0 = now_s();
         tl_db_close(&db);
-        double t_close = now_s() - c0;
+        t_close = now_s() - c0;
+        t_docs = t_ing; /* the documents alone: scaling compares like with like */
         t_ing += t_close;
         t_store += t_close;
-        pc.sum[1][2] += t_close;
         line("ingest (extraction + SQLite)", t_ing, c.bytes, sentences, (double)c.ndocs, ref);
         printf("%-34s %8.1f%% of extraction throughput\n", "ingest vs extraction", 100.0 * t_ext / t_ing);
         if (t_half > 0 && half_bytes > 0)
             printf("%-34s %8.2f x the time of the first half (%.1f of %.1f MB; 2.00 is linear)\n", "ingest scaling",
-                   t_ing / t_half * (half_bytes * 2 / c.bytes), half_bytes / 1e6, c.bytes / 1e6);
+                   t_docs / t_half * (half_bytes * 2 / c.bytes), half_bytes / 1e6, c.bytes / 1e6);
     }
 
     /* 4. stages */
@@ -607,11 +607,12 @@ int main(int argc, char **argv)
         static const char *const parts[3] = {"rows and search index", "timeline clustering",
                                              "commit (WAL, index flush)"};
         const double nd[2] = {(double)n_half, (double)(c.ndocs - n_half)};
-        printf("\nstorage per document, first half -> second half of the corpus (closing, which checkpoints the WAL,"
-               " counts as the second half's commit):\n");
+        printf("\nstorage per document, first half -> second half of the corpus:\n");
         for (int k = 0; k < 3; k++)
             printf("  %-26s %8.3f ms -> %6.3f ms  (x %.2f)\n", parts[k], 1e3 * pc.sum[0][k] / nd[0],
                    1e3 * pc.sum[1][k] / nd[1], pc.sum[0][k] > 0 ? pc.sum[1][k] / nd[1] / (pc.sum[0][k] / nd[0]) : 0);
+        printf("  %-26s %8.3f s once (in ingest and storage above; not in the scaling, which compares documents)\n",
+               "closing (WAL checkpoint)", t_close);
     }
     printf("\nfound %zu events and %zu time expressions\n", events, timexes);
     printf("peak RSS: %.1f MB after extraction, %.1f MB at the end%s\n", (double)rss_extract / 1024.0,

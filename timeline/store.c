@@ -37,11 +37,12 @@
  * changed extraction is refreshed; row ids change.  Empty strings are
  * stored as NULL except in NOT NULL columns.  Sentence and mention text is
  * the document's own substring for [start, end) code points, found through a
- * sparse code point index (one linear pass per document).  Sentences and
- * quotes (text between “…”, «…», „…“ or "…" within a paragraph, at most
- * TL__QUOTE_MAX code points) go into the FTS5 table text_search.  Then the
+ * sparse code point index (one linear pass per document).  Then the
  * timeline clusters of the dates the old and new events touch are rebuilt
- * (cluster.c), still inside the transaction.
+ * (cluster.c), and last the sentences and quotes (text between “…”, «…»,
+ * „…“ or "…" within a paragraph, at most TL__QUOTE_MAX code points) go into
+ * the FTS5 table text_search (tl__index_doc says why last), all inside the
+ * transaction.
  *
  * Limits: all SQL is constant and prepared; data only travels in bound
  * parameters.  Nothing here reads the clock or the locale (documents get

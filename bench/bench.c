@@ -536,11 +536,11 @@ int main(int argc, char **argv)
                 return 1;
             }
             double t1 = now_s();
-            pc.half = i >= c.ndocs / 2;
+            pc.half = i >= n_half;
             phase_add(&pc, s0, t1);
             t_store += t1 - s0;
             t_ing += t1 - t0;
-            if (i < c.ndocs / 2) t_half = t_ing, half_bytes += (double)len;
+            if (i < n_half) t_half = t_ing, half_bytes += (double)len;
             sx_doc_free(&d);
             free(txt);
         }

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "extractor.h"
+#include "heap.h"
 #include "timeline.h"
 #include "workers.h"
 
@@ -726,6 +727,7 @@ done:
 
 int main(int argc, char **argv)
 {
+    summit_heap_prefer_huge_pages();
     if (argc < 2) {
         fputs(usage_text, stderr);
         return EXIT_USAGE;

@@ -2,9 +2,10 @@
  * numbers.c -- spelled-out numbers ("forty-five", "twenty one", "a hundred")
  * through ICU's RuleBasedNumberFormat spellout rules for English.
  *
- * Exports sx__spellout_parse (sx_int.h).  The formatter is opened once per
- * process; parsing is a const operation on it, safe from many threads.
- * Results are cached per thread.
+ * Exports sx__spellout_parse (sx_int.h).  The formatters are opened once per
+ * process (the lenient one only when a strict parse first fails); parsing
+ * is a const operation on them, safe from many threads.  Results are cached
+ * per thread.
  * The whole span must parse: "two hours" is not a number, "two" is.
  */
 #include <pthread.h>
@@ -14,9 +15,20 @@
 #include "sx_int.h"
 
 static UNumberFormat *sx__rbnf, *sx__rbnf_strict;
-static pthread_once_t sx__rbnf_once = PTHREAD_ONCE_INIT;
+static pthread_once_t sx__rbnf_once = PTHREAD_ONCE_INIT, sx__lenient_once = PTHREAD_ONCE_INIT;
 
 static void sx__rbnf_init(void)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    sx__rbnf_strict = unum_open(UNUM_SPELLOUT, NULL, 0, "en", NULL, &e);
+    if (U_FAILURE(e)) sx__rbnf_strict = NULL;
+}
+
+/* The lenient formatter is opened only when a strict parse first fails:
+ * ICU builds its collator (a tailoring, 4-5 ms and a megabyte of heap) on
+ * the first lenient parse, and most articles never need one, so start-up
+ * does not pay for it. */
+static void sx__lenient_init(void)
 {
     UErrorCode e = U_ZERO_ERROR;
     sx__rbnf = unum_open(UNUM_SPELLOUT, NULL, 0, "en", NULL, &e);
@@ -31,9 +43,6 @@ static void sx__rbnf_init(void)
         e = U_ZERO_ERROR;
         (void)unum_parseDouble(sx__rbnf, w, 10, &pos, &e);
     }
-    e = U_ZERO_ERROR;
-    sx__rbnf_strict = unum_open(UNUM_SPELLOUT, NULL, 0, "en", NULL, &e);
-    if (U_FAILURE(e)) sx__rbnf_strict = NULL;
 }
 
 /* A per-thread cache of parses.  RBNF parsing walks the rule sets and was
@@ -68,13 +77,15 @@ double sx__spellout_parse(const UChar *s, int32_t len)
 static double sx__spellout_uncached(const UChar *s, int32_t len)
 {
     pthread_once(&sx__rbnf_once, sx__rbnf_init);
-    if (!sx__rbnf || !sx__rbnf_strict || len <= 0 || len > 200) return -1;
+    if (!sx__rbnf_strict || len <= 0 || len > 200) return -1;
     /* strict parse first ("forty-five"); the lenient one, which allows
      * "forty five" and is many times slower, only when that fails */
     UErrorCode e = U_ZERO_ERROR;
     int32_t pos = 0;
     double v = unum_parseDouble(sx__rbnf_strict, s, len, &pos, &e);
     if (U_SUCCESS(e) && pos == len) return v;
+    pthread_once(&sx__lenient_once, sx__lenient_init);
+    if (!sx__rbnf) return -1;
     e = U_ZERO_ERROR;
     pos = 0;
     v = unum_parseDouble(sx__rbnf, s, len, &pos, &e);

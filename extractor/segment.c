@@ -127,34 +127,6 @@ static int32_t sx__fold(const UChar *u, int32_t n, char *out, int32_t cap)
     return ol;
 }
 
-int sx__phrase_tokens(const char *utf8, char out[][48], int max)
-{
-    UChar u[256];
-    int32_t n;
-    UErrorCode e = U_ZERO_ERROR;
-    u_strFromUTF8(u, 256, &n, utf8, -1, &e);
-    if (U_FAILURE(e)) return 0;
-    pthread_once(&sx__brk_once, sx__brk_init);
-    if (!sx__word_tmpl) return 0;
-    UBreakIterator *b = sx__brk_clone(sx__word_tmpl, u, n);
-    if (!b) return 0;
-    int cnt = 0;
-    int32_t p = ubrk_first(b), q;
-    while ((q = ubrk_next(b)) != UBRK_DONE && cnt < max) {
-        if (!sx__is_ws(u[p])) {
-            int32_t l = sx__fold(u + p, q - p, out[cnt], 48);
-            /* as in the text: "People's" is "people" with a possessive flag */
-            if (l > 2 && out[cnt][l - 2] == '\'' && out[cnt][l - 1] == 's') out[cnt][l - 2] = '\0';
-            if (l > 0) cnt++;
-        }
-        p = q;
-    }
-    ubrk_close(b);
-    /* a trailing "." of an abbreviation is not part of the key */
-    if (cnt > 1 && sx__eq(out[cnt - 1], ".")) cnt--;
-    return cnt;
-}
-
 /* ---- words: ICU's word breaks, with a fast path for plain lines ----------
  *
  * ICU's word iterator was the largest single cost of extraction (the
@@ -250,6 +222,42 @@ static int32_t sx__fast_word(const UChar *u, int32_t a, int32_t n, int32_t *stat
     else if (last == SX_WB_N) *status = UBRK_WORD_NUMBER;
     else if (last == SX_WB_L) *status = UBRK_WORD_LETTER;
     return i;
+}
+
+/* Tokens of a lexicon phrase, split and folded as article text is.  Called
+ * for every name and alias of the data files at start-up, so a phrase the
+ * word fast path knows (below: the same segments as ICU's iterator) is
+ * split by it, without cloning an iterator (a sixth of start-up). */
+int sx__phrase_tokens(const char *utf8, char out[][48], int max)
+{
+    UChar u[256];
+    int32_t n;
+    UErrorCode e = U_ZERO_ERROR;
+    u_strFromUTF8(u, 256, &n, utf8, -1, &e);
+    if (U_FAILURE(e)) return 0;
+    pthread_once(&sx__brk_once, sx__brk_init);
+    pthread_once(&sx__wb_once, sx__wb_init);
+    if (!sx__word_tmpl) return 0;
+    int fast = 1;
+    for (int32_t i = 0; i < n && fast; i++)
+        fast = u[i] != '\n' && u[i] != '\r' && sx__wb_class(u[i]) != SX_WB_NONE;
+    UBreakIterator *b = fast ? NULL : sx__brk_clone(sx__word_tmpl, u, n);
+    if (!fast && !b) return 0;
+    int cnt = 0;
+    int32_t p = fast ? 0 : ubrk_first(b), q, st;
+    while (cnt < max && (fast ? (q = p < n ? sx__fast_word(u, p, n, &st) : UBRK_DONE) : (q = ubrk_next(b))) != UBRK_DONE) {
+        if (!sx__is_ws(u[p])) {
+            int32_t l = sx__fold(u + p, q - p, out[cnt], 48);
+            /* as in the text: "People's" is "people" with a possessive flag */
+            if (l > 2 && out[cnt][l - 2] == '\'' && out[cnt][l - 1] == 's') out[cnt][l - 2] = '\0';
+            if (l > 0) cnt++;
+        }
+        p = q;
+    }
+    if (b) ubrk_close(b);
+    /* a trailing "." of an abbreviation is not part of the key */
+    if (cnt > 1 && sx__eq(out[cnt - 1], ".")) cnt--;
+    return cnt;
 }
 
 /* Word segments of the whole text, line by line: the fast path where it

@@ -1,8 +1,9 @@
 -- schema.sql -- the summit timeline database, version 1 (PRAGMA user_version = 1).
 --
--- Compiled into the program (cmake/embed.cmake) and run on a new database,
--- followed by every later version's schema/migrate_N.sql (timeline/store.c),
--- so a new database and an upgraded one end up the same.  Keep this file
+-- Run with every later version's schema/migrate_N.sql at build time
+-- (cmake/schema_flatten.c), which writes the current schema as one script
+-- that a new database gets (timeline/store.c), so a new database and an
+-- upgraded one end up the same.  Keep this file
 -- as version 1 was: a copy of it is tests/data/schema_v1.sql.
 -- Every table is STRICT and every link a foreign key with ON DELETE CASCADE,
 -- so deleting a document removes everything extracted from it.

@@ -15,8 +15,9 @@
  * others'), and synchronous=NORMAL (WAL syncs at checkpoints, not at every
  * commit: no corruption on a crash, but a power cut may lose the last
  * commits).  PRAGMA user_version says what the file holds: 0 with no tables
- * is a new database and gets the compiled-in schema (schema.sql, then every
- * migration) in one transaction (only with TL_OPEN_CREATE);
+ * is a new database and gets the compiled-in current schema (schema.sql and
+ * every migration flattened into one script at build time,
+ * cmake/schema_flatten.c) in one transaction (only with TL_OPEN_CREATE);
  * TL_SCHEMA_VERSION with a `documents` table is ours; an older version of
  * ours is upgraded in one BEGIN IMMEDIATE transaction (migration SQL, then
  * filling the new tables from the stored rows) -- a read-only open upgrades
@@ -600,17 +601,18 @@ static tl_status tl__create_schema(tl_db *db, const char *path, long long from, 
     if (rc == SQLITE_OK) {
         tl_status st = TL_OK;
         if (from == 0) {
+            /* the current schema in one script: the same objects as
+             * schema.sql and every migration (tests/test_timeline.c) */
             char *err = NULL;
-            rc = sqlite3_exec(db->conn, (const char *)tl_schema_sql, NULL, NULL, &err);
+            rc = sqlite3_exec(db->conn, (const char *)tl_schema_current_sql, NULL, NULL, &err);
             if (rc != SQLITE_OK) {
                 tl__fail(db, TL_ESCHEMA, "cannot create the schema in '%s': %s", path,
                          err ? err : sqlite3_errstr(rc));
                 st = TL_ESCHEMA;
             }
             sqlite3_free(err);
-        }
-        if (st == TL_OK)
-            st = tl__migrate(db, path, from ? from : 1);
+        } else
+            st = tl__migrate(db, path, from);
         if (st != TL_OK) {
             tl__exec(db, "ROLLBACK");
             return st;

@@ -32,10 +32,11 @@
 enum { TL__PHASE_ROWS, TL__PHASE_TIMELINE, TL__PHASE_INDEX, TL__PHASE_COMMIT, TL__PHASE_END };
 void tl__phase_hook(tl_db *db, void (*fn)(void *ctx, int phase), void *ctx);
 
-/* The schema, compiled in from schema/schema.sql (version 1) and the
- * migrations schema/migrate_N.sql by cmake/embed.cmake. */
-extern const unsigned char tl_schema_sql[];
-extern const unsigned long tl_schema_sql_len;
+/* The schema, compiled in by cmake/embed.cmake: for new databases the
+ * current one (schema/schema.sql, version 1, and every migration flattened
+ * into one script at build time by cmake/schema_flatten.c), for upgrades
+ * the migrations schema/migrate_N.sql. */
+extern const unsigned char tl_schema_current_sql[];
 extern const unsigned char tl_migrate_2_sql[];
 extern const unsigned long tl_migrate_2_sql_len;
 extern const unsigned char tl_migrate_3_sql[];

@@ -581,8 +581,8 @@ static tl_status tl__migrate(tl_db *db, const char *path, long long from)
     return TL_OK;
 }
 
-/* Runs the compiled-in schema and the migrations on an empty database
- * (from = 0), or the migrations on a database of version `from`, in one
+/* Runs the compiled-in current schema on an empty database (from = 0), or
+ * the migrations after `from` on a database of that version, in one
  * transaction.  *raced is set when another process changed the version
  * meanwhile (the caller probes again). */
 static tl_status tl__create_schema(tl_db *db, const char *path, long long from, int *raced)

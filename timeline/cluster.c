@@ -560,8 +560,8 @@ static const char *tl__rel_of(const unsigned char *s)
  * the strings, which each generation keeps once: 1.2 MB for 49,152 events
  * of the benchmark), so the cache takes about 20 MB, and at most 30 MB
  * whatever the text; the benchmark's 200 MB corpus, with happenings
- * reported 600 times, needs about this many to keep the large clusters'
- * events. */
+ * reported 600 times (and one 6,000 times), needs about this many to keep
+ * the large clusters' events. */
 #define TL__CACHE_EVENTS 49152
 #define TL__CACHE_BYTES (4u << 20)
 
@@ -1926,11 +1926,56 @@ static int tl__expand(sqlite3_stmt *near, tl__idset *set, tl__idset *done, const
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* A set of (class signature, sort_begin, sort_end) triples of pool offsets:
+ * the events whose neighbours were asked for.  Events of one class with one
+ * interval have the same core participants, type and dates, so they ask
+ * the same questions: the first asks, the rest are skipped without hashing
+ * their strings (a happening reported 1,500 times is 1,500 copies of a few
+ * classes).  Open addressing; 0 when present, 1 when added, -1 when out of
+ * memory. */
+typedef struct tl__asked {
+    size_t (*slot)[3];
+    size_t cap, n;
+} tl__asked;
+
+static int tl__asked_add(tl__asked *s, size_t sig, size_t begin, size_t end)
+{
+    if ((s->n + 1) * 2 > s->cap) {
+        const size_t cap = s->cap ? s->cap * 2 : 64;
+        size_t(*slot)[3] = malloc(cap * sizeof *slot);
+        if (!slot)
+            return -1;
+        for (size_t i = 0; i < cap; i++)
+            slot[i][0] = TL__NONE; /* (a signature is never NULL) */
+        for (size_t i = 0; i < s->cap; i++) {
+            if (s->slot[i][0] == TL__NONE)
+                continue;
+            size_t h = (s->slot[i][0] * 0x9E3779B97F4A7C15ULL ^ s->slot[i][1] * 0xC2B2AE3D27D4EB4FULL ^ s->slot[i][2]) & (cap - 1);
+            while (slot[h][0] != TL__NONE)
+                h = (h + 1) & (cap - 1);
+            memcpy(slot[h], s->slot[i], sizeof slot[h]);
+        }
+        free(s->slot);
+        s->slot = slot;
+        s->cap = cap;
+    }
+    size_t h = (sig * 0x9E3779B97F4A7C15ULL ^ begin * 0xC2B2AE3D27D4EB4FULL ^ end) & (s->cap - 1);
+    for (; s->slot[h][0] != TL__NONE; h = (h + 1) & (s->cap - 1))
+        if (s->slot[h][0] == sig && s->slot[h][1] == begin && s->slot[h][2] == end)
+            return 0;
+    s->slot[h][0] = sig;
+    s->slot[h][1] = begin;
+    s->slot[h][2] = end;
+    s->n++;
+    return 1;
+}
+
 /* Every event connected to a seed: same type, touching dates, a core
  * participant in common, transitively.  Loads them into w. */
 static int tl__gather(const tl__dirty *d, sqlite3_stmt *near, const tl__loader *ld, tl__work *w)
 {
     tl__idset set = {0}, done = {0};
+    tl__asked asked = {0};
     int rc = SQLITE_OK;
     for (size_t i = 0; i < d->n && rc == SQLITE_OK; i++) {
         const tl__seed *sd = &d->v[i];
@@ -1945,33 +1990,25 @@ static int tl__gather(const tl__dirty *d, sqlite3_stmt *near, const tl__loader *
     for (size_t i = 0; i < set.n && rc == SQLITE_OK; i++) {
         if ((rc = tl__load_event(w, ld, set.order[i])) != SQLITE_OK)
             break;
-        /* copy what expand needs: the pool may move while it grows */
-        const tl__ev x = w->ev[w->n_ev - 1];
-        for (size_t k = 0; k < x.np && rc == SQLITE_OK; k++) {
-            const tl__part p = w->part[x.p0 + k];
-            if (!p.core)
-                continue;
-            tl__buf keys = {0};
-            const char *t = tl__s(w, x.type), *b = tl__s(w, x.sort_begin), *e = tl__s(w, x.sort_end);
-            const char *nm = tl__s(w, p.name), *kd = tl__s(w, p.kind);
-            if (tl__buf_add(&keys, nm, strlen(nm) + 1) || tl__buf_add(&keys, kd, strlen(kd) + 1) ||
-                tl__buf_add(&keys, t, strlen(t) + 1) || tl__buf_add(&keys, b ? b : "", (b ? strlen(b) : 0) + 1) ||
-                tl__buf_add(&keys, e ? e : "", (e ? strlen(e) : 0) + 1)) {
-                tl__buf_free(&keys);
-                rc = SQLITE_NOMEM;
-                break;
-            }
-            const char *k0 = keys.s, *k1 = k0 + strlen(k0) + 1, *k2 = k1 + strlen(k1) + 1, *k3 = k2 + strlen(k2) + 1,
-                       *k4 = k3 + strlen(k3) + 1;
-            if (*k3)
-                rc = tl__expand(near, &set, &done, k0, k1, k2, k3, k4);
-            tl__buf_free(&keys);
+        const tl__ev *x = &w->ev[w->n_ev - 1];
+        const int fresh = tl__asked_add(&asked, x->sig, x->sort_begin, x->sort_end);
+        if (fresh <= 0) {
+            rc = fresh < 0 ? SQLITE_NOMEM : SQLITE_OK;
+            continue;
+        }
+        /* (the pool does not move until the next load: expand only reads) */
+        const char *t = tl__s(w, x->type), *b = tl__s(w, x->sort_begin), *e = tl__s(w, x->sort_end);
+        for (size_t k = 0; k < x->np && rc == SQLITE_OK && b && *b; k++) {
+            const tl__part *p = &w->part[x->p0 + k];
+            if (p->core)
+                rc = tl__expand(near, &set, &done, tl__s(w, p->name), tl__s(w, p->kind), t, b, e ? e : "");
         }
     }
     free(set.slot);
     free(set.order);
     free(done.slot);
     free(done.order);
+    free(asked.slot);
     return rc;
 }
 

@@ -7,7 +7,7 @@
  * took 1,413 page faults to do it, of which 1,070 were in the heap or in
  * malloc's mmap blocks (`perf record -e page-faults -d`).  On the virtual
  * machines this runs on a fault costs 10-40 us, so faults were most of
- * the start-up time (45-55 ms of it in session 6's measurements).  A 2 MB
+ * the 45-55 ms that start-up took in session 6's measurements.  A 2 MB
  * page is one fault.
  *
  * How: with glibc, make malloc keep blocks of up to 16 MB in the heap rather
@@ -16,8 +16,10 @@
  * pages inside it.  The kernel then backs them with huge pages where
  * transparent huge pages are "madvise" or "always".  Elsewhere (another C
  * library, a sanitizer's or valgrind's malloc, THP "never") nothing
- * changes and summit runs as before.  Memory: at most the 8 MB block is
- * made resident early, where the heap would have grown anyway.
+ * changes and summit runs as before.  Memory: the 8 MB block's huge pages
+ * become resident as soon as they are touched, and up to 16 MB of freed
+ * heap is kept for reuse rather than given back (the trim threshold), so
+ * peak RSS can be a few megabytes higher than with 4 KB pages.
  */
 #define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE, mallopt */
 

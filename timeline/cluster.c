@@ -1938,6 +1938,11 @@ typedef struct tl__asked {
     size_t cap, n;
 } tl__asked;
 
+static size_t tl__asked_hash(size_t sig, size_t begin, size_t end)
+{
+    return (size_t)((uint64_t)sig * 0x9E3779B97F4A7C15ULL ^ (uint64_t)begin * 0xC2B2AE3D27D4EB4FULL ^ end);
+}
+
 static int tl__asked_add(tl__asked *s, size_t sig, size_t begin, size_t end)
 {
     if ((s->n + 1) * 2 > s->cap) {
@@ -1950,7 +1955,7 @@ static int tl__asked_add(tl__asked *s, size_t sig, size_t begin, size_t end)
         for (size_t i = 0; i < s->cap; i++) {
             if (s->slot[i][0] == TL__NONE)
                 continue;
-            size_t h = (s->slot[i][0] * 0x9E3779B97F4A7C15ULL ^ s->slot[i][1] * 0xC2B2AE3D27D4EB4FULL ^ s->slot[i][2]) & (cap - 1);
+            size_t h = tl__asked_hash(s->slot[i][0], s->slot[i][1], s->slot[i][2]) & (cap - 1);
             while (slot[h][0] != TL__NONE)
                 h = (h + 1) & (cap - 1);
             memcpy(slot[h], s->slot[i], sizeof slot[h]);
@@ -1959,7 +1964,7 @@ static int tl__asked_add(tl__asked *s, size_t sig, size_t begin, size_t end)
         s->slot = slot;
         s->cap = cap;
     }
-    size_t h = (sig * 0x9E3779B97F4A7C15ULL ^ begin * 0xC2B2AE3D27D4EB4FULL ^ end) & (s->cap - 1);
+    size_t h = tl__asked_hash(sig, begin, end) & (s->cap - 1);
     for (; s->slot[h][0] != TL__NONE; h = (h + 1) & (s->cap - 1))
         if (s->slot[h][0] == sig && s->slot[h][1] == begin && s->slot[h][2] == end)
             return 0;

@@ -28,11 +28,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#if defined(__GLIBC__) || defined(__linux__)
-#include <sys/mman.h>
-#endif
 #ifdef __GLIBC__
 #include <malloc.h>
+#include <sys/mman.h>
 #endif
 
 void summit_heap_prefer_huge_pages(void)

@@ -714,7 +714,7 @@ static tl_status tl__open(tl_db *db, const char *path, int flags, int *needs_upg
         oflags |= SQLITE_OPEN_URI;
     sqlite3 *conn = NULL;
     *needs_upgrade = 0;
-    int rc = sqlite3_open_v2(path, &conn, oflags, NULL);
+    int rc = sqlite3_open_v2(path, &conn, oflags, tl__walbuf_vfs());
     if (rc != SQLITE_OK) {
         tl_status st = tl__fail(db, (rc & 0xff) == SQLITE_NOMEM ? TL_ENOMEM : TL_EOPEN,
                                 "cannot open database '%s': %s", path,

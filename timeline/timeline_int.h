@@ -46,6 +46,11 @@ extern const unsigned long tl_migrate_4_sql_len;
 extern const unsigned char tl_migrate_5_sql[];
 extern const unsigned long tl_migrate_5_sql_len;
 
+/* The name of the VFS (walbuf.c) that writes each commit's WAL frames with
+ * one system call, registered on first use; NULL if the default VFS could
+ * not be wrapped (then the default is used). */
+const char *tl__walbuf_vfs(void);
+
 /* Oldest SQLite with STRICT tables and built-in JSON functions. */
 #define TL__MIN_SQLITE 3038000
 

@@ -50,6 +50,9 @@ extern const unsigned long tl_migrate_5_sql_len;
  * one system call, registered on first use; NULL if the default VFS could
  * not be wrapped (then the default is used). */
 const char *tl__walbuf_vfs(void);
+/* For tests: the bytes a WAL handle of that VFS holds unwritten (none once a
+ * commit has returned), or (size_t)-1 for another handle. */
+size_t tl__walbuf_buffered(sqlite3_file *wal);
 
 /* Oldest SQLite with STRICT tables and built-in JSON functions. */
 #define TL__MIN_SQLITE 3038000

@@ -2,7 +2,7 @@
  * walbuf.c -- a SQLite VFS shim that writes each commit's WAL frames with
  * one system call instead of two per page.
  *
- * Exports (timeline_int.h): tl__walbuf_vfs.
+ * Exports (timeline_int.h): tl__walbuf_vfs, tl__walbuf_buffered (for tests).
  *
  * Why.  SQLite's WAL writer puts every frame in the log with two calls to
  * the VFS (its 24-byte header, then the page), and the unix VFS makes each a
@@ -14,29 +14,42 @@
  * What.  The VFS registered here, "summit-walbuf", forwards everything to
  * the default VFS, except that writes to a WAL file ("-wal", opened with
  * SQLITE_OPEN_WAL) that extend one contiguous run are gathered in a buffer
- * of TL__WALBUF_CAP bytes, and the run is written with one pwrite when:
- *   - the page of a commit frame (the WAL file format: a frame header whose
- *     bytes 4-7, the database size after the commit, are not zero) has been
- *     added -- so a transaction's frames are all in the file before SQLite
- *     makes them visible to readers, in the order and with the error codes
- *     (SQLITE_FULL, SQLITE_IOERR_WRITE) the unwrapped VFS gives; a failed
- *     write fails the commit, which SQLite then rolls back;
- *   - the buffer is full, or a write does not extend the run;
- *   - SQLite reads, syncs, truncates, sizes or closes the WAL, or asks it a
- *     file control;
- *   - and, as a backstop, when SQLite publishes a new WAL header to other
- *     connections (xShmBarrier and xShmLock on the database file, which this
- *     shim also wraps for that purpose).
- * A header rewritten in place (SQLite's checksum repair, walRewriteChecksums)
- * goes straight to the file after the buffer.  The file's bytes, their order
- * relative to the WAL index, and every result SQLite sees are as without the
- * shim; only the number of system calls changes.  Other files (rollback
- * journals, temporary files) are opened by the default VFS into the same
- * memory and never pass through this code.
+ * of TL__WALBUF_CAP bytes, and the run is written with one call of the
+ * default VFS when:
+ *   - the page of a commit frame has been written (the WAL file format: a
+ *     frame header, 24 bytes, whose bytes 4-7, the database size after the
+ *     commit, are not zero; its page is the next write, at the next byte),
+ *     so the transaction is in the file before xWrite returns, and so
+ *     before SQLite makes it visible to readers; a failed write fails the
+ *     commit with the default VFS's code, and SQLite rolls back;
+ *   - the buffer is full, or a write does not extend the run (a commit
+ *     frame's header that starts no run is written at once);
+ *   - SQLite reads what the buffer holds, or syncs, truncates, sizes or
+ *     closes the WAL;
+ *   - and, as a backstop that the rule above leaves nothing to, when SQLite
+ *     publishes a new WAL index header (xShmBarrier on the database file,
+ *     which the shim wraps for this and for the next point).
+ * The bytes of the file are those SQLite writes, in its order; only the
+ * number of calls changes.
+ *
+ * Failures.  A run that cannot be written is dropped, and SQLite believed
+ * it written: so until the transaction ends (SQLite releases the WAL write
+ * lock, xShmLock on the database file) every read of the dropped bytes
+ * fails, every further write fails with the same code, and a read that
+ * flushed and failed says SQLITE_IOERR_WRITE -- an I/O error, after which
+ * SQLite rolls back the whole transaction, never only the statement.  When
+ * the write lock is released, whatever is still gathered belongs to a
+ * transaction that was rolled back (commits are flushed at their last
+ * page) and is dropped: another connection may write that part of the log
+ * next.  With locking_mode=EXCLUSIVE SQLite takes no such lock, so after a
+ * failed write the connection stays failed until it is closed.
+ *
+ * Other files (rollback journals, temporary files) are opened by the
+ * default VFS into the same memory and never pass through this code.
  *
  * Ownership: the buffer belongs to its WAL file handle and is freed with it.
  * A database file handle knows its open WAL handle (both belong to one
- * connection, so to one thread at a time); the WAL handle clears that link
+ * connection, so to one thread at a time); each clears the other's link
  * when it closes.
  */
 #include "timeline_int.h"
@@ -58,8 +71,9 @@ struct tl__wfile {
     unsigned char *buf; /* WAL file: the gathered run, TL__WALBUF_CAP bytes (allocated at first use) */
     size_t len;         /* bytes in buf */
     sqlite3_int64 off;  /* file offset of buf[0] */
-    int commit_pending; /* the run ends in a commit frame's header: flush after its page */
-    int deferred_rc;    /* an error of a backstop flush, returned by the next call that can */
+    sqlite3_int64 commit_page; /* where the page of the commit frame just begun goes, or -1 */
+    int failed;                /* a run was dropped: the code of its write, until the transaction ends */
+    sqlite3_int64 lost_begin, lost_end; /* the dropped bytes, which reads must not see */
 };
 
 static sqlite3_vfs tl__vfs;
@@ -68,36 +82,37 @@ static pthread_once_t tl__vfs_once = PTHREAD_ONCE_INIT;
 
 #define TL__BASE ((sqlite3_vfs *)tl__vfs.pAppData)
 
-/* Writes the gathered run.  The buffer is emptied whatever the outcome: a
- * failed commit is rolled back by SQLite, which rewrites what it needs. */
+/* Writes the gathered run.  On failure the run is dropped and remembered
+ * (see "Failures" above). */
 static int tl__wal_flush(tl__wfile *f)
 {
     if (f->len == 0)
         return SQLITE_OK;
     const int rc = f->real->pMethods->xWrite(f->real, f->buf, (int)f->len, f->off);
+    if (rc != SQLITE_OK) {
+        if (!f->failed) {
+            f->failed = rc;
+            f->lost_begin = f->off;
+            f->lost_end = f->off + (sqlite3_int64)f->len;
+        } else {
+            if (f->off < f->lost_begin)
+                f->lost_begin = f->off;
+            if (f->off + (sqlite3_int64)f->len > f->lost_end)
+                f->lost_end = f->off + (sqlite3_int64)f->len;
+        }
+    }
     f->len = 0;
-    f->commit_pending = 0;
     return rc;
 }
 
-/* The first deferred error, or the flush's. */
-static int tl__wal_settle(tl__wfile *f)
+/* The end of a write transaction (the WAL write lock released): what is
+ * still gathered was rolled back, and a failure is over. */
+static void tl__wal_txn_end(tl__wfile *f)
 {
-    int rc = tl__wal_flush(f);
-    if (f->deferred_rc != SQLITE_OK) {
-        rc = f->deferred_rc;
-        f->deferred_rc = SQLITE_OK;
-    }
-    return rc;
-}
-
-static void tl__wal_backstop(tl__wfile *db)
-{
-    if (db->wal && db->wal->len) {
-        const int rc = tl__wal_flush(db->wal);
-        if (rc != SQLITE_OK && db->wal->deferred_rc == SQLITE_OK)
-            db->wal->deferred_rc = rc;
-    }
+    f->len = 0;
+    f->commit_page = -1;
+    f->failed = 0;
+    f->lost_begin = f->lost_end = 0;
 }
 
 /* ---- the WAL file --------------------------------------------------------- */
@@ -105,24 +120,29 @@ static void tl__wal_backstop(tl__wfile *db)
 static int tl__wal_close(sqlite3_file *p)
 {
     tl__wfile *f = (tl__wfile *)p;
-    int rc = tl__wal_settle(f);
+    if (!f->failed && tl__wal_flush(f) != SQLITE_OK)
+        sqlite3_log(f->failed, "summit-walbuf: the log's last bytes could not be written at close");
     if (f->db && f->db->wal == f)
         f->db->wal = NULL;
     f->db = NULL;
     sqlite3_free(f->buf);
     f->buf = NULL;
-    const int rc2 = f->real->pMethods ? f->real->pMethods->xClose(f->real) : SQLITE_OK;
-    return rc != SQLITE_OK ? rc : rc2;
+    return f->real->pMethods ? f->real->pMethods->xClose(f->real) : SQLITE_OK;
+}
+
+static int tl__overlaps(sqlite3_int64 a, sqlite3_int64 a_end, sqlite3_int64 b, sqlite3_int64 b_end)
+{
+    return a < b_end && b < a_end;
 }
 
 static int tl__wal_read(sqlite3_file *p, void *out, int n, sqlite3_int64 off)
 {
     tl__wfile *f = (tl__wfile *)p;
-    if (f->len && off < f->off + (sqlite3_int64)f->len && off + n > f->off) {
-        const int rc = tl__wal_flush(f);
-        if (rc != SQLITE_OK)
-            return rc;
-    }
+    if (f->failed && tl__overlaps(off, off + n, f->lost_begin, f->lost_end))
+        return SQLITE_IOERR_READ;
+    if (f->len && tl__overlaps(off, off + n, f->off, f->off + (sqlite3_int64)f->len) &&
+        tl__wal_flush(f) != SQLITE_OK)
+        return SQLITE_IOERR_WRITE; /* an I/O error: SQLite rolls the transaction back */
     return f->real->pMethods->xRead(f->real, out, n, off);
 }
 
@@ -137,69 +157,74 @@ static int tl__is_commit_header(const void *data, int n)
 static int tl__wal_write(sqlite3_file *p, const void *data, int n, sqlite3_int64 off)
 {
     tl__wfile *f = (tl__wfile *)p;
-    int rc = f->deferred_rc;
-    if (rc != SQLITE_OK) {
-        f->deferred_rc = SQLITE_OK;
-        f->len = 0;
-        f->commit_pending = 0;
-        return rc;
-    }
-    const int extends = f->len && off == f->off + (sqlite3_int64)f->len;
+    if (f->failed)
+        return f->failed;
+    const int last_page = off == f->commit_page; /* the commit frame's page: the transaction is whole */
     const int commit = tl__is_commit_header(data, n);
+    f->commit_page = -1;
+    int rc;
+    const int extends = f->len && off == f->off + (sqlite3_int64)f->len;
     if (!extends || f->len + (size_t)n > TL__WALBUF_CAP) {
         /* not the next bytes of the run (the first frame of a transaction,
          * a header rewritten in place, the log restarted), or no room: the
          * run goes out first */
-        rc = tl__wal_flush(f);
-        if (rc != SQLITE_OK)
+        if ((rc = tl__wal_flush(f)) != SQLITE_OK)
             return rc;
         if (!f->buf)
             f->buf = sqlite3_malloc(TL__WALBUF_CAP);
         if (!f->buf || commit || (size_t)n > TL__WALBUF_CAP / 2) {
             /* a commit frame's header that starts no run (a transaction of
-             * one frame, or the checksum repair's last header) is written at
-             * once, so its error is the commit's; its page, if one follows,
-             * is flushed as soon as it is added */
+             * one frame, the checksum repair's last header) is written at
+             * once, as is a page too large to gather */
             rc = f->real->pMethods->xWrite(f->real, data, n, off);
-            f->commit_pending = rc == SQLITE_OK && commit;
+            if (rc == SQLITE_OK && commit)
+                f->commit_page = off + n;
             return rc;
         }
         f->off = off;
     }
     memcpy(f->buf + f->len, data, (size_t)n);
     f->len += (size_t)n;
-    if (f->commit_pending)
-        return tl__wal_flush(f); /* the commit frame's page: the transaction is whole */
-    f->commit_pending = commit;
+    if (last_page)
+        return tl__wal_flush(f);
+    if (commit)
+        f->commit_page = off + n;
     return SQLITE_OK;
 }
 
 static int tl__wal_truncate(sqlite3_file *p, sqlite3_int64 size)
 {
     tl__wfile *f = (tl__wfile *)p;
-    const int rc = tl__wal_settle(f);
+    const int rc = f->failed ? f->failed : tl__wal_flush(f);
     return rc != SQLITE_OK ? rc : f->real->pMethods->xTruncate(f->real, size);
 }
 
 static int tl__wal_sync(sqlite3_file *p, int flags)
 {
     tl__wfile *f = (tl__wfile *)p;
-    const int rc = tl__wal_settle(f);
+    const int rc = f->failed ? f->failed : tl__wal_flush(f);
     return rc != SQLITE_OK ? rc : f->real->pMethods->xSync(f->real, flags);
 }
 
 static int tl__wal_size(sqlite3_file *p, sqlite3_int64 *size)
 {
     tl__wfile *f = (tl__wfile *)p;
-    const int rc = tl__wal_settle(f);
+    const int rc = f->failed ? f->failed : tl__wal_flush(f);
     return rc != SQLITE_OK ? rc : f->real->pMethods->xFileSize(f->real, size);
 }
 
+/* (size hints and the like need no flush) */
 static int tl__wal_fcntl(sqlite3_file *p, int op, void *arg)
 {
     tl__wfile *f = (tl__wfile *)p;
-    const int rc = tl__wal_settle(f);
-    return rc != SQLITE_OK ? rc : f->real->pMethods->xFileControl(f->real, op, arg);
+    return f->real->pMethods->xFileControl(f->real, op, arg);
+}
+
+size_t tl__walbuf_buffered(sqlite3_file *wal)
+{
+    if (!wal || !wal->pMethods || wal->pMethods->xWrite != tl__wal_write)
+        return (size_t)-1;
+    return ((tl__wfile *)wal)->len;
 }
 
 /* ---- forwarded as they are (both kinds of handle) ------------------------- */
@@ -238,7 +263,6 @@ static int tl__f_unfetch(sqlite3_file *p, sqlite3_int64 off, void *ptr)
 static int tl__db_close(sqlite3_file *p)
 {
     tl__wfile *f = (tl__wfile *)p;
-    tl__wal_backstop(f);
     if (f->wal && f->wal->db == f)
         f->wal->db = NULL;
     f->wal = NULL;
@@ -265,15 +289,21 @@ static int tl__db_fcntl(sqlite3_file *p, int op, void *arg)
 {
     return TL__REAL(p)->pMethods->xFileControl(TL__REAL(p), op, arg);
 }
+/* SQLite's WAL write lock is lock 0 of the shared memory (WAL_WRITE_LOCK in
+ * its wal.c); it is released when a write transaction ends. */
 static int tl__db_shmlock(sqlite3_file *p, int ofst, int n, int flags)
 {
-    tl__wal_backstop((tl__wfile *)p);
-    return TL__REAL(p)->pMethods->xShmLock(TL__REAL(p), ofst, n, flags);
+    tl__wfile *f = (tl__wfile *)p;
+    if (f->wal && ofst == 0 && (flags & SQLITE_SHM_UNLOCK) && (flags & SQLITE_SHM_EXCLUSIVE))
+        tl__wal_txn_end(f->wal);
+    return f->real->pMethods->xShmLock(f->real, ofst, n, flags);
 }
 static void tl__db_shmbarrier(sqlite3_file *p)
 {
-    tl__wal_backstop((tl__wfile *)p);
-    TL__REAL(p)->pMethods->xShmBarrier(TL__REAL(p));
+    tl__wfile *f = (tl__wfile *)p;
+    if (f->wal && f->wal->len && !f->wal->failed && tl__wal_flush(f->wal) != SQLITE_OK)
+        sqlite3_log(f->wal->failed, "summit-walbuf: the log could not be written before its index moved");
+    f->real->pMethods->xShmBarrier(f->real);
 }
 
 /* ---- the VFS -------------------------------------------------------------- */
@@ -312,11 +342,15 @@ static int tl__vfs_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *p, int
     memset(f, 0, sizeof *f);
     f->real = (sqlite3_file *)&f[1];
     const int rc = TL__BASE->xOpen(TL__BASE, name, f->real, flags, out_flags);
-    if (rc != SQLITE_OK || !f->real->pMethods)
-        return rc; /* base.pMethods stays NULL: SQLite calls no xClose */
+    if (rc != SQLITE_OK || !f->real->pMethods) {
+        if (f->real->pMethods) /* (a failed xOpen may leave a handle to close) */
+            f->real->pMethods->xClose(f->real);
+        return rc != SQLITE_OK ? rc : SQLITE_CANTOPEN; /* base.pMethods stays NULL: SQLite calls no xClose */
+    }
     int v = f->real->pMethods->iVersion;
     v = v < 1 ? 1 : v > 3 ? 3 : v;
     f->base.pMethods = is_wal ? &tl__wal_methods[v - 1] : &tl__db_methods[v - 1];
+    f->commit_page = -1;
     if (is_wal) {
         sqlite3_file *db = sqlite3_database_file_object(name);
         if (db && tl__is_db_handle(db)) {
@@ -401,10 +435,10 @@ static void tl__vfs_init(void)
     tl__vfs.xDelete = tl__vfs_delete;
     tl__vfs.xAccess = tl__vfs_access;
     tl__vfs.xFullPathname = tl__vfs_fullpath;
-    tl__vfs.xDlOpen = tl__vfs_dlopen;
-    tl__vfs.xDlError = tl__vfs_dlerror;
-    tl__vfs.xDlSym = tl__vfs_dlsym;
-    tl__vfs.xDlClose = tl__vfs_dlclose;
+    tl__vfs.xDlOpen = base->xDlOpen ? tl__vfs_dlopen : NULL; /* (NULL without extension loading) */
+    tl__vfs.xDlError = base->xDlError ? tl__vfs_dlerror : NULL;
+    tl__vfs.xDlSym = base->xDlSym ? tl__vfs_dlsym : NULL;
+    tl__vfs.xDlClose = base->xDlClose ? tl__vfs_dlclose : NULL;
     tl__vfs.xRandomness = tl__vfs_random;
     tl__vfs.xSleep = tl__vfs_sleep;
     tl__vfs.xCurrentTime = tl__vfs_time;

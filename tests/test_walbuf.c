@@ -16,10 +16,24 @@
  *   - at the end the file passes integrity_check when opened on the default
  *     VFS alone, with the same content.
  * The cases cover commits of one frame, commits larger than the buffer,
- * pages spilled from a tiny cache and rewritten within one transaction
- * (SQLite's checksum repair of frames it overwrote), 64 KiB pages (frames
- * written straight through) and checkpoints that restart the log.
- * Error paths (a full disk, a killed process) are tested on the real program
+ * commits of every size to 80 frames (31 and 61 among them: the commit
+ * frame's header fills the buffer and its page starts the next run), pages
+ * spilled from a tiny cache and rewritten within one transaction (SQLite's
+ * checksum repair of frames it overwrote), 64 KiB pages (frames written
+ * straight through), checkpoints that restart the log, and exclusive
+ * locking, where SQLite never calls xShmBarrier: there, after every COMMIT
+ * the shim must hold nothing unwritten (tl__walbuf_buffered).
+ *
+ *   a_failed_write_never_commits_a_partial_transaction
+ *       a VFS under the shim fails the k-th WAL write of a transaction, for
+ *       every k, with SQLITE_FULL; whatever SQLite does then, the file passes
+ *       integrity_check and holds exactly the rows of the statements that
+ *       succeeded in transactions whose COMMIT succeeded (writer, reader on
+ *       the plain VFS, reopened file), and the next transaction commits.
+ *   a_rolled_back_transaction_leaves_nothing_to_write_over_another_connection
+ *       what a rolled-back transaction had gathered is not written later
+ *       over frames another connection committed meanwhile.
+ * Error paths of the real program (a full disk, a killed process) are tested
  * by test_crash.c.
  */
 #include <criterion/criterion.h>
@@ -286,7 +300,7 @@ ParameterizedTest(const wb_case *c, walbuf, every_commit_is_in_the_file_before_r
     wb_run(c);
 }
 
-Test(walbuf, other_files_are_not_wrapped_and_a_missing_file_fails_as_before)
+Test(walbuf, temporary_tables_and_a_missing_file_behave_as_on_the_default_vfs)
 {
     const char *vfs = tl__walbuf_vfs();
     cr_assert(vfs);
@@ -543,6 +557,57 @@ ParameterizedTest(const wb_fault_case *c, walbuf, a_failed_write_never_commits_a
     wb_expect_rows(r, "reopened file", c->name, rounds, n, sum);
     sqlite3_close(r);
     free(blob);
+    static const char *const suffix[] = {"", "-wal", "-shm"};
+    char f[300];
+    for (int i = 0; i < 3; i++) {
+        snprintf(f, sizeof f, "%s%s", path, suffix[i]);
+        unlink(f);
+    }
+    rmdir(dir);
+}
+
+/* Connection A gathers frames of a transaction it then rolls back;
+ * connection B commits frames at the same place in the log; A commits
+ * next.  What A gathered must not be written over B's frames. */
+Test(walbuf, a_rolled_back_transaction_leaves_nothing_to_write_over_another_connection)
+{
+    const char *vfs = tl__walbuf_vfs();
+    cr_assert(vfs);
+    char dir[] = "/tmp/summit-walbuf-XXXXXX";
+    cr_assert(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/t.db", dir);
+    sqlite3 *a = wb_open_fnv(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs);
+    wb_exec(a, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;"
+               "CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB NOT NULL);"
+               "CREATE TABLE u (id INTEGER PRIMARY KEY, b BLOB NOT NULL)");
+    sqlite3 *b = wb_open_fnv(path, SQLITE_OPEN_READWRITE, vfs);
+    wb_exec(b, "PRAGMA wal_autocheckpoint = 0");
+    /* A: more than a buffer of frames (some spilled, the last ones still
+     * gathered), rolled back */
+    wb_exec(a, "PRAGMA cache_size = 10");
+    wb_exec(a, "BEGIN; WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 45)"
+               " INSERT INTO t (b) SELECT zeroblob(3500) FROM c; ROLLBACK");
+    /* B: frames where A's were */
+    wb_exec(b, "BEGIN; WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 40)"
+               " INSERT INTO u (b) SELECT randomblob(3000) FROM c; COMMIT");
+    long long ub = 0, sb = 0;
+    const long long nb = wb_count(b, "u", &ub);
+    /* A commits again */
+    wb_exec(a, "INSERT INTO t (b) VALUES (x'01020304')");
+    sqlite3 *r = wb_open_fnv(path, SQLITE_OPEN_READONLY, "unix");
+    wb_expect_ok(r, "after A's second commit", 0);
+    cr_expect_eq(wb_count(r, "u", &sb), nb, "B's rows");
+    cr_expect_eq(sb, ub, "B's rows' contents");
+    cr_expect_eq(wb_count(r, "t", &sb), 1, "A's row");
+    sqlite3_close(r);
+    cr_assert_eq(sqlite3_close(a), SQLITE_OK);
+    cr_assert_eq(sqlite3_close(b), SQLITE_OK);
+    r = wb_open_fnv(path, SQLITE_OPEN_READONLY, "unix");
+    wb_expect_ok(r, "reopened", 0);
+    cr_expect_eq(wb_count(r, "u", &sb), nb, "B's rows, reopened");
+    cr_expect_eq(sb, ub, "B's rows' contents, reopened");
+    sqlite3_close(r);
     static const char *const suffix[] = {"", "-wal", "-shm"};
     char f[300];
     for (int i = 0; i < 3; i++) {

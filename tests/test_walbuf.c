@@ -109,7 +109,8 @@ static void wb_fill(unsigned char *b, int n, uint64_t seed)
 static long long wb_syscw(void)
 {
     FILE *f = fopen("/proc/self/io", "r");
-    if (!f) return -1;
+    if (!f)
+        return -1;
     char line[128];
     long long v = -1;
     while (fgets(line, sizeof line, f))
@@ -152,13 +153,30 @@ static wb_state wb_read(sqlite3 *db)
     return s;
 }
 
+/* Makes the folder dir (a mkdtemp template) and names t.db in it. */
+static void wb_tmpdb(char *dir, char *path, size_t n)
+{
+    cr_assert(mkdtemp(dir));
+    snprintf(path, n, "%s/t.db", dir);
+}
+
+/* Removes the database path, its -wal and -shm, and the folder dir. */
+static void wb_remove(const char *dir, const char *path)
+{
+    static const char *const suffix[] = {"", "-wal", "-shm"};
+    char f[300];
+    for (int i = 0; i < 3; i++) {
+        snprintf(f, sizeof f, "%s%s", path, suffix[i]);
+        unlink(f);
+    }
+    rmdir(dir);
+}
+
 static void wb_run(const wb_case *c)
 {
-    char dir[] = "/tmp/summit-walbuf-XXXXXX";
-    cr_assert(mkdtemp(dir));
-    char path[256], wal[256];
-    snprintf(path, sizeof path, "%s/t.db", dir);
-    snprintf(wal, sizeof wal, "%s/t.db-wal", dir);
+    char dir[] = "/tmp/summit-walbuf-XXXXXX", path[256], wal[300];
+    wb_tmpdb(dir, path, sizeof path);
+    snprintf(wal, sizeof wal, "%s-wal", path);
 
     const char *vfs = tl__walbuf_vfs();
     cr_assert(vfs, "the VFS was not registered");
@@ -167,7 +185,8 @@ static void wb_run(const wb_case *c)
     char sql[160];
     snprintf(sql, sizeof sql, "PRAGMA page_size = %d", c->page_size);
     wb_exec(w, sql);
-    if (c->exclusive) wb_exec(w, "PRAGMA locking_mode = EXCLUSIVE");
+    if (c->exclusive)
+        wb_exec(w, "PRAGMA locking_mode = EXCLUSIVE");
     wb_exec(w, "PRAGMA journal_mode = WAL");
     wb_exec(w, "PRAGMA synchronous = NORMAL");
     snprintf(sql, sizeof sql, "PRAGMA cache_size = %d", c->cache_pages);
@@ -238,7 +257,8 @@ static void wb_run(const wb_case *c)
                     expect.hashes += hash[id];
                 }
         }
-        if (c->exclusive) continue;
+        if (c->exclusive)
+            continue;
         const wb_state got = wb_read(r);
         cr_expect_eq(got.count, expect.count, "%s, transaction %d: the reader sees %lld rows, not %lld",
                      c->name, t, got.count, expect.count);
@@ -258,7 +278,8 @@ static void wb_run(const wb_case *c)
         cr_expect_gt(counted, 0, "%s: no transaction's write calls were counted", c->name);
 
     sqlite3_finalize(put);
-    if (r) cr_assert_eq(sqlite3_close(r), SQLITE_OK);
+    if (r)
+        cr_assert_eq(sqlite3_close(r), SQLITE_OK);
     cr_assert_eq(sqlite3_close(w), SQLITE_OK);
 
     /* the file alone, on the default VFS */
@@ -281,13 +302,7 @@ static void wb_run(const wb_case *c)
     free(hash);
     free(nver);
     free(nhash);
-    char f[300];
-    static const char *const suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        snprintf(f, sizeof f, "%s%s", path, suffix[i]);
-        unlink(f);
-    }
-    rmdir(dir);
+    wb_remove(dir, path);
 }
 
 ParameterizedTestParameters(walbuf, every_commit_is_in_the_file_before_readers_see_it)
@@ -444,10 +459,8 @@ ParameterizedTest(const wb_fault_case *c, walbuf, a_failed_write_never_commits_a
     const char *vfs = tl__walbuf_vfs(); /* wraps the default: the faulty one */
     cr_assert(vfs);
 
-    char dir[] = "/tmp/summit-walbuf-XXXXXX";
-    cr_assert(mkdtemp(dir));
-    char path[256];
-    snprintf(path, sizeof path, "%s/t.db", dir);
+    char dir[] = "/tmp/summit-walbuf-XXXXXX", path[256];
+    wb_tmpdb(dir, path, sizeof path);
     sqlite3 *w = wb_open_fnv(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs);
     char sql[160];
     snprintf(sql, sizeof sql, "PRAGMA page_size = %d", c->page_size);
@@ -513,7 +526,8 @@ ParameterizedTest(const wb_fault_case *c, walbuf, a_failed_write_never_commits_a
             int committed = 0;
             if (!dead) {
                 committed = sqlite3_exec(w, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
-                if (!committed && !sqlite3_get_autocommit(w)) wb_exec(w, "ROLLBACK");
+                if (!committed && !sqlite3_get_autocommit(w))
+                    wb_exec(w, "ROLLBACK");
             }
             wb_fail_at = 0;
             if (round == 0) {
@@ -557,13 +571,7 @@ ParameterizedTest(const wb_fault_case *c, walbuf, a_failed_write_never_commits_a
     wb_expect_rows(r, "reopened file", c->name, rounds, n, sum);
     sqlite3_close(r);
     free(blob);
-    static const char *const suffix[] = {"", "-wal", "-shm"};
-    char f[300];
-    for (int i = 0; i < 3; i++) {
-        snprintf(f, sizeof f, "%s%s", path, suffix[i]);
-        unlink(f);
-    }
-    rmdir(dir);
+    wb_remove(dir, path);
 }
 
 /* Connection A gathers frames of a transaction it then rolls back;
@@ -573,10 +581,8 @@ Test(walbuf, a_rolled_back_transaction_leaves_nothing_to_write_over_another_conn
 {
     const char *vfs = tl__walbuf_vfs();
     cr_assert(vfs);
-    char dir[] = "/tmp/summit-walbuf-XXXXXX";
-    cr_assert(mkdtemp(dir));
-    char path[256];
-    snprintf(path, sizeof path, "%s/t.db", dir);
+    char dir[] = "/tmp/summit-walbuf-XXXXXX", path[256];
+    wb_tmpdb(dir, path, sizeof path);
     sqlite3 *a = wb_open_fnv(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs);
     wb_exec(a, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;"
                "CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB NOT NULL);"
@@ -608,11 +614,5 @@ Test(walbuf, a_rolled_back_transaction_leaves_nothing_to_write_over_another_conn
     cr_expect_eq(wb_count(r, "u", &sb), nb, "B's rows, reopened");
     cr_expect_eq(sb, ub, "B's rows' contents, reopened");
     sqlite3_close(r);
-    static const char *const suffix[] = {"", "-wal", "-shm"};
-    char f[300];
-    for (int i = 0; i < 3; i++) {
-        snprintf(f, sizeof f, "%s%s", path, suffix[i]);
-        unlink(f);
-    }
-    rmdir(dir);
+    wb_remove(dir, path);
 }

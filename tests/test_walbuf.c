@@ -62,22 +62,26 @@ typedef struct {
     int count_writes; /* check the write system calls */
     int grow;         /* rows added to each later transaction */
     int exclusive;    /* PRAGMA locking_mode = EXCLUSIVE: no shared memory, no reader until the end */
+    int psow0;        /* opened with psow=0 and synchronous = FULL: commits padded to a sector */
 } wb_case;
 
 static const wb_case wb_cases[] = {
-    {"one small row a commit", 4096, 2000, 100000, 40, 1, 100, 0, 1, 0, 0},
-    {"commits larger than the buffer", 4096, 2000, 100000, 8, 200, 3000, 0, 1, 0, 0},
-    {"pages spilled from a tiny cache and rewritten", 1024, 10, 100000, 6, 300, 500, 2, 0, 0, 0},
-    {"64 KiB pages, frames written straight through", 65536, 100, 100000, 5, 20, 30000, 0, 0, 0, 0},
-    {"checkpoints restart the log", 4096, 2000, 20, 30, 30, 2000, 1, 0, 0, 0},
+    {"one small row a commit", 4096, 2000, 100000, 40, 1, 100, 0, 1, 0, 0, 0},
+    {"commits larger than the buffer", 4096, 2000, 100000, 8, 200, 3000, 0, 1, 0, 0, 0},
+    {"pages spilled from a tiny cache and rewritten", 1024, 10, 100000, 6, 300, 500, 2, 0, 0, 0, 0},
+    {"64 KiB pages, frames written straight through", 65536, 100, 100000, 5, 20, 30000, 0, 0, 0, 0, 0},
+    {"checkpoints restart the log", 4096, 2000, 20, 30, 30, 2000, 1, 0, 0, 0, 0},
     /* a row a page: commits of 3 to 80 frames, among them those whose
      * commit frame's header fills the buffer and whose page starts the next
      * run (31 and 61 frames) */
-    {"commits of every size up to 80 frames", 4096, 2000, 100000, 78, 1, 3900, 0, 1, 1, 0},
+    {"commits of every size up to 80 frames", 4096, 2000, 100000, 78, 1, 3900, 0, 1, 1, 0, 0},
     /* without shared memory SQLite never calls xShmBarrier, so nothing but
      * the commit rule writes a commit out */
-    {"commits of every size, exclusive locking", 4096, 2000, 100000, 78, 1, 3900, 0, 0, 1, 1},
-    {"spills and rewrites, exclusive locking", 1024, 10, 100000, 6, 300, 500, 2, 0, 0, 1},
+    {"commits of every size, exclusive locking", 4096, 2000, 100000, 78, 1, 3900, 0, 0, 1, 1, 0},
+    {"spills and rewrites, exclusive locking", 1024, 10, 100000, 6, 300, 500, 2, 0, 0, 1, 0},
+    /* the padding after the commit frame: the log is written as SQLite writes it */
+    {"psow=0, synchronous=FULL", 4096, 2000, 100000, 40, 1, 3900, 0, 0, 1, 0, 1},
+    {"psow=0, synchronous=FULL, exclusive locking", 4096, 2000, 100000, 40, 1, 3900, 0, 0, 1, 1, 1},
 };
 
 static uint64_t wb_fnv(const unsigned char *p, size_t n)
@@ -181,14 +185,17 @@ static void wb_run(const wb_case *c)
     const char *vfs = tl__walbuf_vfs();
     cr_assert(vfs, "the VFS was not registered");
     sqlite3 *w = NULL, *r = NULL;
-    cr_assert_eq(sqlite3_open_v2(path, &w, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs), SQLITE_OK);
+    char uri[300];
+    snprintf(uri, sizeof uri, "file:%s%s", path, c->psow0 ? "?psow=0" : "");
+    cr_assert_eq(sqlite3_open_v2(uri, &w, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI, vfs),
+                 SQLITE_OK);
     char sql[160];
     snprintf(sql, sizeof sql, "PRAGMA page_size = %d", c->page_size);
     wb_exec(w, sql);
     if (c->exclusive)
         wb_exec(w, "PRAGMA locking_mode = EXCLUSIVE");
     wb_exec(w, "PRAGMA journal_mode = WAL");
-    wb_exec(w, "PRAGMA synchronous = NORMAL");
+    wb_exec(w, c->psow0 ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
     snprintf(sql, sizeof sql, "PRAGMA cache_size = %d", c->cache_pages);
     wb_exec(w, sql);
     snprintf(sql, sizeof sql, "PRAGMA wal_autocheckpoint = %d", c->autocheckpoint);

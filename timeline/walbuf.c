@@ -44,7 +44,10 @@
  * next.  With locking_mode=EXCLUSIVE SQLite takes no such lock, so after a
  * failed write the connection stays failed until it is closed.
  *
- * Other files (rollback journals, temporary files) are opened by the
+ * A log whose device lacks power-safe overwrite (psow=0), where SQLite pads
+ * synchronous commits to a sector boundary after their commit frame, is
+ * written straight through, as is one whose database handle is not this
+ * VFS's.  Other files (rollback journals, temporary files) are opened by the
  * default VFS into the same memory and never pass through this code.
  *
  * Ownership: the buffer belongs to its WAL file handle and is freed with it.
@@ -72,6 +75,7 @@ struct tl__wfile {
     size_t len;         /* bytes in buf */
     sqlite3_int64 off;  /* file offset of buf[0] */
     sqlite3_int64 commit_page; /* where the page of the commit frame just begun goes, or -1 */
+    int passthrough;           /* WAL file: written straight through, nothing gathered (see tl__vfs_open) */
     int failed;                /* a run was dropped: the code of its write, until the transaction ends */
     sqlite3_int64 lost_begin, lost_end; /* the dropped bytes, which reads must not see */
 };
@@ -157,6 +161,8 @@ static int tl__is_commit_header(const void *data, int n)
 static int tl__wal_write(sqlite3_file *p, const void *data, int n, sqlite3_int64 off)
 {
     tl__wfile *f = (tl__wfile *)p;
+    if (f->passthrough)
+        return f->real->pMethods->xWrite(f->real, data, n, off);
     if (f->failed)
         return f->failed;
     const int last_page = off == f->commit_page; /* the commit frame's page: the transaction is whole */
@@ -357,6 +363,13 @@ static int tl__vfs_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *p, int
             f->db = (tl__wfile *)db;
             f->db->wal = f;
         }
+        /* Gathering needs the database handle (its write lock ends a
+         * transaction) and a device with power-safe overwrite: without it
+         * (psow=0) SQLite pads a synchronous commit to a sector boundary
+         * after its commit frame, with writes that the commit rule would
+         * leave gathered; such a log is written as SQLite writes it. */
+        f->passthrough = !f->db || !(f->db->real->pMethods->xDeviceCharacteristics(f->db->real) &
+                                     SQLITE_IOCAP_POWERSAFE_OVERWRITE);
     }
     return SQLITE_OK;
 }

@@ -176,6 +176,25 @@ static void wb_remove(const char *dir, const char *path)
     rmdir(dir);
 }
 
+static sqlite3 *wb_open_fnv(const char *path, int flags, const char *vfs)
+{
+    sqlite3 *db = NULL;
+    cr_assert_eq(sqlite3_open_v2(path, &db, flags, vfs), SQLITE_OK);
+    cr_assert_eq(sqlite3_create_function(db, "fnv", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, wb_fnv_sql,
+                                         NULL, NULL),
+                 SQLITE_OK);
+    return db;
+}
+
+static void wb_expect_ok(sqlite3 *db, const char *what, int round)
+{
+    sqlite3_stmt *st = NULL;
+    cr_assert_eq(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s, round %d: %s", what, round, sqlite3_errmsg(db));
+    cr_expect_str_eq((const char *)sqlite3_column_text(st, 0), "ok", "%s, round %d", what, round);
+    sqlite3_finalize(st);
+}
+
 static void wb_run(const wb_case *c)
 {
     char dir[] = "/tmp/summit-walbuf-XXXXXX", path[256], wal[300];
@@ -201,12 +220,8 @@ static void wb_run(const wb_case *c)
     snprintf(sql, sizeof sql, "PRAGMA wal_autocheckpoint = %d", c->autocheckpoint);
     wb_exec(w, sql);
     wb_exec(w, "CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER NOT NULL, b BLOB NOT NULL)");
-    if (!c->exclusive) {
-        cr_assert_eq(sqlite3_open_v2(path, &r, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-        cr_assert_eq(sqlite3_create_function(r, "fnv", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-                                             wb_fnv_sql, NULL, NULL),
-                     SQLITE_OK);
-    }
+    if (!c->exclusive)
+        r = wb_open_fnv(path, SQLITE_OPEN_READONLY, NULL);
 
     sqlite3_stmt *put = NULL;
     cr_assert_eq(
@@ -290,15 +305,8 @@ static void wb_run(const wb_case *c)
     cr_assert_eq(sqlite3_close(w), SQLITE_OK);
 
     /* the file alone, on the default VFS */
-    cr_assert_eq(sqlite3_open_v2(path, &r, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    cr_assert_eq(sqlite3_create_function(r, "fnv", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, wb_fnv_sql,
-                                         NULL, NULL),
-                 SQLITE_OK);
-    sqlite3_stmt *chk = NULL;
-    cr_assert_eq(sqlite3_prepare_v2(r, "PRAGMA integrity_check", -1, &chk, NULL), SQLITE_OK);
-    cr_assert_eq(sqlite3_step(chk), SQLITE_ROW);
-    cr_expect_str_eq((const char *)sqlite3_column_text(chk, 0), "ok", "%s", c->name);
-    sqlite3_finalize(chk);
+    r = wb_open_fnv(path, SQLITE_OPEN_READONLY, NULL);
+    wb_expect_ok(r, c->name, c->transactions);
     const wb_state end = wb_read(r);
     cr_expect_eq(end.count, expect.count, "%s: reopened", c->name);
     cr_expect_eq(end.hashes, expect.hashes, "%s: reopened", c->name);
@@ -406,15 +414,6 @@ static long long wb_count(sqlite3 *db, const char *tab, long long *sum_out)
     return n;
 }
 
-static void wb_expect_ok(sqlite3 *db, const char *what, int round)
-{
-    sqlite3_stmt *st = NULL;
-    cr_assert_eq(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
-    cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s, round %d: %s", what, round, sqlite3_errmsg(db));
-    cr_expect_str_eq((const char *)sqlite3_column_text(st, 0), "ok", "%s, round %d", what, round);
-    sqlite3_finalize(st);
-}
-
 static void wb_expect_rows(sqlite3 *db, const char *who, const char *what, int round, const long long n[2],
                            const long long sum[2])
 {
@@ -426,16 +425,6 @@ static void wb_expect_rows(sqlite3 *db, const char *who, const char *what, int r
                      tabs[i], n[i]);
         cr_expect_eq(s, sum[i], "%s, round %d: the %s sees other rows in %s", what, round, who, tabs[i]);
     }
-}
-
-static sqlite3 *wb_open_fnv(const char *path, int flags, const char *vfs)
-{
-    sqlite3 *db = NULL;
-    cr_assert_eq(sqlite3_open_v2(path, &db, flags, vfs), SQLITE_OK);
-    cr_assert_eq(sqlite3_create_function(db, "fnv", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, wb_fnv_sql,
-                                         NULL, NULL),
-                 SQLITE_OK);
-    return db;
 }
 
 ParameterizedTestParameters(walbuf, a_failed_write_never_commits_a_partial_transaction)

@@ -1606,23 +1606,34 @@ static void expect_as_new(sqlite3 *conn, const kept_set *set, const char *step)
     tl_db_close(&fresh);
 }
 
-/* The clustering keeps the events it has read and updates grown clusters
- * in place.  Whatever one connection has seen -- removals that free the
- * newest event ids for reuse, another connection's writes, a rolled-back
- * ingest, a replaced document -- the timeline must be the one a new
- * database gets from the documents left, at every step; with the event
- * cache at its size, and so small that its generations turn over at
- * every document or that events are left out of it. */
-static size_t cache_sizes[] = {0, 1, 3, 17}; /* (1: an event with two participants is not kept) */
+/* The clustering keeps the events it has read, and the components it has
+ * clustered, and updates grown clusters in place.  Whatever one connection
+ * has seen -- removals that free the newest event ids for reuse, another
+ * connection's writes, a rolled-back ingest, a replaced document -- the
+ * timeline must be the one a new database gets from the documents left, at
+ * every step; with the event cache at its size, and so small that its
+ * generations turn over at every document or that events are left out of
+ * it; with components kept from their first event, kept only while small,
+ * or not kept. */
+typedef struct cache_case {
+    size_t events;             /* the event cache's generations (0: its size) */
+    size_t comp_min, comp_max; /* kept components (0: the defaults; max 1: none) */
+    int comp_hits;             /* 1: kept components must serve refreshes; -1: none may */
+} cache_case;
+static cache_case cache_cases[] = {
+    {0, 0, 0, 0},  {1, 0, 0, 0},  {3, 0, 0, 0},  {17, 0, 0, 0}, /* (1: an event with two participants is not kept) */
+    {0, 1, 0, 1},  {3, 1, 0, 1},  {0, 1, 40, 0}, {0, 0, 1, -1},
+};
 ParameterizedTestParameters(merge, a_timeline_kept_up_through_removals_rollbacks_and_other_writers_equals_a_new_one)
 {
-    return cr_make_param_array(size_t, cache_sizes, sizeof cache_sizes / sizeof cache_sizes[0]);
+    return cr_make_param_array(cache_case, cache_cases, sizeof cache_cases / sizeof cache_cases[0]);
 }
 
-ParameterizedTest(size_t *cache_events, merge,
+ParameterizedTest(cache_case *cc, merge,
                   a_timeline_kept_up_through_removals_rollbacks_and_other_writers_equals_a_new_one,
                   .init = make_tmpdir, .fini = remove_tmpdir)
 {
+    const size_t *cache_events = &cc->events;
     char path[128];
     snprintf(path, sizeof path, "%s/kept.db", tmpdir);
     kept_set set;
@@ -1632,9 +1643,15 @@ ParameterizedTest(size_t *cache_events, merge,
     tl_db_init(&a);
     cr_assert_eq(tl_db_open(&a, path, TL_OPEN_CREATE), TL_OK, "%s", tl_db_errmsg(&a));
     cr_assert_eq(tl__evcache_limit(&a, *cache_events, *cache_events ? 4096 : 0), SQLITE_OK);
+    cr_assert_eq(tl__comp_limit(&a, cc->comp_min, cc->comp_max), SQLITE_OK);
     for (int k = 0; k < 30; k++)
         ingest_copy(&a, k), set.text[k] = k;
     expect_as_new(a.conn, &set, "30 copies");
+    if (cc->comp_hits > 0)
+        cr_expect_gt(tl__comp_hits(&a), 10, "kept components served %llu refreshes",
+                     (unsigned long long)tl__comp_hits(&a));
+    else if (cc->comp_hits < 0)
+        cr_expect_eq(tl__comp_hits(&a), 0);
     /* big clusters, conflicts and more than one happening, or this test
      * means little */
     cr_expect_geq(count(&a, "SELECT max(n_sources) FROM timeline_events"), 30);
@@ -1688,6 +1705,89 @@ ParameterizedTest(size_t *cache_events, merge,
     ingest_copy(&a, 37), set.text[37] = 37;
     expect_as_new(a.conn, &set, "another connection's writes");
     tl_db_close(&a);
+}
+
+/* A kept component (cluster.c, tl__comp) clusters a new copy of its story
+ * without gathering it again.  Whatever comes between -- a report that
+ * adds a new kind of date to the story, one dated so coarsely that only
+ * its own questions reach the story, a document reporting one meeting
+ * twice, other stories -- the timeline must be the one a connection that
+ * keeps nothing makes from the same documents, at every step. */
+typedef struct kept_step {
+    char kind; /* w: wire copy k; m: a report of July 2017; d: of the 2010s; t: of 7 July, twice */
+    int k;
+} kept_step;
+typedef struct kept_case {
+    char name[48];
+    kept_step steps[40];
+    int n;
+} kept_case;
+
+static void kept_doc(sx_doc *doc, kept_step st)
+{
+    if (st.kind == 'w') {
+        varied_copy(doc, st.k);
+        return;
+    }
+    char path[32], text[96];
+    snprintf(path, sizeof path, "%c/%03d.txt", st.kind, st.k);
+    snprintf(text, sizeof text, "Trump met Putin. Report %c%d says so.", st.kind, st.k);
+    ev_spec ev[2] = {{MEET(DAY7, "text"), TWO}, {MEET(DAY7, "text"), TWO}};
+    if (st.kind == 'm')
+        ev[0] = (ev_spec){MEET("2017-07", "2017-07-01", "2017-08-01", "text"), TWO};
+    else if (st.kind == 'd')
+        ev[0] = (ev_spec){MEET("201X", "2010-01-01", "2020-01-01", "text"), TWO};
+    build_doc(doc, path, text, ev, st.kind == 't' ? 2 : 1);
+}
+
+static kept_case kept_cases[] = {
+    {"a_report_of_the_month_joins_a_kept_story",
+     {{'w', 0}, {'w', 1}, {'w', 2}, {'w', 3}, {'w', 4}, {'w', 5}, {'w', 6}, {'w', 7}, {'w', 8}, {'w', 9},
+      {'m', 0}, {'w', 10}, {'w', 11}, {'w', 12}, {'w', 13}, {'m', 1}, {'w', 14}, {'w', 15}, {'w', 16}},
+     19},
+    {"a_day_inside_a_kept_decade",
+     {{'d', 0}, {'d', 1}, {'d', 2}, {'d', 3}, {'w', 1}, {'d', 4}, {'d', 5}, {'w', 4}, {'d', 6}, {'d', 7},
+      {'w', 5}, {'w', 6}, {'w', 7}, {'w', 8}, {'d', 8}, {'w', 9}},
+     16},
+    {"one_document_reporting_a_kept_meeting_twice",
+     {{'w', 0}, {'w', 1}, {'w', 2}, {'w', 3}, {'w', 4}, {'w', 5}, {'t', 0}, {'w', 6}, {'w', 7}, {'t', 1}, {'w', 8}},
+     11},
+    {"stories_in_turn",
+     {{'w', 0}, {'w', 1}, {'w', 2}, {'d', 0}, {'d', 1}, {'w', 3}, {'w', 4}, {'d', 2}, {'m', 0}, {'w', 5},
+      {'d', 3}, {'w', 6}, {'t', 0}, {'w', 7}, {'m', 1}, {'w', 8}, {'d', 4}, {'w', 9}},
+     18},
+};
+
+ParameterizedTestParameters(merge, a_kept_component_clusters_as_a_gather_would)
+{
+    return cr_make_param_array(kept_case, kept_cases, sizeof kept_cases / sizeof kept_cases[0]);
+}
+
+ParameterizedTest(kept_case *kc, merge, a_kept_component_clusters_as_a_gather_would)
+{
+    tl_db kept, none;
+    open_mem(&kept);
+    open_mem(&none);
+    cr_assert_eq(tl__comp_limit(&kept, 1, 0), SQLITE_OK);
+    cr_assert_eq(tl__comp_limit(&none, 0, 1), SQLITE_OK);
+    for (int i = 0; i < kc->n; i++) {
+        sx_doc d;
+        kept_doc(&d, kc->steps[i]);
+        ingest_ok(&kept, &d);
+        ingest_ok(&none, &d);
+        sx_doc_free(&d);
+        char *a = timeline_rows(kept.conn), *b = timeline_rows(none.conn);
+        cr_assert(a && b);
+        cr_expect_str_eq(a, b, "%s: after step %d (%c%d) the timelines differ:\n%s\n--\n%s", kc->name, i, kc->steps[i].kind,
+                         kc->steps[i].k, a, b);
+        free(a);
+        free(b);
+    }
+    cr_expect_geq(tl__comp_hits(&kept), 2, "%s: kept components served %llu refreshes", kc->name,
+                 (unsigned long long)tl__comp_hits(&kept));
+    cr_expect_eq(tl__comp_hits(&none), 0);
+    tl_db_close(&kept);
+    tl_db_close(&none);
 }
 
 /* The ingest's stage marks (tl__phase_hook), which the benchmark times. */

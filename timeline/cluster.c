@@ -5,7 +5,7 @@
  *
  * Exports (timeline_int.h): tl__day_number, tl__dirty_add, tl__dirty_add_doc,
  * tl__dirty_free, tl__timeline_refresh, tl__evcache_check, tl__evcache_clear,
- * tl__evcache_free, tl__evcache_limit.
+ * tl__evcache_free, tl__evcache_limit, tl__comp_limit, tl__comp_hits.
  *
  * The rule.  Two events of different documents are the same happening when
  *   - they have the same type;
@@ -69,7 +69,10 @@
  * of them, tl__shift_sources) -- not n rows deleted
  * and n written again, which made ingest quadratic in the size of a
  * well-reported happening.  The greedy pass is O(events x live clusters x
- * classes per cluster), in memory.
+ * classes per cluster), in memory.  A large component is kept on the
+ * connection after it is clustered (tl__comp, "kept components" below), so
+ * a new copy of its story is clustered without gathering, loading or
+ * sorting it again.
  *
  * Bounded fallback: the gather does not see an event that starts more than
  * TL__REACH days before the interval asked about (a decade, "the 2010s").
@@ -203,6 +206,7 @@ int tl__dirty_add_doc(tl_db *db, int64_t doc_id, tl__dirty *d)
                 d->cap = cap;
             }
             tl__seed *sd = &d->v[d->n++];
+            sd->event_id = id;
             sd->type = d->pool.len;
             int bad = tl__buf_add(&d->pool, (const char *)sqlite3_column_text(st, 1),
                                   (size_t)sqlite3_column_bytes(st, 1) + 1);
@@ -345,6 +349,7 @@ typedef struct tl__work {
     size_t cap_cl;
     int64_t *lost; /* events of the stored clusters deleted by a rebuild */
     size_t n_lost, cap_lost;
+    size_t n_unplaced; /* events the last rebuild left to the singles pass */
     tl__mpart *mp; /* one cluster's merged participants (tl__update_cluster) */
     size_t n_mp, cap_mp;
     struct tl__evcache *cache; /* kept up to date with what is written, or NULL */
@@ -605,6 +610,13 @@ typedef struct tl__memo {
     size_t off;
 } tl__memo;
 
+struct tl__comp;
+/* A question of a kept component, by hash (tl__comps_index). */
+typedef struct tl__qslot {
+    int64_t hash; /* 0: free */
+    struct tl__comp *comp;
+    size_t q;
+} tl__qslot;
 struct tl__evcache {
     tl__evgen gen[2];
     tl__memo memo[TL__MEMO];
@@ -612,7 +624,17 @@ struct tl__evcache {
     int young; /* gen[young] takes new events */
     size_t max_events, max_bytes; /* of a generation; 0: TL__CACHE_EVENTS, TL__CACHE_BYTES */
     int64_t data_version;
+    /* the components kept (tl__comp), their events in all, the limits
+     * (0: TL__COMP_MIN, TL__COMP_EVENTS), uses and hits */
+    struct tl__comp **comp;
+    size_t n_comp, cap_comp, comp_events, comp_min, comp_max;
+    uint64_t comp_tick, comp_hits;
+    tl__qslot *qmap; /* every kept component's questions (stale: rebuilt when next needed) */
+    size_t qcap;
+    int qstale;
 };
+
+static void tl__comps_drop(tl__evcache *c, size_t i);
 
 static tl__evcache *tl__evcache_of(tl_db *db)
 {
@@ -651,6 +673,8 @@ void tl__evcache_clear(tl_db *db)
         return;
     tl__evgen_clear(&c->gen[0]);
     tl__evgen_clear(&c->gen[1]);
+    while (c->n_comp)
+        tl__comps_drop(c, c->n_comp - 1);
 }
 
 void tl__evcache_free(tl_db *db)
@@ -667,6 +691,10 @@ void tl__evcache_free(tl_db *db)
         free(g->strs.slot);
         tl__buf_free(&g->pool);
     }
+    while (c->n_comp)
+        tl__comps_drop(c, c->n_comp - 1);
+    free(c->comp);
+    free(c->qmap);
     free(c);
     db->evcache = NULL;
 }
@@ -928,7 +956,10 @@ static void tl__evcache_where(tl__evcache *c, int64_t id, int64_t te, int64_t n,
  * in, without a lookup.  That record is the one read next: an event
  * loaded from the old generation was copied into the young one, and an
  * old generation's copy is never read while the young one holds the
- * event (lookups try the young one first, and a turn drops the old). */
+ * event (lookups try the young one first, and a turn drops the old).  An
+ * event of a kept component (tl__comp) may have been loaded refreshes
+ * ago; its record is still the only one: another is made only by a
+ * refresh that loads the event, which drops the component. */
 static void tl__evcache_set(tl__evcache *c, const tl__ev *x, int64_t te, int64_t n, int64_t nconf, int64_t ord,
                             const char *rel)
 {
@@ -1412,6 +1443,21 @@ static int tl__insert_source(sqlite3_stmt *q, int64_t te, const tl__ev *x, size_
     return rc != SQLITE_OK ? rc : tl__step_done(q);
 }
 
+/* Records in w where members ord[0..n) of cluster te are now, as just
+ * written, for the next refresh of a kept component (tl__comp). */
+static void tl__placed(tl__work *w, const size_t *ord, size_t n, int64_t te, int nconf)
+{
+    const tl__ev *lead = &w->ev[ord[0]];
+    for (size_t k = 0; k < n; k++) {
+        tl__ev *x = &w->ev[ord[k]];
+        x->old_rel = tl__date_rel(lead, x, k);
+        x->old_te = te;
+        x->old_n = (int64_t)n;
+        x->old_nconf = nconf;
+        x->old_ord = (int64_t)k;
+    }
+}
+
 /* Writes a new cluster of members ord[0..n). */
 static int tl__write_cluster(sqlite3_stmt *const *s, tl__work *w, size_t *ord, size_t n)
 {
@@ -1449,6 +1495,8 @@ static int tl__write_cluster(sqlite3_stmt *const *s, tl__work *w, size_t *ord, s
         if (m.conflict[f])
             rc = tl__put_conflict(s[W_CONFLICT], w, te, tl__conflict_fields[f].field, ord, n,
                                   tl__conflict_fields[f].off, tl__conflict_fields[f].all, 0);
+    if (rc == SQLITE_OK)
+        tl__placed(w, ord, n, te, m.n_conf);
     return rc;
 }
 
@@ -1640,6 +1688,7 @@ static int tl__update_cluster(sqlite3_stmt *const *s, tl__work *w, size_t *ord, 
         if (rc != SQLITE_OK)
             return rc;
     }
+    tl__placed(w, ord, n, te, m.n_conf);
     return SQLITE_OK;
 }
 
@@ -1667,10 +1716,29 @@ static int tl__ev_cmp(const tl__work *w, const tl__ev *a, const tl__ev *b)
  * no context argument, and no state may be global; moving tl__ev, 200
  * bytes, at every step cost more than the comparisons), then one
  * permutation. */
+static void tl__set_sha8(const tl__work *w, tl__ev *x)
+{
+    const char *sha = tl__s(w, x->sha);
+    uint64_t k = 0;
+    for (int j = 0, end = !sha; j < 8; j++) { /* (shorter: NUL-padded, as strcmp orders it) */
+        end = end || !sha[j];
+        k = k << 8 | (end ? 0u : (unsigned char)sha[j]);
+    }
+    x->sha8 = k;
+}
+
 static int tl__sort_events(tl__work *w)
 {
     const size_t n = w->n_ev;
     if (n < 2)
+        return 0;
+    int sorted = 1; /* (a kept component comes in order: tl__comp_extend) */
+    for (size_t i = 0; i < n; i++) {
+        if (!w->ev[i].sha8) /* (0 only until set, or for an empty sha256) */
+            tl__set_sha8(w, &w->ev[i]);
+        sorted = sorted && (!i || tl__ev_cmp(w, &w->ev[i - 1], &w->ev[i]) <= 0);
+    }
+    if (sorted)
         return 0;
     size_t *idx = malloc(2 * n * sizeof *idx);
     tl__ev *out = malloc(n * sizeof *out);
@@ -1680,16 +1748,8 @@ static int tl__sort_events(tl__work *w)
         return -1;
     }
     size_t *src = idx, *dst = idx + n;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++)
         src[i] = i;
-        const char *sha = tl__s(w, w->ev[i].sha);
-        uint64_t k = 0;
-        for (int j = 0, end = !sha; j < 8; j++) { /* (shorter: NUL-padded, as strcmp orders it) */
-            end = end || !sha[j];
-            k = k << 8 | (end ? 0u : (unsigned char)sha[j]);
-        }
-        w->ev[i].sha8 = k;
-    }
     for (size_t width = 1; width < n; width *= 2) {
         for (size_t lo = 0; lo < n; lo += 2 * width) {
             size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
@@ -1763,6 +1823,7 @@ static int tl__rebuild_loaded(sqlite3_stmt *const *s, tl__work *w)
     for (size_t i = 0; i < w->n_ev; i++)
         if (w->ev[i].e > w->ev[i].b)
             w->ev[n++] = w->ev[i];
+    w->n_unplaced = w->n_ev - n;
     w->n_ev = n;
     if (tl__sort_events(w) || tl__grow_clusters(w, w->n_ev + 1) || tl__link_events(w))
         return SQLITE_NOMEM;
@@ -2017,6 +2078,536 @@ static int tl__gather(const tl__dirty *d, sqlite3_stmt *near, const tl__loader *
     return rc;
 }
 
+/* ---- kept components ---------------------------------------------------------------- */
+
+/* The hot story of a news feed -- a summit reported 1,500 times -- is one
+ * component, and each new report of it gathered, loaded and sorted all of
+ * its events again: half the time of a late ingest at 50 MB, and the part
+ * of the ingest that grew with the database.  So the refresh that
+ * gathers and clusters a component of at least TL__COMP_MIN placed events
+ * keeps its work on the connection (in the event cache, and emptied with
+ * it): the events in component order, each with where it is clustered as
+ * written.  A later document whose every seed asks only questions the kept
+ * component has asked (tl__expand; a question is a type, a core
+ * participant, sort_begin and sort_end: a new copy of a known story) is
+ * clustered by adding its events that answer one of them to the kept ones
+ * and clustering those again in memory: no range read, and no event loaded
+ * but the document's own.
+ *
+ * Why that is what a gather would cluster.  Answering is symmetric between
+ * events whose sort_end is a day at most TL__REACH days after sort_begin:
+ * x answers a question of y exactly when y answers one of x (both say the
+ * intervals touch; the reach bound holds by itself).  Only components all
+ * of whose events are such, with none unplaced, are kept (the others, and
+ * the seeds, can make the gather one-way, and its result depend on ingest
+ * order: see "Bounded fallback" above; those are left to it).  Then a kept
+ * component X is
+ *   - closed: every event of the database answering one of X's questions
+ *     is in X -- when kept, as the gather took all answers, and after: a
+ *     later refresh whose gather finds an event of X drops X
+ *     (tl__comps_settle), and a refresh that did not find one added no
+ *     event answering X's questions (symmetry: X's event would answer the
+ *     new event's own question, which the gather asks);
+ *   - exact: each event's old_te .. old_rel say where SQLite clusters it:
+ *     written clusters update their members (tl__placed), a refresh that
+ *     did not find an event of X wrote none of X's clusters (they are
+ *     within components), an event given a cluster of its own drops the
+ *     components holding it (tl__comps_forget), and a failed write is
+ *     rolled back and empties the cache.
+ * The gather from the new document's seeds asks only X's questions (its
+ * seeds' own, and those of what they find: X's, or the document's with
+ * the same questions), so it loads whole components of X and the new
+ * events that answer -- the events tl__comp_extend adds.  Clustering all
+ * of X instead changes nothing: clusters never span components, and X's
+ * other components come out as stored.
+ *
+ * Removals and replacements empty the cache (tl__evcache_clear), as do
+ * another connection's writes (tl__evcache_check).  Bounded: at most
+ * TL__COMP_EVENTS events in all (about 400 bytes each); a component takes
+ * the place of smaller ones, never of larger ones, so a feed with more
+ * hot stories than fit keeps the largest. */
+#define TL__COMP_MIN 64
+#define TL__COMP_EVENTS 24576
+
+/* A question of a kept component: the events of type with core
+ * participant (name, kind) near [begin, end] (offsets into the
+ * component's pool; end "" for none, as the seeds keep it), with a hash of
+ * all five and one of type, name and kind. */
+typedef struct tl__q {
+    size_t name, kind, type, begin, end;
+    int64_t hash, triple;
+} tl__q;
+
+typedef struct tl__comp {
+    tl__work w; /* its placed events in component order, clustered as stored */
+    tl__q *q;
+    size_t nq, cap_q;
+    tl__idset ids; /* the events of w */
+    size_t counted; /* its events in the cache's comp_events */
+    uint64_t used; /* the cache's comp_tick when last used */
+} tl__comp;
+
+static int64_t tl__q_hash(const char *name, const char *kind, const char *type, const char *begin, const char *end)
+{
+    const char *v[] = {name, kind, type, begin, end ? end : ""};
+    return tl__expand_hash(v, 5);
+}
+
+static int64_t tl__triple_hash(const char *name, const char *kind, const char *type)
+{
+    const char *v[] = {name, kind, type};
+    return tl__expand_hash(v, 3);
+}
+
+/* Does an event of type with core participants names[0..n) ("name\0kind\0"
+ * pairs) and sort strings begin, end ("" for none) answer q of comp x?  As
+ * tl__near_sql (and tl__expand's window) decides. */
+static int tl__answers(const tl__comp *x, const tl__q *q, const char *type, const char *names, int n,
+                       const char *begin, const char *end)
+{
+    const tl__work *w = &x->w;
+    if (strcmp(type, tl__s(w, q->type)) != 0)
+        return 0;
+    int has = 0;
+    for (int i = 0; i < n && !has; i++) {
+        const char *kind = names + strlen(names) + 1;
+        has = strcmp(names, tl__s(w, q->name)) == 0 && strcmp(kind, tl__s(w, q->kind)) == 0;
+        names = kind + strlen(kind) + 1;
+    }
+    const char *qb = tl__s(w, q->begin), *qe = tl__s(w, q->end);
+    if (!*qe)
+        qe = qb;
+    int32_t day;
+    char from[16] = "0000-00-00";
+    if (tl__day_number(qb, &day))
+        tl__day_string(day - TL__REACH, from, sizeof from);
+    return has && strcmp(begin, from) >= 0 && strcmp(begin, qe) <= 0 && *end && strcmp(end, qb) >= 0;
+}
+
+/* Does seed sd (strings in pool) answer a question of x? */
+static int tl__seed_answers(const tl__comp *x, const tl__seed *sd, const char *pool)
+{
+    const char *type = pool + sd->type, *names = pool + sd->names;
+    for (int k = 0; k < sd->n_names; k++) {
+        const char *kind = names + strlen(names) + 1;
+        const int64_t t = tl__triple_hash(names, kind, type);
+        for (size_t i = 0; i < x->nq; i++)
+            if (x->q[i].triple == t &&
+                tl__answers(x, &x->q[i], type, pool + sd->names, sd->n_names, pool + sd->begin, pool + sd->end))
+                return 1;
+        names = kind + strlen(kind) + 1;
+    }
+    return 0;
+}
+
+/* Indexes the kept components' questions by hash, when they changed
+ * (questions are never shared: two components asking one would share the
+ * event that answers it, the one that asked).  -1 when out of memory. */
+static int tl__comps_index(tl__evcache *c)
+{
+    if (!c->qstale)
+        return 0;
+    size_t total = 0, cap = 16;
+    for (size_t i = 0; i < c->n_comp; i++)
+        total += c->comp[i]->nq;
+    while (cap < 2 * total)
+        cap *= 2;
+    if (cap != c->qcap) {
+        tl__qslot *v = realloc(c->qmap, cap * sizeof *v);
+        if (!v)
+            return -1;
+        c->qmap = v;
+        c->qcap = cap;
+    }
+    memset(c->qmap, 0, cap * sizeof *c->qmap);
+    for (size_t i = 0; i < c->n_comp; i++)
+        for (size_t k = 0; k < c->comp[i]->nq; k++) {
+            const int64_t h = c->comp[i]->q[k].hash;
+            size_t at = (size_t)((uint64_t)h * 0x9E3779B97F4A7C15ULL) & (cap - 1);
+            while (c->qmap[at].hash)
+                at = (at + 1) & (cap - 1);
+            c->qmap[at] = (tl__qslot){h, c->comp[i], k};
+        }
+    c->qstale = 0;
+    return 0;
+}
+
+/* The kept component that has asked every question of seed sd (strings in
+ * pool), or NULL. */
+static tl__comp *tl__seed_comp(const tl__evcache *c, const tl__seed *sd, const char *pool)
+{
+    const char *type = pool + sd->type, *b = pool + sd->begin, *e = pool + sd->end, *names = pool + sd->names;
+    tl__comp *x = NULL;
+    for (int k = 0; k < sd->n_names; k++) {
+        const char *kind = names + strlen(names) + 1;
+        const int64_t h = tl__q_hash(names, kind, type, b, e);
+        const tl__qslot *slot = NULL;
+        for (size_t at = (size_t)((uint64_t)h * 0x9E3779B97F4A7C15ULL) & (c->qcap - 1); !slot && c->qmap[at].hash;
+             at = (at + 1) & (c->qcap - 1))
+            if (c->qmap[at].hash == h)
+                slot = &c->qmap[at];
+        if (!slot || (x && slot->comp != x))
+            return NULL;
+        x = slot->comp;
+        const tl__q *q = &x->q[slot->q];
+        const tl__work *w = &x->w;
+        if (strcmp(names, tl__s(w, q->name)) != 0 || strcmp(kind, tl__s(w, q->kind)) != 0 ||
+            strcmp(type, tl__s(w, q->type)) != 0 || strcmp(b, tl__s(w, q->begin)) != 0 ||
+            strcmp(e, tl__s(w, q->end)) != 0)
+            return NULL;
+        names = kind + strlen(kind) + 1;
+    }
+    return x;
+}
+
+static void tl__work_free(tl__work *w)
+{
+    tl__buf_free(&w->pool);
+    free(w->strs.slot);
+    free(w->ev);
+    free(w->part);
+    free(w->cl_first);
+    free(w->cl_next);
+    free(w->cl_end);
+    free(w->active);
+    free(w->cl_last);
+    free(w->cl_rep);
+    free(w->rep_next);
+    free(w->same_doc);
+    free(w->lost);
+    free(w->mp);
+    memset(w, 0, sizeof *w);
+}
+
+static void tl__comps_drop(tl__evcache *c, size_t i)
+{
+    tl__comp *x = c->comp[i];
+    c->comp_events -= x->counted;
+    tl__work_free(&x->w);
+    free(x->q);
+    free(x->ids.slot);
+    free(x->ids.order);
+    free(x);
+    c->comp[i] = c->comp[--c->n_comp];
+    c->qstale = 1;
+}
+
+static int tl__comp_has(const tl__comp *x, int64_t id)
+{
+    const tl__idset *s = &x->ids;
+    if (!s->cap)
+        return 0;
+    size_t h = (size_t)((uint64_t)id * 0x9E3779B97F4A7C15ULL) & (s->cap - 1);
+    for (; s->slot[h]; h = (h + 1) & (s->cap - 1))
+        if (s->slot[h] == id)
+            return 1;
+    return 0;
+}
+
+/* For each of d's seeds, the kept component that has asked every question
+ * of it, into use[0..d->n) (NULL for none: the seed is left to the
+ * gather); returns how many have one.  Only for documents added: d names
+ * no clusters. */
+static size_t tl__comp_find(tl__evcache *c, const tl__dirty *d, tl__comp **use)
+{
+    if (!c || !c->n_comp || d->all || d->n_tes || tl__comps_index(c))
+        return 0;
+    size_t n = 0;
+    for (size_t k = 0; k < d->n; k++)
+        n += (use[k] = tl__seed_comp(c, &d->v[k], d->pool.s)) != NULL;
+    return n;
+}
+
+/* Adds to x the events of its seeds (use[k] == x) that answer one of its
+ * questions, each where component order puts it (the rest stays in order:
+ * tl__sort_events then has nothing to do).  (A seed answers no other kept
+ * component's question: that component's event would answer the seed's
+ * own question, which x has asked, and be in x.) */
+static int tl__comp_extend(tl__comp *x, const tl__dirty *d, tl__comp *const *use, const tl__loader *ld)
+{
+    tl__work *w = &x->w;
+    w->n_lost = 0;
+    w->cache = ld->cache;
+    for (size_t k = 0; k < d->n; k++) {
+        const tl__seed *sd = &d->v[k];
+        if (use[k] != x || tl__comp_has(x, sd->event_id) || !tl__seed_answers(x, sd, d->pool.s))
+            continue;
+        int rc = tl__load_event(w, ld, sd->event_id);
+        if (rc != SQLITE_OK)
+            return rc;
+        if (tl__idset_add(&x->ids, sd->event_id) < 0)
+            return SQLITE_NOMEM;
+        tl__ev y = w->ev[w->n_ev - 1];
+        tl__set_sha8(w, &y);
+        size_t lo = 0, hi = w->n_ev - 1; /* the first of [0, n_ev - 1) ordered after y */
+        while (lo < hi) {
+            const size_t mid = lo + (hi - lo) / 2;
+            if (tl__ev_cmp(w, &w->ev[mid], &y) <= 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        memmove(&w->ev[lo + 1], &w->ev[lo], (w->n_ev - 1 - lo) * sizeof *w->ev);
+        w->ev[lo] = y;
+    }
+    return SQLITE_OK;
+}
+
+/* Drops the smallest kept components (the least recently used of equal
+ * ones) until those left hold at most max - room events; 0 when that
+ * would drop one larger than keep (nothing is dropped then). */
+static int tl__comps_fit(tl__evcache *c, size_t room, size_t keep)
+{
+    const size_t max = c->comp_max ? c->comp_max : TL__COMP_EVENTS;
+    while (c->n_comp && c->comp_events + room > max) {
+        size_t s = 0;
+        for (size_t i = 1; i < c->n_comp; i++)
+            if (c->comp[i]->w.n_ev < c->comp[s]->w.n_ev ||
+                (c->comp[i]->w.n_ev == c->comp[s]->w.n_ev && c->comp[i]->used < c->comp[s]->used))
+                s = i;
+        if (c->comp[s]->w.n_ev > keep)
+            return 0;
+        tl__comps_drop(c, s);
+    }
+    return room <= max;
+}
+
+/* Appends event x of src, with its participants, to dst. */
+static int tl__work_take(tl__work *dst, const tl__work *src, const tl__ev *x)
+{
+    tl__ev *ve = tl__reserve(dst->ev, &dst->cap_ev, dst->n_ev + 1, sizeof *dst->ev, 64);
+    if (!ve)
+        return -1;
+    dst->ev = ve;
+    tl__part *vp = tl__reserve(dst->part, &dst->cap_part, dst->n_part + x->np, sizeof *dst->part, 128);
+    if (!vp)
+        return -1;
+    dst->part = vp;
+    tl__ev *y = &dst->ev[dst->n_ev];
+    *y = *x;
+    size_t *offs[TL__N_EV_STRINGS] = TL__EV_STRINGS(y);
+    int bad = 0;
+    for (int i = 0; i < TL__N_EV_STRINGS; i++)
+        bad |= tl__pool_add(dst, (const unsigned char *)tl__s(src, *offs[i]), offs[i]);
+    y->p0 = dst->n_part;
+    for (size_t k = 0; k < x->np; k++) {
+        const tl__part *q = &src->part[x->p0 + k];
+        tl__part *p = &dst->part[dst->n_part + k];
+        p->core = q->core;
+        bad |= tl__pool_add(dst, (const unsigned char *)tl__s(src, q->name), &p->name) |
+               tl__pool_add(dst, (const unsigned char *)tl__s(src, q->kind), &p->kind) |
+               tl__pool_add(dst, (const unsigned char *)tl__s(src, q->country), &p->country) |
+               tl__pool_add(dst, (const unsigned char *)tl__s(src, q->role), &p->role);
+    }
+    if (bad)
+        return -1;
+    dst->n_part += x->np;
+    dst->n_ev++;
+    return 0;
+}
+
+/* A core participant of an event, for tl__split. */
+typedef struct tl__key {
+    size_t type, name, kind; /* pool offsets: equal strings, equal offsets */
+    int32_t b, e;
+    int ev;
+} tl__key;
+
+static int tl__key_cmp(const void *pa, const void *pb)
+{
+    const tl__key *a = pa, *b = pb;
+    if (a->type != b->type)
+        return a->type < b->type ? -1 : 1;
+    if (a->name != b->name)
+        return a->name < b->name ? -1 : 1;
+    if (a->kind != b->kind)
+        return a->kind < b->kind ? -1 : 1;
+    if (a->b != b->b)
+        return a->b < b->b ? -1 : 1;
+    return a->ev < b->ev ? -1 : a->ev > b->ev;
+}
+
+static int tl__find(int *up, int i)
+{
+    while (up[i] != i)
+        i = up[i] = up[up[i]];
+    return i;
+}
+
+/* The parts of w's events no question links (two events are linked when
+ * they share the type and a core participant and their days touch, which
+ * every answer needs): up[i] is the first event of i's part.  -1 when out
+ * of memory. */
+static int tl__split(const tl__work *w, int *up)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < w->n_ev; i++) {
+        up[i] = (int)i;
+        for (size_t k = 0; k < w->ev[i].np; k++)
+            n += w->part[w->ev[i].p0 + k].core != 0;
+    }
+    tl__key *key = malloc((n ? n : 1) * sizeof *key);
+    if (!key)
+        return -1;
+    n = 0;
+    for (size_t i = 0; i < w->n_ev; i++) {
+        const tl__ev *x = &w->ev[i];
+        for (size_t k = 0; k < x->np; k++) {
+            const tl__part *p = &w->part[x->p0 + k];
+            if (p->core)
+                key[n++] = (tl__key){x->type, p->name, p->kind, x->b, x->e, (int)i};
+        }
+    }
+    qsort(key, n, sizeof *key, tl__key_cmp);
+    for (size_t i = 0, run = 0; i < n; i++) {
+        const tl__key *a = &key[run], *k = &key[i];
+        if (i > run && k->type == a->type && k->name == a->name && k->kind == a->kind && k->b <= key[run].e) {
+            int r1 = tl__find(up, k->ev), r2 = tl__find(up, a->ev);
+            if (r1 != r2)
+                up[r1 > r2 ? r1 : r2] = r1 < r2 ? r1 : r2;
+            if (k->e > key[run].e)
+                key[run].e = k->e; /* (the run's latest end) */
+        } else
+            run = i;
+    }
+    free(key);
+    for (size_t i = 0; i < w->n_ev; i++)
+        up[i] = tl__find(up, (int)i);
+    return 0;
+}
+
+/* x's questions: each of its events', once. */
+static int tl__comp_questions(tl__comp *x)
+{
+    tl__work *w = &x->w;
+    size_t none = TL__NONE;
+    if (tl__pool_add(w, (const unsigned char *)"", &none))
+        return SQLITE_NOMEM;
+    tl__idset seen = {0};
+    int rc = SQLITE_OK;
+    for (size_t i = 0; i < w->n_ev && rc == SQLITE_OK; i++) {
+        const tl__ev *e = &w->ev[i];
+        const size_t end_off = e->sort_end == TL__NONE ? none : e->sort_end;
+        const char *type = tl__s(w, e->type), *b = tl__s(w, e->sort_begin), *end = tl__s(w, end_off);
+        for (size_t k = 0; k < e->np && rc == SQLITE_OK; k++) {
+            const tl__part *p = &w->part[e->p0 + k];
+            if (!p->core)
+                continue;
+            const char *name = tl__s(w, p->name), *kind = tl__s(w, p->kind);
+            const int64_t h = tl__q_hash(name, kind, type, b, end);
+            const int fresh = tl__idset_add(&seen, h);
+            tl__q *q = fresh > 0 ? tl__reserve(x->q, &x->cap_q, x->nq + 1, sizeof *x->q, 16) : NULL;
+            if (fresh < 0 || (fresh > 0 && !q))
+                rc = SQLITE_NOMEM;
+            else if (fresh) {
+                x->q = q;
+                x->q[x->nq++] = (tl__q){p->name, p->kind, e->type, e->sort_begin, end_off, h,
+                                        tl__triple_hash(name, kind, type)};
+            }
+        }
+    }
+    free(seen.slot);
+    free(seen.order);
+    return rc;
+}
+
+/* Keeps the part of w whose events have up[i] == root as a component. */
+static int tl__comp_keep(tl__evcache *c, const tl__work *w, const int *up, int root)
+{
+    tl__comp *x = calloc(1, sizeof *x);
+    tl__comp **v = tl__reserve(c->comp, &c->cap_comp, c->n_comp + 1, sizeof *c->comp, 8);
+    if (!x || !v) {
+        free(x);
+        return SQLITE_NOMEM;
+    }
+    c->comp = v;
+    int rc = SQLITE_OK;
+    for (size_t i = (size_t)root; i < w->n_ev && rc == SQLITE_OK; i++)
+        if (up[i] == root && tl__work_take(&x->w, w, &w->ev[i]))
+            rc = SQLITE_NOMEM;
+    if (rc == SQLITE_OK)
+        rc = tl__comp_questions(x);
+    for (size_t i = 0; i < x->w.n_ev && rc == SQLITE_OK; i++)
+        if (tl__idset_add(&x->ids, x->w.ev[i].id) < 0)
+            rc = SQLITE_NOMEM;
+    c->comp[c->n_comp++] = x; /* (dropped whole on failure) */
+    c->qstale = 1;
+    c->comp_events += x->counted = x->w.n_ev;
+    x->used = ++c->comp_tick;
+    if (rc != SQLITE_OK)
+        tl__comps_drop(c, c->n_comp - 1);
+    return rc;
+}
+
+/* After a refresh that gathered w (its placed events, clustered and
+ * written, in component order): drops the kept components that share an
+ * event with w, then keeps each part of w (tl__split) that is large
+ * enough and whose events answer alike both ways (sort_end a day less
+ * than TL__REACH days after sort_begin), taking the place of smaller
+ * components.  An SQLite code. */
+static int tl__comps_settle(tl__evcache *c, const tl__work *w)
+{
+    if (!c)
+        return SQLITE_OK;
+    for (size_t i = c->n_comp; i-- > 0;) {
+        int drop = 0;
+        for (size_t k = 0; k < w->n_ev && !drop; k++)
+            drop = tl__comp_has(c->comp[i], w->ev[k].id);
+        if (drop)
+            tl__comps_drop(c, i);
+    }
+    const size_t min = c->comp_min ? c->comp_min : TL__COMP_MIN;
+    if (w->n_ev < min)
+        return SQLITE_OK;
+    int *up = malloc(w->n_ev * sizeof *up), *size = calloc(w->n_ev, sizeof *size);
+    if (!up || !size || tl__split(w, up)) {
+        free(up);
+        free(size);
+        return SQLITE_NOMEM;
+    }
+    for (size_t i = 0; i < w->n_ev; i++) {
+        const tl__ev *e = &w->ev[i];
+        int32_t end;
+        if (size[up[i]] >= 0)
+            size[up[i]]++;
+        if (e->e - e->b >= TL__REACH || !tl__day_number(tl__s(w, e->sort_end), &end) ||
+            strcmp(tl__s(w, e->sort_end), tl__s(w, e->sort_begin)) < 0)
+            size[up[i]] = -1; /* answering may be one-way (see "symmetric" above), or not self */
+    }
+    int rc = SQLITE_OK;
+    for (size_t i = 0; i < w->n_ev && rc == SQLITE_OK; i++)
+        if (up[i] == (int)i && size[i] >= (int)min && tl__comps_fit(c, (size_t)size[i], (size_t)size[i]))
+            rc = tl__comp_keep(c, w, up, (int)i);
+    free(up);
+    free(size);
+    return rc;
+}
+
+/* Drops the kept components holding event id (one a refresh gives a
+ * cluster of its own). */
+static void tl__comps_forget(tl__evcache *c, int64_t id)
+{
+    for (size_t i = c ? c->n_comp : 0; i-- > 0;)
+        if (tl__comp_has(c->comp[i], id))
+            tl__comps_drop(c, i);
+}
+
+int tl__comp_limit(tl_db *db, size_t min_events, size_t max_events)
+{
+    tl__evcache *c = tl__evcache_of(db);
+    if (!c)
+        return SQLITE_NOMEM;
+    tl__evcache_clear(db);
+    c->comp_min = min_events;
+    c->comp_max = max_events;
+    return SQLITE_OK;
+}
+
+uint64_t tl__comp_hits(tl_db *db)
+{
+    return db && db->evcache ? db->evcache->comp_hits : 0;
+}
+
 /* Deletes the clusters left without sources: any (for a full rebuild), or
  * those the named documents' events were in. */
 static int tl__drop_orphans(tl_db *db, const tl__dirty *d, sqlite3_stmt *one, const char *all_sql)
@@ -2045,7 +2636,10 @@ int tl__timeline_refresh(tl_db *db, const tl__dirty *d)
     sqlite3_stmt *s[W_COUNT] = {0}, *near = NULL, *es = NULL, *ps = NULL, *all = NULL, *loose = NULL;
     tl__work w;
     memset(&w, 0, sizeof w);
-    int rc = SQLITE_OK;
+    int64_t *lost = NULL; /* the deleted clusters' members */
+    size_t n_lost = 0, cap_lost = 0;
+    int rc = SQLITE_OK, gathered = 0;
+    tl__comp **use = NULL; /* the kept component of each seed */
     for (int i = 0; i < W_COUNT && rc == SQLITE_OK; i++)
         rc = tl__prepare(db, tl__write_sql[i], &s[i]);
     if (rc == SQLITE_OK && !d->all) /* (a full rebuild, as in migration 2, runs before event_keys exists) */
@@ -2093,12 +2687,61 @@ int tl__timeline_refresh(tl_db *db, const tl__dirty *d)
         if (rc == SQLITE_DONE)
             rc = tl__rebuild_loaded(s, &w);
     } else if (d->n) {
-        rc = tl__gather(d, near, &ld, &w);
-        if (rc == SQLITE_OK)
-            rc = tl__rebuild_loaded(s, &w);
+        /* a seed of a kept component is clustered with it in memory (a new
+         * copy of its story); the others are gathered.  Both may meet one
+         * component (a copy that also tells something new): the gather
+         * then clusters all of it again, after, and drops the kept one. */
+        use = calloc(d->n, sizeof *use);
+        tl__dirty rest = *d;
+        rest.v = malloc(d->n * sizeof *rest.v);
+        rest.n = 0;
+        if (!use || !rest.v)
+            rc = SQLITE_NOMEM;
+        else if (tl__comp_find(ld.cache, d, use)) {
+            for (size_t k = 0; k < d->n; k++)
+                if (!use[k])
+                    rest.v[rest.n++] = d->v[k];
+            for (size_t k = 0; k < d->n && rc == SQLITE_OK; k++) {
+                tl__comp *x = use[k];
+                if (!x)
+                    continue; /* (gathered, or done with an earlier seed's) */
+                rc = tl__comp_extend(x, d, use, &ld);
+                ld.cache->comp_events += x->w.n_ev - x->counted;
+                x->counted = x->w.n_ev;
+                x->used = ++ld.cache->comp_tick;
+                if (rc == SQLITE_OK)
+                    rc = tl__rebuild_loaded(s, &x->w);
+                for (size_t i = 0; i < x->w.n_lost && rc == SQLITE_OK; i++)
+                    if (tl__ids_push(&lost, &n_lost, &cap_lost, x->w.lost[i]))
+                        rc = SQLITE_NOMEM;
+                for (size_t j = k; j < d->n; j++)
+                    if (use[j] == x)
+                        use[j] = NULL;
+            }
+            ld.cache->comp_hits++;
+            tl__comps_fit(ld.cache, 0, (size_t)-1);
+        } else
+            rest.n = d->n, memcpy(rest.v, d->v, d->n * sizeof *rest.v);
+        if (rc == SQLITE_OK && rest.n) {
+            gathered = 1;
+            rc = tl__gather(&rest, near, &ld, &w);
+            if (rc == SQLITE_OK)
+                rc = tl__rebuild_loaded(s, &w);
+        }
+        free(rest.v);
     }
+    for (size_t i = 0; i < w.n_lost && rc == SQLITE_OK; i++)
+        if (tl__ids_push(&lost, &n_lost, &cap_lost, w.lost[i]))
+            rc = SQLITE_NOMEM;
+    if (rc == SQLITE_OK && gathered) /* (w may be kept: it is emptied then) */
+        rc = tl__comps_settle(ld.cache, &w);
     if (rc != SQLITE_OK)
         goto done;
+    /* the singles pass loads into a work of its own (the memo's offsets were w's) */
+    tl__work_free(&w);
+    w.cache = ld.cache;
+    if (w.cache)
+        w.cache->run++;
 
     /* events left without a cluster (undated, unplaced, no core participant,
      * or in a deleted cluster and not loaded): one each.  Only the named
@@ -2122,16 +2765,18 @@ int tl__timeline_refresh(tl_db *db, const tl__dirty *d)
                 }
             sqlite3_reset(s[W_DOC_EVENTS]);
         }
-        for (size_t i = 0; i < w.n_lost && rc == SQLITE_DONE; i++) {
-            sqlite3_bind_int64(s[W_UNCLUSTERED], 1, w.lost[i]);
+        for (size_t i = 0; i < n_lost && rc == SQLITE_DONE; i++) {
+            sqlite3_bind_int64(s[W_UNCLUSTERED], 1, lost[i]);
             rc = sqlite3_step(s[W_UNCLUSTERED]);
             if (rc == SQLITE_ROW)
-                rc = tl__idset_add(&singles, w.lost[i]) < 0 ? SQLITE_NOMEM : SQLITE_DONE;
+                rc = tl__idset_add(&singles, lost[i]) < 0 ? SQLITE_NOMEM : SQLITE_DONE;
             sqlite3_reset(s[W_UNCLUSTERED]);
         }
     }
     if (rc == SQLITE_DONE)
         rc = SQLITE_OK;
+    for (size_t i = 0; i < singles.n; i++)
+        tl__comps_forget(ld.cache, singles.order[i]);
     for (size_t i = 0; i < singles.n && rc == SQLITE_OK; i++) {
         w.n_ev = w.n_part = 0; /* (the pool keeps its strings: they are kept once) */
         if ((rc = tl__load_event(&w, &ld, singles.order[i])) != SQLITE_OK)
@@ -2151,20 +2796,12 @@ done:
     tl__release(db, ps);
     tl__release(db, all);
     tl__release(db, loose);
-    tl__buf_free(&w.pool);
-    free(w.strs.slot);
-    free(w.ev);
-    free(w.part);
-    free(w.cl_first);
-    free(w.cl_next);
-    free(w.cl_end);
-    free(w.active);
-    free(w.cl_last);
-    free(w.cl_rep);
-    free(w.rep_next);
-    free(w.same_doc);
-    free(w.lost);
-    free(w.mp);
+    tl__work_free(&w);
+    free(lost);
+    free(use);
+    if (rc != SQLITE_OK && ld.cache) /* a kept work may be half changed */
+        while (ld.cache->n_comp)
+            tl__comps_drop(ld.cache, ld.cache->n_comp - 1);
     return rc;
 }
 

@@ -172,6 +172,7 @@ void tl__day_string(int32_t day, char *buf, size_t buflen);
 typedef struct tl__seed {
     size_t type, begin, end, names; /* offsets into the pool; names: n_names "name\0kind\0" pairs */
     int n_names;
+    int64_t event_id;
 } tl__seed;
 typedef struct tl__dirty {
     tl__buf pool;
@@ -202,6 +203,13 @@ void tl__evcache_free(tl_db *db);
 /* Sets the size of each of the cache's two generations (events, bytes of
  * strings; 0 for the defaults) and empties it: tests make it tiny. */
 int tl__evcache_limit(tl_db *db, size_t events, size_t bytes);
+/* Sets which components the clustering keeps from one refresh to the next
+ * (tl__comp in cluster.c: those of at least min_events placed events,
+ * max_events in all; 0 for the defaults, and max_events 1 keeps none) and
+ * empties the cache; tl__comp_hits is the number of refreshes a kept
+ * component has served on this connection.  For tests.  An SQLite code. */
+int tl__comp_limit(tl_db *db, size_t min_events, size_t max_events);
+uint64_t tl__comp_hits(tl_db *db);
 
 /* The HTML export (html.c); *left_out gets the undated events listed but
  * not drawn.  Same contract as tl_export_filtered. */

@@ -47,7 +47,8 @@ SELECT 'event', te.key, te.type, te.cameo, te.status, te.date, te.time, te.sort_
        te.duration, te.duration_mod, te.planned_duration, te.summary, te.n_sources, te.n_conflicts,
        (SELECT name FROM en WHERE en.id = te.lead_event_id)
   FROM timeline_events te ORDER BY te.key;
-SELECT 'source', te.key, en.name, s.ord, s.date_relation FROM timeline_sources s
+SELECT 'source', te.key, en.name, row_number() OVER (PARTITION BY s.timeline_event_id ORDER BY s.ord), s.date_relation
+  FROM timeline_sources s
   JOIN timeline_events te ON te.id = s.timeline_event_id JOIN en ON en.id = s.event_id ORDER BY te.key, s.ord;
 SELECT 'participant', te.key, p.ord, p.name, p.kind, p.country, p.role, p.core, p.n_sources FROM timeline_participants p
   JOIN timeline_events te ON te.id = p.timeline_event_id ORDER BY te.key, p.name, p.kind, p.role;

@@ -64,11 +64,11 @@
  * connection (tl__evcache: stored events never change, and the cluster
  * writes keep where each is clustered up to date).  A cluster that only
  * gained events is updated in place (tl__update_cluster): a new report of
- * a happening with n sources writes its own source row, the participant
- * counts, and the ord of the sources it ranks before (one UPDATE for all
- * of them, tl__shift_sources) -- not n rows deleted
- * and n written again, which made ingest quadratic in the size of a
- * well-reported happening.  The greedy pass is O(events x live clusters x
+ * a happening with n sources writes its own source row, with a sort key
+ * between its neighbours' (tl__ord_keys), and the participant counts --
+ * not n rows deleted and n written again, which made ingest quadratic in
+ * the size of a well-reported happening, nor the n/2 sources it ranks
+ * before moved down one.  The greedy pass is O(events x live clusters x
  * classes per cluster), in memory.  A large component is kept on the
  * connection after it is clustered (tl__comp, "kept components" below), so
  * a new copy of its story is clustered without gathering, loading or
@@ -352,6 +352,8 @@ typedef struct tl__work {
     size_t n_unplaced; /* events the last rebuild left to the singles pass */
     tl__mpart *mp; /* one cluster's merged participants (tl__update_cluster) */
     size_t n_mp, cap_mp;
+    int64_t *key; /* one cluster's sort keys (tl__ord_keys) */
+    size_t cap_key;
     struct tl__evcache *cache; /* kept up to date with what is written, or NULL */
 } tl__work;
 
@@ -575,8 +577,8 @@ static const char *tl__rel_of(const unsigned char *s)
  * tl__rels, -1 for NULL). */
 enum { TL__N_EV_STRINGS = 13 };
 typedef struct tl__cev {
-    int64_t id, doc_id, old_te;
-    int32_t idx, b, e, old_n, old_nconf, old_ord;
+    int64_t id, doc_id, old_te, old_ord;
+    int32_t idx, b, e, old_n, old_nconf;
     uint32_t str[TL__N_EV_STRINGS], p0; /* participants [p0, p0 + np) of part */
     uint16_t np;
     int8_t rank_src, rank_status, old_rel;
@@ -633,6 +635,37 @@ struct tl__evcache {
     size_t qcap;
     int qstale;
 };
+
+/* Frees what a kept work needs only while it is clustered (tl__rebuild_loaded
+ * makes it again), and its arrays' room beyond 1/8 more than they hold. */
+static void tl__work_trim(tl__work *w)
+{
+    int **v[] = {&w->cl_first, &w->cl_next, &w->active, &w->cl_last, &w->cl_rep, &w->rep_next, &w->same_doc};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        free(*v[i]);
+        *v[i] = NULL;
+    }
+    free(w->cl_end);
+    free(w->lost);
+    free(w->mp);
+    free(w->key);
+    w->cl_end = NULL;
+    w->lost = NULL;
+    w->mp = NULL;
+    w->key = NULL;
+    w->cap_cl = w->n_lost = w->cap_lost = w->n_mp = w->cap_mp = w->cap_key = 0;
+    const size_t ne = w->n_ev + w->n_ev / 8 + 1, np = w->n_part + w->n_part / 8 + 1;
+    tl__ev *e = ne < w->cap_ev ? realloc(w->ev, ne * sizeof *e) : NULL;
+    if (e) {
+        w->ev = e;
+        w->cap_ev = ne;
+    }
+    tl__part *p = np < w->cap_part ? realloc(w->part, np * sizeof *p) : NULL;
+    if (p) {
+        w->part = p;
+        w->cap_part = np;
+    }
+}
 
 static void tl__comps_drop(tl__evcache *c, size_t i);
 
@@ -785,7 +818,7 @@ static int tl__cev_put(tl__evgen *g, const tl__ev *x, const tl__part *xpart, con
     y->e = x->e;
     y->old_n = (int32_t)x->old_n;
     y->old_nconf = (int32_t)x->old_nconf;
-    y->old_ord = (int32_t)x->old_ord;
+    y->old_ord = x->old_ord;
     y->rank_src = (int8_t)x->rank_src;
     y->rank_status = (int8_t)x->rank_status;
     y->old_rel = -1;
@@ -937,7 +970,7 @@ static void tl__cev_where(tl__cev *x, int64_t te, int64_t n, int64_t nconf, int6
     x->old_te = te;
     x->old_n = te ? (int32_t)n : 0;
     x->old_nconf = te ? (int32_t)nconf : 0;
-    x->old_ord = te ? (int32_t)ord : 0;
+    x->old_ord = te ? ord : 0;
     x->old_rel = te ? r : -1;
 }
 
@@ -1214,7 +1247,7 @@ static int tl__rank_cmp(const tl__work *w, size_t i, size_t j)
 
 enum {
     W_EVENT, W_SOURCE, W_PART, W_CONFLICT, W_DELETE, W_MEMBERS, W_ORPHAN, W_DOC_EVENTS, W_UNCLUSTERED,
-    W_EVENT_SET, W_EVENT_COUNTS, W_SOURCE_SET, W_SOURCE_SHIFT, W_PARTS_OF, W_PART_SET, W_CONFLICT_ANY, W_CONFLICT_DROP, W_COUNT
+    W_EVENT_SET, W_EVENT_COUNTS, W_SOURCE_SET, W_PARTS_OF, W_PART_SET, W_CONFLICT_ANY, W_CONFLICT_DROP, W_COUNT
 };
 
 static const char *const tl__write_sql[W_COUNT] = {
@@ -1253,8 +1286,6 @@ static const char *const tl__write_sql[W_COUNT] = {
                        " WHERE id = ?17",
     [W_SOURCE_SET] = "UPDATE timeline_sources SET ord = ?3, date_relation = ?4"
                      " WHERE timeline_event_id = ?1 AND event_id = ?2",
-    [W_SOURCE_SHIFT] = "UPDATE timeline_sources SET ord = ord + ?2"
-                       " WHERE timeline_event_id = ?1 AND ord BETWEEN ?3 AND ?4",
     [W_PARTS_OF] = "SELECT name, kind, role, ord, country, core, n_sources FROM timeline_participants"
                    " WHERE timeline_event_id = ?1",
     [W_PART_SET] = "INSERT INTO timeline_participants (timeline_event_id, ord, name, kind, country, role, core,"
@@ -1432,20 +1463,25 @@ static const char *tl__date_rel(const tl__ev *lead, const tl__ev *x, size_t k)
     return tl__rels[3];
 }
 
-/* Inserts member x of cluster te as its source of rank k. */
-static int tl__insert_source(sqlite3_stmt *q, int64_t te, const tl__ev *x, size_t k, const char *rel)
+/* Inserts member x of cluster te as a source with sort key ord. */
+static int tl__insert_source(sqlite3_stmt *q, int64_t te, const tl__ev *x, int64_t ord, const char *rel)
 {
     int rc = sqlite3_bind_int64(q, 1, te);
     rc |= sqlite3_bind_int64(q, 2, x->id);
     rc |= sqlite3_bind_int64(q, 3, x->doc_id);
-    rc |= sqlite3_bind_int64(q, 4, (int64_t)k);
+    rc |= sqlite3_bind_int64(q, 4, ord);
     rc |= sqlite3_bind_text(q, 5, rel, -1, SQLITE_STATIC);
     return rc != SQLITE_OK ? rc : tl__step_done(q);
 }
 
+/* The step between sort keys (timeline_sources.ord) of a cluster written
+ * whole: room for 20 halvings (tl__ord_keys). */
+#define TL__ORD_GAP ((int64_t)1 << 20)
+
 /* Records in w where members ord[0..n) of cluster te are now, as just
- * written, for the next refresh of a kept component (tl__comp). */
-static void tl__placed(tl__work *w, const size_t *ord, size_t n, int64_t te, int nconf)
+ * written with sort keys key[] (NULL: k x TL__ORD_GAP), for the next
+ * refresh of a kept component (tl__comp). */
+static void tl__placed(tl__work *w, const size_t *ord, size_t n, int64_t te, int nconf, const int64_t *key)
 {
     const tl__ev *lead = &w->ev[ord[0]];
     for (size_t k = 0; k < n; k++) {
@@ -1454,7 +1490,7 @@ static void tl__placed(tl__work *w, const size_t *ord, size_t n, int64_t te, int
         x->old_te = te;
         x->old_n = (int64_t)n;
         x->old_nconf = nconf;
-        x->old_ord = (int64_t)k;
+        x->old_ord = key ? key[k] : (int64_t)k * TL__ORD_GAP;
     }
 }
 
@@ -1473,9 +1509,9 @@ static int tl__write_cluster(sqlite3_stmt *const *s, tl__work *w, size_t *ord, s
     for (size_t k = 0; k < n; k++) {
         const tl__ev *x = &w->ev[ord[k]];
         const char *rel = tl__date_rel(m.lead, x, k);
-        if ((rc = tl__insert_source(s[W_SOURCE], te, x, k, rel)) != SQLITE_OK)
+        if ((rc = tl__insert_source(s[W_SOURCE], te, x, (int64_t)k * TL__ORD_GAP, rel)) != SQLITE_OK)
             return rc;
-        tl__evcache_set(w->cache, x, te, (int64_t)n, m.n_conf, (int64_t)k, rel);
+        tl__evcache_set(w->cache, x, te, (int64_t)n, m.n_conf, (int64_t)k * TL__ORD_GAP, rel);
         q = s[W_PART];
         for (size_t i = 0; i < x->np; i++) {
             const tl__part *p = &w->part[x->p0 + i];
@@ -1496,7 +1532,7 @@ static int tl__write_cluster(sqlite3_stmt *const *s, tl__work *w, size_t *ord, s
             rc = tl__put_conflict(s[W_CONFLICT], w, te, tl__conflict_fields[f].field, ord, n,
                                   tl__conflict_fields[f].off, tl__conflict_fields[f].all, 0);
     if (rc == SQLITE_OK)
-        tl__placed(w, ord, n, te, m.n_conf);
+        tl__placed(w, ord, n, te, m.n_conf, NULL);
     return rc;
 }
 
@@ -1557,48 +1593,46 @@ static int tl__mark_stored_parts(sqlite3_stmt *const *s, tl__work *w, int64_t te
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-/* Moves the stored sources of grown cluster te whose rank only moves by
- * the new members ranked before them (ord[k] is rank k; rels[k] the date
- * relation, unchanged): one UPDATE for each run of consecutive stored ords
- * that move alike, highest first so that no range meets ords moved already,
- * instead of one a row -- a new report of a happening with n sources moves
- * n/2 of them.  Runs of one row, and the sources whose relation changes,
- * are left to the caller; moved[k] marks the ones moved here. */
-static int tl__shift_sources(sqlite3_stmt *q, const tl__work *w, const size_t *ord, size_t n, int64_t te,
-                             const char *const *rels, unsigned char *moved)
+/* The sort keys (timeline_sources.ord) of members ord[0..n) of cluster te,
+ * in rank order, into key[]: 0 for the lead, then increasing, not
+ * consecutive.  A stored member keeps its key while it still sorts after
+ * the one before (the others' rank order never changes: rank reads nothing
+ * but the member), so it is not written again; the members without one (new,
+ * or the old lead) share the gap their neighbours leave; when that is too
+ * small, all are numbered again, TL__ORD_GAP apart.  A new report of a
+ * happening with n sources so writes its own row, not the n/2 it ranks
+ * before. */
+static void tl__ord_keys(const tl__work *w, const size_t *ord, size_t n, int64_t te, int64_t *key)
 {
-    for (size_t k = n; k-- > 0;) {
+    key[0] = 0;
+    for (size_t k = 1; k < n;) {
         const tl__ev *x = &w->ev[ord[k]];
-        const int64_t delta = (int64_t)k - x->old_ord;
-        if (x->old_te != te || x->old_rel != rels[k] || delta == 0)
+        if (x->old_te == te && x->old_ord > key[k - 1]) {
+            key[k] = x->old_ord;
+            k++;
             continue;
-        size_t j = k;
-        while (j > 0) {
-            const tl__ev *y = &w->ev[ord[j - 1]];
-            if (y->old_te != te || y->old_rel != rels[j - 1] || (int64_t)(j - 1) - y->old_ord != delta ||
-                y->old_ord != w->ev[ord[j]].old_ord - 1)
-                break;
-            j--;
         }
-        if (j < k) {
-            int rc = sqlite3_bind_int64(q, 1, te);
-            rc |= sqlite3_bind_int64(q, 2, delta);
-            rc |= sqlite3_bind_int64(q, 3, w->ev[ord[j]].old_ord);
-            rc |= sqlite3_bind_int64(q, 4, x->old_ord);
-            if (rc != SQLITE_OK || (rc = tl__step_done(q)) != SQLITE_OK)
-                return rc;
-            memset(moved + j, 1, k - j + 1);
+        size_t j = k + 1; /* [k, j): without a key, before the next that keeps its own */
+        while (j < n && !(w->ev[ord[j]].old_te == te && w->ev[ord[j]].old_ord > key[k - 1]))
+            j++;
+        const int64_t lo = key[k - 1], span = (int64_t)(j - k + 1);
+        const int64_t hi = j < n ? w->ev[ord[j]].old_ord : lo + span * TL__ORD_GAP;
+        if ((hi - lo) / span < 1) { /* no room: all again */
+            for (size_t i = 0; i < n; i++)
+                key[i] = (int64_t)i * TL__ORD_GAP;
+            return;
         }
+        for (size_t i = k; i < j; i++)
+            key[i] = lo + (int64_t)(i - k + 1) * ((hi - lo) / span);
         k = j;
     }
-    return SQLITE_OK;
 }
 
 /* Rewrites stored cluster te, whose sources are all among members
  * ord[0..n) (the others are new to it), as tl__write_cluster would write
- * it, keeping its id and changing only the rows that differ: an event
- * joining a happening with n sources costs a few row writes (plus one
- * ord change per source it ranks before), not n deletions and n inserts. */
+ * it but for the sort keys, keeping its id and changing only the rows that
+ * differ: an event joining a happening with n sources costs a few row
+ * writes, not n deletions and n inserts. */
 static int tl__update_cluster(sqlite3_stmt *const *s, tl__work *w, size_t *ord, size_t n, int64_t te)
 {
     tl__sum m;
@@ -1610,37 +1644,30 @@ static int tl__update_cluster(sqlite3_stmt *const *s, tl__work *w, size_t *ord, 
     if (rc != SQLITE_OK || (rc = tl__step_done(q)) != SQLITE_OK)
         return rc;
 
-    const char **rels = malloc(n * sizeof *rels);
-    unsigned char *moved = calloc(n, 1);
-    if (!rels || !moved) {
-        free(rels);
-        free(moved);
+    int64_t *key = tl__reserve(w->key, &w->cap_key, n, sizeof *key, 64);
+    if (!key)
         return SQLITE_NOMEM;
-    }
-    for (size_t k = 0; k < n; k++)
-        rels[k] = tl__date_rel(m.lead, &w->ev[ord[k]], k);
-    rc = tl__shift_sources(s[W_SOURCE_SHIFT], w, ord, n, te, rels, moved);
+    w->key = key;
+    tl__ord_keys(w, ord, n, te, key);
     int64_t old_nconf = 0;
     for (size_t k = 0; k < n && rc == SQLITE_OK; k++) {
         const tl__ev *x = &w->ev[ord[k]];
-        const char *rel = rels[k];
-        tl__evcache_set(w->cache, x, te, (int64_t)n, m.n_conf, (int64_t)k, rel);
+        const char *rel = tl__date_rel(m.lead, x, k);
+        tl__evcache_set(w->cache, x, te, (int64_t)n, m.n_conf, key[k], rel);
         if (x->old_te == te) {
             old_nconf = x->old_nconf; /* the stored row's n_conflicts */
-            if ((x->old_ord == (int64_t)k && x->old_rel == rel) || moved[k])
+            if (x->old_ord == key[k] && x->old_rel == rel)
                 continue;
             q = s[W_SOURCE_SET];
             rc = sqlite3_bind_int64(q, 1, te);
             rc |= sqlite3_bind_int64(q, 2, x->id);
-            rc |= sqlite3_bind_int64(q, 3, (int64_t)k);
+            rc |= sqlite3_bind_int64(q, 3, key[k]);
             rc |= sqlite3_bind_text(q, 4, rel, -1, SQLITE_STATIC);
             if (rc == SQLITE_OK)
                 rc = tl__step_done(q);
         } else
-            rc = tl__insert_source(s[W_SOURCE], te, x, k, rel);
+            rc = tl__insert_source(s[W_SOURCE], te, x, key[k], rel);
     }
-    free(rels);
-    free(moved);
     if (rc != SQLITE_OK)
         return rc;
 
@@ -1688,7 +1715,7 @@ static int tl__update_cluster(sqlite3_stmt *const *s, tl__work *w, size_t *ord, 
         if (rc != SQLITE_OK)
             return rc;
     }
-    tl__placed(w, ord, n, te, m.n_conf);
+    tl__placed(w, ord, n, te, m.n_conf, key);
     return SQLITE_OK;
 }
 
@@ -2123,11 +2150,11 @@ static int tl__gather(const tl__dirty *d, sqlite3_stmt *near, const tl__loader *
  *
  * Removals and replacements empty the cache (tl__evcache_clear), as do
  * another connection's writes (tl__evcache_check).  Bounded: at most
- * TL__COMP_EVENTS events in all (about 400 bytes each); a component takes
+ * TL__COMP_EVENTS events in all (about 500 bytes each); a component takes
  * the place of smaller ones, never of larger ones, so a feed with more
  * hot stories than fit keeps the largest. */
 #define TL__COMP_MIN 64
-#define TL__COMP_EVENTS 24576
+#define TL__COMP_EVENTS 16384
 
 /* A question of a kept component: the events of type with core
  * participant (name, kind) near [begin, end] (offsets into the
@@ -2276,6 +2303,7 @@ static void tl__work_free(tl__work *w)
     free(w->same_doc);
     free(w->lost);
     free(w->mp);
+    free(w->key);
     memset(w, 0, sizeof *w);
 }
 
@@ -2328,6 +2356,14 @@ static int tl__comp_extend(tl__comp *x, const tl__dirty *d, tl__comp *const *use
     tl__work *w = &x->w;
     w->n_lost = 0;
     w->cache = ld->cache;
+    /* (room for the document's events, growing by an eighth, not doubling) */
+    const size_t ne = w->n_ev + d->n, np = w->n_part + 8 * d->n;
+    tl__ev *e = ne > w->cap_ev ? realloc(w->ev, (ne + ne / 8) * sizeof *e) : NULL;
+    if (e)
+        w->ev = e, w->cap_ev = ne + ne / 8;
+    tl__part *p = np > w->cap_part ? realloc(w->part, (np + np / 8) * sizeof *p) : NULL;
+    if (p)
+        w->part = p, w->cap_part = np + np / 8;
     for (size_t k = 0; k < d->n; k++) {
         const tl__seed *sd = &d->v[k];
         if (use[k] != x || tl__comp_has(x, sd->event_id) || !tl__seed_answers(x, sd, d->pool.s))
@@ -2527,6 +2563,7 @@ static int tl__comp_keep(tl__evcache *c, const tl__work *w, const int *up, int r
             rc = SQLITE_NOMEM;
     if (rc == SQLITE_OK)
         rc = tl__comp_questions(x);
+    tl__work_trim(&x->w);
     for (size_t i = 0; i < x->w.n_ev && rc == SQLITE_OK; i++)
         if (tl__idset_add(&x->ids, x->w.ev[i].id) < 0)
             rc = SQLITE_NOMEM;
@@ -2714,6 +2751,7 @@ int tl__timeline_refresh(tl_db *db, const tl__dirty *d)
                 for (size_t i = 0; i < x->w.n_lost && rc == SQLITE_OK; i++)
                     if (tl__ids_push(&lost, &n_lost, &cap_lost, x->w.lost[i]))
                         rc = SQLITE_NOMEM;
+                tl__work_trim(&x->w);
                 for (size_t j = k; j < d->n; j++)
                     if (use[j] == x)
                         use[j] = NULL;

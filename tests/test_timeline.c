@@ -1621,10 +1621,12 @@ typedef struct cache_case {
     size_t events;             /* the event cache's generations (0: its size) */
     size_t comp_min, comp_max; /* kept components (0: the defaults; max 1: none) */
     int comp_hits;             /* 1: kept components must serve refreshes; -1: none may */
+    int64_t ord_gap;           /* the step between sources' sort keys (0: the default) */
 } cache_case;
 static cache_case cache_cases[] = {
-    {0, 0, 0, 0},  {1, 0, 0, 0},  {3, 0, 0, 0},  {17, 0, 0, 0}, /* (1: an event with two participants is not kept) */
-    {0, 1, 0, 1},  {3, 1, 0, 1},  {0, 1, 40, 0}, {0, 0, 1, -1},
+    {0, 0, 0, 0, 0}, {1, 0, 0, 0, 0}, {3, 0, 0, 0, 0},  {17, 0, 0, 0, 0}, /* (1: an event with two participants is not kept) */
+    {0, 1, 0, 1, 0}, {3, 1, 0, 1, 0}, {0, 1, 40, 0, 0}, {0, 0, 1, -1, 0},
+    {0, 1, 0, 1, 2}, {0, 0, 1, -1, 3}, /* (keys 2 or 3 apart: little room, numbered again often) */
 };
 ParameterizedTestParameters(merge, a_timeline_kept_up_through_removals_rollbacks_and_other_writers_equals_a_new_one)
 {
@@ -1645,7 +1647,7 @@ ParameterizedTest(cache_case *cc, merge,
     tl_db_init(&a);
     cr_assert_eq(tl_db_open(&a, path, TL_OPEN_CREATE), TL_OK, "%s", tl_db_errmsg(&a));
     cr_assert_eq(tl__evcache_limit(&a, *cache_events, *cache_events ? 4096 : 0), SQLITE_OK);
-    cr_assert_eq(tl__comp_limit(&a, cc->comp_min, cc->comp_max), SQLITE_OK);
+    cr_assert_eq(tl__comp_limit(&a, cc->comp_min, cc->comp_max, cc->ord_gap), SQLITE_OK);
     for (int k = 0; k < 30; k++)
         ingest_copy(&a, k), set.text[k] = k;
     expect_as_new(a.conn, &set, "30 copies");
@@ -1770,8 +1772,8 @@ ParameterizedTest(kept_case *kc, merge, a_kept_component_clusters_as_a_gather_wo
     tl_db kept, none;
     open_mem(&kept);
     open_mem(&none);
-    cr_assert_eq(tl__comp_limit(&kept, 1, 0), SQLITE_OK);
-    cr_assert_eq(tl__comp_limit(&none, 0, 1), SQLITE_OK);
+    cr_assert_eq(tl__comp_limit(&kept, 1, 0, 0), SQLITE_OK);
+    cr_assert_eq(tl__comp_limit(&none, 0, 1, 0), SQLITE_OK);
     for (int i = 0; i < kc->n; i++) {
         sx_doc d;
         kept_doc(&d, kc->steps[i]);

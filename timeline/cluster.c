@@ -631,6 +631,7 @@ struct tl__evcache {
     struct tl__comp **comp;
     size_t n_comp, cap_comp, comp_events, comp_min, comp_max;
     uint64_t comp_tick, comp_hits;
+    int64_t ord_gap; /* 0: TL__ORD_GAP (tl__comp_limit) */
     tl__qslot *qmap; /* every kept component's questions (stale: rebuilt when next needed) */
     size_t qcap;
     int qstale;
@@ -1475,8 +1476,13 @@ static int tl__insert_source(sqlite3_stmt *q, int64_t te, const tl__ev *x, int64
 }
 
 /* The step between sort keys (timeline_sources.ord) of a cluster written
- * whole: room for 20 halvings (tl__ord_keys). */
+ * whole: room for 20 halvings (tl__ord_keys); tests make it smaller
+ * (tl__comp_limit). */
 #define TL__ORD_GAP ((int64_t)1 << 20)
+static int64_t tl__gap(const tl__work *w)
+{
+    return w->cache && w->cache->ord_gap ? w->cache->ord_gap : TL__ORD_GAP;
+}
 
 /* Records in w where members ord[0..n) of cluster te are now, as just
  * written with sort keys key[] (NULL: k x TL__ORD_GAP), for the next
@@ -1490,7 +1496,7 @@ static void tl__placed(tl__work *w, const size_t *ord, size_t n, int64_t te, int
         x->old_te = te;
         x->old_n = (int64_t)n;
         x->old_nconf = nconf;
-        x->old_ord = key ? key[k] : (int64_t)k * TL__ORD_GAP;
+        x->old_ord = key ? key[k] : (int64_t)k * tl__gap(w);
     }
 }
 
@@ -1509,9 +1515,9 @@ static int tl__write_cluster(sqlite3_stmt *const *s, tl__work *w, size_t *ord, s
     for (size_t k = 0; k < n; k++) {
         const tl__ev *x = &w->ev[ord[k]];
         const char *rel = tl__date_rel(m.lead, x, k);
-        if ((rc = tl__insert_source(s[W_SOURCE], te, x, (int64_t)k * TL__ORD_GAP, rel)) != SQLITE_OK)
+        if ((rc = tl__insert_source(s[W_SOURCE], te, x, (int64_t)k * tl__gap(w), rel)) != SQLITE_OK)
             return rc;
-        tl__evcache_set(w->cache, x, te, (int64_t)n, m.n_conf, (int64_t)k * TL__ORD_GAP, rel);
+        tl__evcache_set(w->cache, x, te, (int64_t)n, m.n_conf, (int64_t)k * tl__gap(w), rel);
         q = s[W_PART];
         for (size_t i = 0; i < x->np; i++) {
             const tl__part *p = &w->part[x->p0 + i];
@@ -1616,10 +1622,10 @@ static void tl__ord_keys(const tl__work *w, const size_t *ord, size_t n, int64_t
         while (j < n && !(w->ev[ord[j]].old_te == te && w->ev[ord[j]].old_ord > key[k - 1]))
             j++;
         const int64_t lo = key[k - 1], span = (int64_t)(j - k + 1);
-        const int64_t hi = j < n ? w->ev[ord[j]].old_ord : lo + span * TL__ORD_GAP;
+        const int64_t hi = j < n ? w->ev[ord[j]].old_ord : lo + span * tl__gap(w);
         if ((hi - lo) / span < 1) { /* no room: all again */
             for (size_t i = 0; i < n; i++)
-                key[i] = (int64_t)i * TL__ORD_GAP;
+                key[i] = (int64_t)i * tl__gap(w);
             return;
         }
         for (size_t i = k; i < j; i++)
@@ -2629,7 +2635,7 @@ static void tl__comps_forget(tl__evcache *c, int64_t id)
             tl__comps_drop(c, i);
 }
 
-int tl__comp_limit(tl_db *db, size_t min_events, size_t max_events)
+int tl__comp_limit(tl_db *db, size_t min_events, size_t max_events, int64_t ord_gap)
 {
     tl__evcache *c = tl__evcache_of(db);
     if (!c)
@@ -2637,6 +2643,7 @@ int tl__comp_limit(tl_db *db, size_t min_events, size_t max_events)
     tl__evcache_clear(db);
     c->comp_min = min_events;
     c->comp_max = max_events;
+    c->ord_gap = ord_gap;
     return SQLITE_OK;
 }
 

@@ -206,9 +206,11 @@ int tl__evcache_limit(tl_db *db, size_t events, size_t bytes);
 /* Sets which components the clustering keeps from one refresh to the next
  * (tl__comp in cluster.c: those of at least min_events placed events,
  * max_events in all; 0 for the defaults, and max_events 1 keeps none) and
- * empties the cache; tl__comp_hits is the number of refreshes a kept
- * component has served on this connection.  For tests.  An SQLite code. */
-int tl__comp_limit(tl_db *db, size_t min_events, size_t max_events);
+ * the step between the sort keys of a cluster's sources (ord_gap; 0 for
+ * the default, 2^20), and empties the cache; tl__comp_hits is the number
+ * of refreshes a kept component has served on this connection.  For
+ * tests.  An SQLite code. */
+int tl__comp_limit(tl_db *db, size_t min_events, size_t max_events, int64_t ord_gap);
 uint64_t tl__comp_hits(tl_db *db);
 
 /* The HTML export (html.c); *left_out gets the undated events listed but

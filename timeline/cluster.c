@@ -78,7 +78,11 @@
  * TL__REACH days before the interval asked about (a decade, "the 2010s").
  * Such an event is still clustered when it is itself the change (its own
  * gather sees everything inside it), but a later finer event does not
- * reach it, so with such dates the result can depend on ingest order.
+ * reach it, so with such dates the result can depend on ingest order.  So
+ * it can with times of day: the gather compares sort strings
+ * ("2017-07-07T15:32"), the clustering days, so two timed reports of one
+ * day, or one a day before a dated one, may be linked only through a third
+ * document, and clustered apart until it comes.
  *
  * A cluster's members are ranked: finest date first, then dated by their own
  * sentence, then by the narrative, then by the document date; then occurred,
@@ -349,7 +353,6 @@ typedef struct tl__work {
     size_t cap_cl;
     int64_t *lost; /* events of the stored clusters deleted by a rebuild */
     size_t n_lost, cap_lost;
-    size_t n_unplaced; /* events the last rebuild left to the singles pass */
     tl__mpart *mp; /* one cluster's merged participants (tl__update_cluster) */
     size_t n_mp, cap_mp;
     int64_t *key; /* one cluster's sort keys (tl__ord_keys) */
@@ -1856,7 +1859,6 @@ static int tl__rebuild_loaded(sqlite3_stmt *const *s, tl__work *w)
     for (size_t i = 0; i < w->n_ev; i++)
         if (w->ev[i].e > w->ev[i].b)
             w->ev[n++] = w->ev[i];
-    w->n_unplaced = w->n_ev - n;
     w->n_ev = n;
     if (tl__sort_events(w) || tl__grow_clusters(w, w->n_ev + 1) || tl__link_events(w))
         return SQLITE_NOMEM;
@@ -2116,25 +2118,30 @@ static int tl__gather(const tl__dirty *d, sqlite3_stmt *near, const tl__loader *
 /* The hot story of a news feed -- a summit reported 1,500 times -- is one
  * component, and each new report of it gathered, loaded and sorted all of
  * its events again: half the time of a late ingest at 50 MB, and the part
- * of the ingest that grew with the database.  So the refresh that
- * gathers and clusters a component of at least TL__COMP_MIN placed events
- * keeps its work on the connection (in the event cache, and emptied with
- * it): the events in component order, each with where it is clustered as
- * written.  A later document whose every seed asks only questions the kept
- * component has asked (tl__expand; a question is a type, a core
- * participant, sort_begin and sort_end: a new copy of a known story) is
- * clustered by adding its events that answer one of them to the kept ones
- * and clustering those again in memory: no range read, and no event loaded
- * but the document's own.
+ * of the ingest that grew with the database.  So the refresh that gathers
+ * and clusters events keeps the parts of them that no question links
+ * (tl__split) of at least TL__COMP_MIN placed events on the connection (in
+ * the event cache, and emptied with it): the events in component order,
+ * each with where it is clustered as written.  A later document each of
+ * whose seeds asks only questions one kept part has asked (tl__expand; a
+ * question is a type, a core participant, sort_begin and sort_end: a new
+ * copy of a known story) is clustered by adding its events that answer one
+ * of them to those parts and clustering each again in memory: no range
+ * read, and no event loaded but the document's own.  A document that also
+ * tells anything else is gathered whole, as before.
  *
- * Why that is what a gather would cluster.  Answering is symmetric between
- * events whose sort_end is a day at most TL__REACH days after sort_begin:
- * x answers a question of y exactly when y answers one of x (both say the
- * intervals touch; the reach bound holds by itself).  Only components all
- * of whose events are such, with none unplaced, are kept (the others, and
- * the seeds, can make the gather one-way, and its result depend on ingest
- * order: see "Bounded fallback" above; those are left to it).  Then a kept
- * component X is
+ * Why that is what a gather would cluster.  Between events whose sort
+ * strings are days ("2017-07-07", not "2017-07-07T15:32") and whose
+ * sort_end is at most TL__REACH days after sort_begin, answering is
+ * symmetric -- x answers a question of y exactly when y answers one of x:
+ * both say the intervals touch, and the reach bound holds by itself -- and
+ * it is what clustering needs: two events that could share a cluster (same
+ * type, a core participant in common, days equal, nested or touching)
+ * answer each other.  Only parts all of whose events are such are kept.
+ * (Others can make the gather one-way, or leave two compatible events
+ * unlinked -- a time of day is compared by the minute, clustering by the
+ * day -- and its result depend on ingest order: see "Bounded fallback"
+ * above; those are left to it.)  Then a kept part X is
  *   - closed: every event of the database answering one of X's questions
  *     is in X -- when kept, as the gather took all answers, and after: a
  *     later refresh whose gather finds an event of X drops X
@@ -2143,22 +2150,25 @@ static int tl__gather(const tl__dirty *d, sqlite3_stmt *near, const tl__loader *
  *     new event's own question, which the gather asks);
  *   - exact: each event's old_te .. old_rel say where SQLite clusters it:
  *     written clusters update their members (tl__placed), a refresh that
- *     did not find an event of X wrote none of X's clusters (they are
- *     within components), an event given a cluster of its own drops the
- *     components holding it (tl__comps_forget), and a failed write is
- *     rolled back and empties the cache.
- * The gather from the new document's seeds asks only X's questions (its
- * seeds' own, and those of what they find: X's, or the document's with
- * the same questions), so it loads whole components of X and the new
- * events that answer -- the events tl__comp_extend adds.  Clustering all
- * of X instead changes nothing: clusters never span components, and X's
- * other components come out as stored.
+ *     did not find an event of X wrote none of X's clusters (they never
+ *     span parts), an event given a cluster of its own drops the parts
+ *     holding it (tl__comps_forget), and a failed write is rolled back and
+ *     empties the cache.
+ * The gather from the new document's seeds asks only the questions of the
+ * parts they belong to (the seeds' own, and those of what they find: the
+ * parts' events, or the document's with the same questions), so it loads
+ * whole components of those parts and the new events that answer -- the
+ * events tl__comp_extend adds.  Clustering each part whole instead changes
+ * nothing: clusters never span components, and the other components come
+ * out as stored.  tests/test_timeline.c compares a connection that keeps
+ * parts with one that keeps none after every document, through each case
+ * above.
  *
  * Removals and replacements empty the cache (tl__evcache_clear), as do
  * another connection's writes (tl__evcache_check).  Bounded: at most
- * TL__COMP_EVENTS events in all (about 500 bytes each); a component takes
- * the place of smaller ones, never of larger ones, so a feed with more
- * hot stories than fit keeps the largest. */
+ * TL__COMP_EVENTS events in all (about 500 bytes each); a part takes the
+ * place of smaller ones, never of larger ones, so a feed with more hot
+ * stories than fit keeps the largest. */
 #define TL__COMP_MIN 64
 #define TL__COMP_EVENTS 16384
 
@@ -2340,16 +2350,27 @@ static int tl__comp_has(const tl__comp *x, int64_t id)
 
 /* For each of d's seeds, the kept component that has asked every question
  * of it, into use[0..d->n) (NULL for none: the seed is left to the
- * gather); returns how many have one.  Only for documents added: d names
- * no clusters. */
-static size_t tl__comp_find(tl__evcache *c, const tl__dirty *d, tl__comp **use)
+ * gather); 1 when any has one.  Only for documents added: d names no
+ * clusters. */
+static int tl__comp_find(tl__evcache *c, const tl__dirty *d, tl__comp **use)
 {
     if (!c || !c->n_comp || d->all || d->n_tes || tl__comps_index(c))
         return 0;
-    size_t n = 0;
+    int any = 0;
     for (size_t k = 0; k < d->n; k++)
-        n += (use[k] = tl__seed_comp(c, &d->v[k], d->pool.s)) != NULL;
-    return n;
+        any |= (use[k] = tl__seed_comp(c, &d->v[k], d->pool.s)) != NULL;
+    return any;
+}
+
+/* Are all of w's events' sort strings days ("2017-07-07")? */
+static int tl__days_only(const tl__work *w)
+{
+    for (size_t i = 0; i < w->n_ev; i++) {
+        const char *b = tl__s(w, w->ev[i].sort_begin), *e = tl__s(w, w->ev[i].sort_end);
+        if (!b || !e || strlen(b) != 10 || strlen(e) != 10)
+            return 0;
+    }
+    return 1;
 }
 
 /* Adds to x the events of its seeds (use[k] == x) that answer one of its
@@ -2614,8 +2635,9 @@ static int tl__comps_settle(tl__evcache *c, const tl__work *w)
         if (size[up[i]] >= 0)
             size[up[i]]++;
         if (e->e - e->b >= TL__REACH || !tl__day_number(tl__s(w, e->sort_end), &end) ||
+            strlen(tl__s(w, e->sort_begin)) != 10 || strlen(tl__s(w, e->sort_end)) != 10 ||
             strcmp(tl__s(w, e->sort_end), tl__s(w, e->sort_begin)) < 0)
-            size[up[i]] = -1; /* answering may be one-way (see "symmetric" above), or not self */
+            size[up[i]] = -1; /* answering may be one-way or by the minute (see "symmetric" above) */
     }
     int rc = SQLITE_OK;
     for (size_t i = 0; i < w->n_ev && rc == SQLITE_OK; i++)
@@ -2731,10 +2753,14 @@ int tl__timeline_refresh(tl_db *db, const tl__dirty *d)
         if (rc == SQLITE_DONE)
             rc = tl__rebuild_loaded(s, &w);
     } else if (d->n) {
-        /* a seed of a kept component is clustered with it in memory (a new
-         * copy of its story); the others are gathered.  Both may meet one
-         * component (a copy that also tells something new): the gather
-         * then clusters all of it again, after, and drops the kept one. */
+        /* a seed of a kept part is clustered with it in memory (a new copy
+         * of its story); the others are gathered, after.  The gather
+         * clusters again all of a part it meets (a copy that also tells
+         * something new), and drops it; but when it loads an event whose
+         * sort strings are not days, which may be compatible with a kept
+         * event no question links (a time of day a day before a kept
+         * date), the document is gathered whole, so that one pass sees
+         * both, as without kept parts. */
         use = calloc(d->n, sizeof *use);
         tl__dirty rest = *d;
         rest.v = malloc(d->n * sizeof *rest.v);
@@ -2748,7 +2774,8 @@ int tl__timeline_refresh(tl_db *db, const tl__dirty *d)
             for (size_t k = 0; k < d->n && rc == SQLITE_OK; k++) {
                 tl__comp *x = use[k];
                 if (!x)
-                    continue; /* (gathered, or done with an earlier seed's) */
+                    continue; /* (done with an earlier seed's) */
+                ld.cache->run++; /* (x's pool is not the last work's: the memo's offsets are void) */
                 rc = tl__comp_extend(x, d, use, &ld);
                 ld.cache->comp_events += x->w.n_ev - x->counted;
                 x->counted = x->w.n_ev;
@@ -2769,7 +2796,14 @@ int tl__timeline_refresh(tl_db *db, const tl__dirty *d)
             rest.n = d->n, memcpy(rest.v, d->v, d->n * sizeof *rest.v);
         if (rc == SQLITE_OK && rest.n) {
             gathered = 1;
+            ld.cache->run++; /* (w's pool is new) */
             rc = tl__gather(&rest, near, &ld, &w);
+            if (rc == SQLITE_OK && rest.n < d->n && !tl__days_only(&w)) {
+                tl__work_free(&w);
+                w.cache = ld.cache;
+                ld.cache->run++;
+                rc = tl__gather(d, near, &ld, &w);
+            }
             if (rc == SQLITE_OK)
                 rc = tl__rebuild_loaded(s, &w);
         }

@@ -201,7 +201,8 @@ void tl__evcache_clear(tl_db *db);
 int tl__evcache_check(tl_db *db);
 void tl__evcache_free(tl_db *db);
 /* Sets the size of each of the cache's two generations (events, bytes of
- * strings; 0 for the defaults) and empties it: tests make it tiny. */
+ * strings; 0 for the defaults) and empties it, resetting tl__comp_limit's
+ * settings too (call that after): tests make it tiny. */
 int tl__evcache_limit(tl_db *db, size_t events, size_t bytes);
 /* Sets which components the clustering keeps from one refresh to the next
  * (tl__comp in cluster.c: those of at least min_events placed events,

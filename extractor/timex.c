@@ -371,7 +371,8 @@ static int parse_number(const sx__tctx *c, size_t j, size_t s0, double *v, size_
             if (t->low[k] == ',') return 0;
         char *e;
         double d = strtod(t->low, &e);
-        if (*e) return 0;
+        /* a count, not "6e20": callers convert it to integers */
+        if (*e || !(d > -1e12 && d < 1e12)) return 0;
         *v = d;
         *end = j + 1;
         return 1;

@@ -2417,11 +2417,14 @@ static int tl__comp_extend(tl__comp *x, const tl__dirty *d, tl__comp *const *use
 }
 
 /* Drops the smallest kept components (the least recently used of equal
- * ones) until those left hold at most max - room events; 0 when that
- * would drop one larger than keep (nothing is dropped then). */
+ * ones) until those left hold at most max - room events; 0 when it cannot:
+ * room is more than max (nothing is dropped), or the next to go would be
+ * larger than keep (the smaller ones are gone). */
 static int tl__comps_fit(tl__evcache *c, size_t room, size_t keep)
 {
     const size_t max = c->comp_max ? c->comp_max : TL__COMP_EVENTS;
+    if (room > max)
+        return 0;
     while (c->n_comp && c->comp_events + room > max) {
         size_t s = 0;
         for (size_t i = 1; i < c->n_comp; i++)
@@ -2432,7 +2435,7 @@ static int tl__comps_fit(tl__evcache *c, size_t room, size_t keep)
             return 0;
         tl__comps_drop(c, s);
     }
-    return room <= max;
+    return 1;
 }
 
 /* Appends event x of src, with its participants, to dst. */

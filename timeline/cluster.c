@@ -640,9 +640,9 @@ struct tl__evcache {
     int qstale;
 };
 
-/* Frees what a kept work needs only while it is clustered (tl__rebuild_loaded
- * makes it again), and its arrays' room beyond 1/8 more than they hold. */
-static void tl__work_trim(tl__work *w)
+/* Frees what a work needs only while it is clustered (tl__rebuild_loaded
+ * makes it again). */
+static void tl__work_scratch_free(tl__work *w)
 {
     int **v[] = {&w->cl_first, &w->cl_next, &w->active, &w->cl_last, &w->cl_rep, &w->rep_next, &w->same_doc};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
@@ -658,6 +658,13 @@ static void tl__work_trim(tl__work *w)
     w->mp = NULL;
     w->key = NULL;
     w->cap_cl = w->n_lost = w->cap_lost = w->n_mp = w->cap_mp = w->cap_key = 0;
+}
+
+/* The same for a kept work, and its arrays' room beyond 1/8 more than they
+ * hold. */
+static void tl__work_trim(tl__work *w)
+{
+    tl__work_scratch_free(w);
     const size_t ne = w->n_ev + w->n_ev / 8 + 1, np = w->n_part + w->n_part / 8 + 1;
     tl__ev *e = ne < w->cap_ev ? realloc(w->ev, ne * sizeof *e) : NULL;
     if (e) {
@@ -2127,8 +2134,9 @@ static int tl__gather(const tl__dirty *d, sqlite3_stmt *near, const tl__loader *
  * question is a type, a core participant, sort_begin and sort_end: a new
  * copy of a known story) is clustered by adding its events that answer one
  * of them to those parts and clustering each again in memory: no range
- * read, and no event loaded but the document's own.  A document that also
- * tells anything else is gathered whole, as before.
+ * read, and no event loaded but the document's own.  Its other seeds are
+ * gathered after, as before (tl__timeline_refresh says when the document
+ * is gathered whole instead).
  *
  * Why that is what a gather would cluster.  Between events whose sort
  * strings are days ("2017-07-07", not "2017-07-07T15:32") and whose
@@ -2202,21 +2210,16 @@ static int64_t tl__triple_hash(const char *name, const char *kind, const char *t
     return tl__expand_hash(v, 3);
 }
 
-/* Does an event of type with core participants names[0..n) ("name\0kind\0"
- * pairs) and sort strings begin, end ("" for none) answer q of comp x?  As
- * tl__near_sql (and tl__expand's window) decides. */
-static int tl__answers(const tl__comp *x, const tl__q *q, const char *type, const char *names, int n,
+/* Does an event of type with core participant (name, kind) and sort
+ * strings begin, end ("" for none) answer q of comp x?  As tl__near_sql
+ * (and tl__expand's window) decides. */
+static int tl__answers(const tl__comp *x, const tl__q *q, const char *type, const char *name, const char *kind,
                        const char *begin, const char *end)
 {
     const tl__work *w = &x->w;
-    if (strcmp(type, tl__s(w, q->type)) != 0)
+    if (strcmp(type, tl__s(w, q->type)) != 0 || strcmp(name, tl__s(w, q->name)) != 0 ||
+        strcmp(kind, tl__s(w, q->kind)) != 0)
         return 0;
-    int has = 0;
-    for (int i = 0; i < n && !has; i++) {
-        const char *kind = names + strlen(names) + 1;
-        has = strcmp(names, tl__s(w, q->name)) == 0 && strcmp(kind, tl__s(w, q->kind)) == 0;
-        names = kind + strlen(kind) + 1;
-    }
     const char *qb = tl__s(w, q->begin), *qe = tl__s(w, q->end);
     if (!*qe)
         qe = qb;
@@ -2224,7 +2227,7 @@ static int tl__answers(const tl__comp *x, const tl__q *q, const char *type, cons
     char from[16] = "0000-00-00";
     if (tl__day_number(qb, &day))
         tl__day_string(day - TL__REACH, from, sizeof from);
-    return has && strcmp(begin, from) >= 0 && strcmp(begin, qe) <= 0 && *end && strcmp(end, qb) >= 0;
+    return strcmp(begin, from) >= 0 && strcmp(begin, qe) <= 0 && *end && strcmp(end, qb) >= 0;
 }
 
 /* Does seed sd (strings in pool) answer a question of x? */
@@ -2235,8 +2238,7 @@ static int tl__seed_answers(const tl__comp *x, const tl__seed *sd, const char *p
         const char *kind = names + strlen(names) + 1;
         const int64_t t = tl__triple_hash(names, kind, type);
         for (size_t i = 0; i < x->nq; i++)
-            if (x->q[i].triple == t &&
-                tl__answers(x, &x->q[i], type, pool + sd->names, sd->n_names, pool + sd->begin, pool + sd->end))
+            if (x->q[i].triple == t && tl__answers(x, &x->q[i], type, names, kind, pool + sd->begin, pool + sd->end))
                 return 1;
         names = kind + strlen(kind) + 1;
     }
@@ -2305,21 +2307,11 @@ static tl__comp *tl__seed_comp(const tl__evcache *c, const tl__seed *sd, const c
 
 static void tl__work_free(tl__work *w)
 {
+    tl__work_scratch_free(w);
     tl__buf_free(&w->pool);
     free(w->strs.slot);
     free(w->ev);
     free(w->part);
-    free(w->cl_first);
-    free(w->cl_next);
-    free(w->cl_end);
-    free(w->active);
-    free(w->cl_last);
-    free(w->cl_rep);
-    free(w->rep_next);
-    free(w->same_doc);
-    free(w->lost);
-    free(w->mp);
-    free(w->key);
     memset(w, 0, sizeof *w);
 }
 
@@ -2362,14 +2354,20 @@ static int tl__comp_find(tl__evcache *c, const tl__dirty *d, tl__comp **use)
     return any;
 }
 
-/* Are all of w's events' sort strings days ("2017-07-07")? */
+/* Are event x's sort strings days ("2017-07-07", not "2017-07-07T15:32")? */
+static int tl__ev_days(const tl__work *w, const tl__ev *x)
+{
+    const char *b = tl__s(w, x->sort_begin), *e = tl__s(w, x->sort_end);
+    int32_t day;
+    return b && e && strlen(b) == 10 && strlen(e) == 10 && tl__day_number(b, &day) && tl__day_number(e, &day);
+}
+
+/* Are all of w's events'? */
 static int tl__days_only(const tl__work *w)
 {
-    for (size_t i = 0; i < w->n_ev; i++) {
-        const char *b = tl__s(w, w->ev[i].sort_begin), *e = tl__s(w, w->ev[i].sort_end);
-        if (!b || !e || strlen(b) != 10 || strlen(e) != 10)
+    for (size_t i = 0; i < w->n_ev; i++)
+        if (!tl__ev_days(w, &w->ev[i]))
             return 0;
-    }
     return 1;
 }
 
@@ -2634,11 +2632,9 @@ static int tl__comps_settle(tl__evcache *c, const tl__work *w)
     }
     for (size_t i = 0; i < w->n_ev; i++) {
         const tl__ev *e = &w->ev[i];
-        int32_t end;
         if (size[up[i]] >= 0)
             size[up[i]]++;
-        if (e->e - e->b >= TL__REACH || !tl__day_number(tl__s(w, e->sort_end), &end) ||
-            strlen(tl__s(w, e->sort_begin)) != 10 || strlen(tl__s(w, e->sort_end)) != 10 ||
+        if (!tl__ev_days(w, e) || e->e - e->b >= TL__REACH ||
             strcmp(tl__s(w, e->sort_end), tl__s(w, e->sort_begin)) < 0)
             size[up[i]] = -1; /* answering may be one-way or by the minute (see "symmetric" above) */
     }

@@ -30,12 +30,15 @@
  *      each half of the corpus, so that what grows shows (the ingest's
  *      stage marks, tl__phase_hook);
  * each as MB/s, sentences/s and documents/s with its ratio to the ICU
- * reference, plus peak RSS.  Then, when the summit program is found (next
- * to this one, or --summit):
+ * reference, plus peak RSS (the heap set up as `summit` sets it up,
+ * cli/heap.c).  Then, when the summit program is found (next to this one,
+ * or --summit):
  *   5. start-up: `summit extract` on the 5 KB seed article, process start
  *      to exit, the median of 21 runs;
  *   6. parallel ingest: `summit ingest -j 1` and `-j 2` on the first
- *      --chrono-mb MB of the corpus written out as files;
+ *      --chrono-mb MB of the corpus written out as files, and the peak RSS
+ *      of the `-j 1` process (the files carry no document date, which the
+ *      passes above give each document: see bench/README.md);
  * and, when node and chrono-node are found (--chrono-dir, else
  * $SUMMIT_PEER_CACHE, else ~/.cache/summit-peers as scripts/compare-chrono.sh
  * installs it):
@@ -55,6 +58,8 @@
  * its first half.  Timing uses CLOCK_MONOTONIC here, in the benchmark; the
  * extractor itself never reads a clock.
  */
+#define _DEFAULT_SOURCE /* wait4 */
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -72,6 +77,7 @@
 #include <unicode/ustring.h>
 
 #include "extractor.h"
+#include "heap.h"
 #include "sx_int.h"
 #include "timeline.h"
 #include "timeline_int.h"
@@ -257,7 +263,14 @@ extern char **environ;
 /* Runs argv (argv[0] found on PATH if it has no '/'), stdout to out_path
  * (or /dev/null), stderr to /dev/null; returns the wall seconds, or -1 if it
  * could not run or did not exit 0. */
+static double run_prog_rss(char *const argv[], const char *out_path, long *rss_kb);
 static double run_prog(char *const argv[], const char *out_path)
+{
+    return run_prog_rss(argv, out_path, NULL);
+}
+
+/* The same, with the program's peak RSS in KB into *rss_kb (when not NULL). */
+static double run_prog_rss(char *const argv[], const char *out_path, long *rss_kb)
 {
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
@@ -269,9 +282,12 @@ static double run_prog(char *const argv[], const char *out_path)
     posix_spawn_file_actions_destroy(&fa);
     if (rc != 0) return -1;
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    struct rusage ru;
+    memset(&ru, 0, sizeof ru);
+    while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR) {
     }
     double t = now_s() - t0;
+    if (rss_kb) *rss_kb = ru.ru_maxrss;
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? t : -1;
 }
 
@@ -361,6 +377,9 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
+    /* the heap as `summit` sets it up (cli/heap.c), so that the peak RSS
+     * of the ingest below is what `summit ingest` would reach */
+    summit_heap_prefer_huge_pages();
     double mb = 50, sub_mb = 10;
     const char *fixdir = "fixtures", *dbpath = "/tmp/summit-bench.db", *summit_given = NULL, *chrono_given = NULL,
                *corpus_dir = NULL;
@@ -647,10 +666,12 @@ int main(int argc, char **argv)
             if (mkdir(docs, 0700) == 0 && write_docs(&c, nsub, docs) == 0) {
                 char *a1[] = {summit, "ingest", "--db", db1, "-j", "1", docs, NULL};
                 char *a2[] = {summit, "ingest", "--db", db2, "-j", "2", docs, NULL};
-                double j1 = run_prog(a1, NULL), j2 = run_prog(a2, NULL);
+                long rss1 = 0;
+                double j1 = run_prog_rss(a1, NULL, &rss1), j2 = run_prog(a2, NULL);
                 if (j1 > 0 && j2 > 0)
                     printf("parallel ingest (summit ingest, %zu files, %.1f MB): -j 1 %.2f s, -j 2 %.2f s, "
-                           "speed-up %.2f\n", nsub, sub_bytes / 1e6, j1, j2, j1 / j2);
+                           "speed-up %.2f; peak RSS of summit ingest -j 1: %.1f MB\n",
+                           nsub, sub_bytes / 1e6, j1, j2, j1 / j2, (double)rss1 / 1024.0);
                 else printf("parallel ingest: summit ingest -j failed\n");
             }
             char *rm[] = {"rm", "-rf", dir, NULL};

@@ -1720,7 +1720,8 @@ ParameterizedTest(cache_case *cc, merge,
 typedef struct kept_step {
     char kind; /* w: wire copy k; m: a report of July 2017; d: of the 2010s; t: of 7 July, twice;
                   h, k: of 7 July at 15:32, at 16:00; c: of both; n: of 9 July;
-                  x: of 9 July and of 8 July at 9:00; y: of 7 July and of July 2017 */
+                  x: of 9 July and of 8 July at 9:00; y: of 7 July and of July 2017;
+                  z: of the 2010s and of 7 July; q: of 7 July and of the 2010s */
     int k;
 } kept_step;
 typedef struct kept_case {
@@ -1757,11 +1758,14 @@ static void kept_doc(sx_doc *doc, kept_step st)
     if (st.kind == 'x')
         ev[1] = (ev_spec){MEET("2017-07-08T09:00", "2017-07-08T09:00", "2017-07-08T09:00:59", "text"), TWO,
                           .time = "2017-07-08T09:00"};
+    const ev_spec decade = {MEET("201X", "2010-01-01", "2020-01-01", "text"), TWO};
     if (st.kind == 'm')
         ev[0] = (ev_spec){MEET("2017-07", "2017-07-01", "2017-08-01", "text"), TWO};
-    else if (st.kind == 'd')
-        ev[0] = (ev_spec){MEET("201X", "2010-01-01", "2020-01-01", "text"), TWO};
-    build_doc(doc, path, text, ev, strchr("tcxy", st.kind) ? 2 : 1);
+    else if (st.kind == 'd' || st.kind == 'z')
+        ev[0] = decade;
+    if (st.kind == 'q')
+        ev[1] = decade;
+    build_doc(doc, path, text, ev, strchr("tcxyzq", st.kind) ? 2 : 1);
 }
 
 static kept_case kept_cases[] = {
@@ -1790,6 +1794,10 @@ static kept_case kept_cases[] = {
      {{'w', 0}, {'w', 1}, {'w', 2}, {'d', 0}, {'d', 1}, {'w', 3}, {'w', 4}, {'d', 2}, {'m', 0}, {'w', 5},
       {'d', 3}, {'w', 6}, {'t', 0}, {'w', 7}, {'m', 1}, {'w', 8}, {'d', 4}, {'w', 9}},
      18, 2},
+    {"a_decade_and_a_day_in_one_document",
+     {{'w', 0}, {'w', 1}, {'w', 2}, {'w', 3}, {'z', 0}, {'w', 4}, {'q', 0}, {'w', 5}, {'d', 0}, {'z', 1},
+      {'w', 6}, {'q', 1}, {'y', 0}, {'w', 7}, {'c', 0}, {'z', 2}},
+     16, 0},
 };
 
 ParameterizedTestParameters(merge, a_kept_component_clusters_as_a_gather_would)
@@ -1822,6 +1830,45 @@ ParameterizedTest(kept_case *kc, merge, a_kept_component_clusters_as_a_gather_wo
     cr_expect_eq(tl__comp_hits(&none), 0);
     tl_db_close(&kept);
     tl_db_close(&none);
+}
+
+/* A refresh gathers and clusters the components of a document one at a
+ * time (cluster.c, tl__rebuild_apart), so that it holds one in memory;
+ * that must be what gathering them all at once makes.  Through the same
+ * steps, with kept parts and without, a connection that gathers apart and
+ * one that gathers whole agree at every step: times of day and decades
+ * (whose questions do not answer alike both ways) among days, and a
+ * document with a decade and a day, in either order. */
+ParameterizedTestParameters(merge, components_clustered_apart_as_together)
+{
+    return cr_make_param_array(kept_case, kept_cases, sizeof kept_cases / sizeof kept_cases[0]);
+}
+
+ParameterizedTest(kept_case *kc, merge, components_clustered_apart_as_together)
+{
+    for (int keep = 0; keep < 2; keep++) {
+        tl_db apart, whole;
+        open_mem(&apart);
+        open_mem(&whole);
+        cr_assert_eq(tl__comp_limit(&apart, keep ? 1 : 0, keep ? 0 : 1, 0), SQLITE_OK);
+        cr_assert_eq(tl__comp_limit(&whole, keep ? 1 : 0, keep ? 0 : 1, 0), SQLITE_OK);
+        cr_assert_eq(tl__gather_apart(&whole, 0), SQLITE_OK);
+        for (int i = 0; i < kc->n; i++) {
+            sx_doc d;
+            kept_doc(&d, kc->steps[i]);
+            ingest_ok(&apart, &d);
+            ingest_ok(&whole, &d);
+            sx_doc_free(&d);
+            char *a = timeline_rows(apart.conn), *b = timeline_rows(whole.conn);
+            cr_assert(a && b);
+            cr_expect_str_eq(a, b, "%s (%s parts): after step %d (%c%d) the timelines differ:\n%s\n--\n%s", kc->name,
+                             keep ? "kept" : "no", i, kc->steps[i].kind, kc->steps[i].k, a, b);
+            free(a);
+            free(b);
+        }
+        tl_db_close(&apart);
+        tl_db_close(&whole);
+    }
 }
 
 /* A new report of a well-reported happening writes its own source row:

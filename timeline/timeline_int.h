@@ -213,6 +213,12 @@ int tl__evcache_limit(tl_db *db, size_t events, size_t bytes);
  * tests.  An SQLite code. */
 int tl__comp_limit(tl_db *db, size_t min_events, size_t max_events, int64_t ord_gap);
 uint64_t tl__comp_hits(tl_db *db);
+/* Whether a refresh gathers and clusters the component of each seed of a
+ * document in turn (apart 1, the default) or all of them at once (0, as
+ * before tl__rebuild_apart in cluster.c); tl__comp_limit and
+ * tl__evcache_limit reset it.  For tests, which compare the two.  An
+ * SQLite code. */
+int tl__gather_apart(tl_db *db, int apart);
 
 /* The HTML export (html.c); *left_out gets the undated events listed but
  * not drawn.  Same contract as tl_export_filtered. */

@@ -1832,6 +1832,50 @@ ParameterizedTest(kept_case *kc, merge, a_kept_component_clusters_as_a_gather_wo
     tl_db_close(&none);
 }
 
+/* Kept parts of about one size do not take each other's place (keeping a
+ * part copies it): three stories reported in turn, each of which would fit
+ * the bound on kept events alone but not all three, are kept once each
+ * while they grow, and then not again -- the ones left out are gathered,
+ * and the timeline is the one a connection that keeps nothing makes. */
+Test(merge, kept_parts_of_one_size_do_not_take_turns)
+{
+    static const char *const days[3][3] = {{"2013-03-03", "2013-03-03", "2013-03-04"},
+                                          {"2017-07-07", "2017-07-07", "2017-07-08"},
+                                          {"2021-05-05", "2021-05-05", "2021-05-06"}};
+    tl_db kept, none;
+    open_mem(&kept);
+    open_mem(&none);
+    cr_assert_eq(tl__comp_limit(&kept, 1, 25, 0), SQLITE_OK);
+    cr_assert_eq(tl__comp_limit(&none, 0, 1, 0), SQLITE_OK);
+    uint64_t keeps_at_8 = 0;
+    for (int k = 0; k < 16; k++) {
+        if (k == 8)
+            keeps_at_8 = tl__comp_keeps(&kept);
+        for (int story = 0; story < 3; story++) {
+            char path[32], text[96];
+            snprintf(path, sizeof path, "story%d/%03d.txt", story, k);
+            snprintf(text, sizeof text, "Trump met Putin. Story %d, copy %d.", story, k);
+            const ev_spec ev = {MEET(days[story][0], days[story][1], days[story][2], "text"), TWO};
+            sx_doc d;
+            build_doc(&d, path, text, &ev, 1);
+            ingest_ok(&kept, &d);
+            ingest_ok(&none, &d);
+            sx_doc_free(&d);
+        }
+    }
+    char *a = timeline_rows(kept.conn), *b = timeline_rows(none.conn);
+    cr_assert(a && b);
+    cr_expect_str_eq(a, b);
+    free(a);
+    free(b);
+    /* (each story, 8 events at round 8 and 16 at the end, fits alone; two of them, not three) */
+    cr_expect_eq(tl__comp_keeps(&kept), keeps_at_8, "parts were kept %llu times after round 8 (%llu before)",
+                 (unsigned long long)(tl__comp_keeps(&kept) - keeps_at_8), (unsigned long long)keeps_at_8);
+    cr_expect_gt(tl__comp_hits(&kept), 8, "kept parts served %llu refreshes", (unsigned long long)tl__comp_hits(&kept));
+    tl_db_close(&kept);
+    tl_db_close(&none);
+}
+
 /* A refresh gathers and clusters the components of a document one at a
  * time (cluster.c, tl__rebuild_apart), so that it holds one in memory;
  * that must be what gathering them all at once makes.  Through the same

@@ -6,7 +6,7 @@
  * Exports (timeline_int.h): tl__day_number, tl__dirty_add, tl__dirty_add_doc,
  * tl__dirty_free, tl__timeline_refresh, tl__evcache_check, tl__evcache_clear,
  * tl__evcache_free, tl__evcache_limit, tl__comp_limit, tl__comp_hits,
- * tl__gather_apart.
+ * tl__comp_keeps, tl__gather_apart.
  *
  * The rule.  Two events of different documents are the same happening when
  *   - they have the same type;
@@ -636,7 +636,7 @@ struct tl__evcache {
      * (0: TL__COMP_MIN, TL__COMP_EVENTS), uses and hits */
     struct tl__comp **comp;
     size_t n_comp, cap_comp, comp_events, comp_min, comp_max;
-    uint64_t comp_tick, comp_hits;
+    uint64_t comp_tick, comp_hits, comp_keeps, refreshes;
     int64_t ord_gap; /* 0: TL__ORD_GAP (tl__comp_limit) */
     int whole;       /* gather a document's components at once (tl__gather_apart) */
     tl__qslot *qmap; /* every kept component's questions (stale: rebuilt when next needed) */
@@ -810,20 +810,34 @@ static int tl__cstr(tl__evgen *g, const tl__buf *src, size_t off, uint32_t *out)
     return 0;
 }
 
-/* Appends event x (participants xpart, strings in src) to g; -1 when out
- * of memory (g is then in an unknown state: empty it). */
-static int tl__cev_put(tl__evgen *g, const tl__ev *x, const tl__part *xpart, const tl__buf *src)
+/* Appends event x (participants xpart, strings in src) to g, which holds
+ * fewer than max_events events and room for x's participants within
+ * 4 x max_events (tl__evcache_put turns it over first); -1 when out of
+ * memory (g is then in an unknown state: empty it).  The events' array is
+ * made whole at once and the participants' grows up to its bound, not
+ * past it: the generations are the largest arrays of an ingest, and
+ * doubling them left megabytes of heap that a full generation never uses
+ * (its pages are touched only as events come). */
+static int tl__cev_put(tl__evgen *g, const tl__ev *x, const tl__part *xpart, const tl__buf *src, size_t max_events)
 {
     if (x->np > UINT16_MAX || g->n_part + x->np > UINT32_MAX)
         return -1;
-    tl__cev *ve = tl__reserve(g->ev, &g->cap_ev, g->n_ev + 1, sizeof *g->ev, 64);
+    tl__cev *ve = tl__reserve(g->ev, &g->cap_ev, g->n_ev + 1, sizeof *g->ev, max_events);
     if (!ve)
         return -1;
     g->ev = ve;
-    tl__cpart *vp = tl__reserve(g->part, &g->cap_part, g->n_part + x->np, sizeof *g->part, 128);
-    if (!vp)
-        return -1;
-    g->part = vp;
+    if (g->n_part + x->np > g->cap_part) {
+        size_t c = g->cap_part ? g->cap_part * 2 : 128;
+        while (c < g->n_part + x->np)
+            c *= 2;
+        if (c > 4 * max_events && g->n_part + x->np <= 4 * max_events)
+            c = 4 * max_events;
+        tl__cpart *vp = realloc(g->part, c * sizeof *vp);
+        if (!vp)
+            return -1;
+        g->part = vp;
+        g->cap_part = c;
+    }
     tl__cev *y = &g->ev[g->n_ev];
     y->id = x->id;
     y->doc_id = x->doc_id;
@@ -964,7 +978,7 @@ static void tl__evcache_put(tl__evcache *c, tl__ev *x, const tl__part *xpart, co
             return;
         }
     const size_t n_ev = g->n_ev;
-    if (tl__cev_put(g, x, xpart, src)) {
+    if (tl__cev_put(g, x, xpart, src, max_events)) {
         tl__evgen_clear(g);
         return;
     }
@@ -2191,8 +2205,10 @@ static int tl__gather(const tl__dirty *d, sqlite3_stmt *near, const tl__loader *
  * Removals and replacements empty the cache (tl__evcache_clear), as do
  * another connection's writes (tl__evcache_check).  Bounded: at most
  * TL__COMP_EVENTS events in all (about 500 bytes each); a part takes the
- * place of smaller ones, never of larger ones, so a feed with more hot
- * stories than fit keeps the largest. */
+ * place of ones less than half its size or unused for a while
+ * (tl__comp_may_go), never of larger ones, so a feed with more hot
+ * stories than fit keeps the largest, and parts of one size do not take
+ * turns. */
 #define TL__COMP_MIN 64
 #define TL__COMP_EVENTS 16384
 
@@ -2212,6 +2228,7 @@ typedef struct tl__comp {
     tl__idset ids; /* the events of w */
     size_t counted; /* its events in the cache's comp_events */
     uint64_t used; /* the cache's comp_tick when last used */
+    uint64_t seen; /* the cache's refreshes then */
 } tl__comp;
 
 static int64_t tl__q_hash(const char *name, const char *kind, const char *type, const char *begin, const char *end)
@@ -2432,23 +2449,50 @@ static int tl__comp_extend(tl__comp *x, const tl__dirty *d, tl__comp *const *use
     return SQLITE_OK;
 }
 
-/* Drops the smallest kept components (the least recently used of equal
- * ones) until those left hold at most max - room events; 0 when it cannot:
- * room is more than max (nothing is dropped), or the next to go would be
- * larger than keep (the smaller ones are gone). */
+/* May kept component x go to make room for a part of keep events?  When
+ * it has served no refresh for TL__COMP_STALE refreshes, or is smaller
+ * than half of keep.  (Parts of about one size do not replace each other:
+ * keeping a part copies it, and the six parts of the benchmark's hot story,
+ * 5,800 events each at 200 MB, took each other's place at every copy of
+ * it -- 2.4 million events copied in 5,000 documents.) */
+#define TL__COMP_STALE 2048
+static int tl__comp_may_go(const tl__evcache *c, const tl__comp *x, size_t keep)
+{
+    return c->refreshes - x->seen > TL__COMP_STALE || x->w.n_ev < keep / 2;
+}
+
+/* Drops kept components that may go (tl__comp_may_go: the stale ones
+ * first, least recently used first; then the smallest, the least recently
+ * used of equal ones) until those left hold at most max - room events; 0
+ * when that cannot be done -- room is more than max, or what may go is not
+ * enough -- and then nothing is dropped. */
 static int tl__comps_fit(tl__evcache *c, size_t room, size_t keep)
 {
     const size_t max = c->comp_max ? c->comp_max : TL__COMP_EVENTS;
     if (room > max)
         return 0;
+    size_t may = 0;
+    for (size_t i = 0; i < c->n_comp; i++)
+        if (tl__comp_may_go(c, c->comp[i], keep))
+            may += c->comp[i]->counted;
+    if (c->comp_events - may + room > max)
+        return 0;
     while (c->n_comp && c->comp_events + room > max) {
-        size_t s = 0;
-        for (size_t i = 1; i < c->n_comp; i++)
-            if (c->comp[i]->w.n_ev < c->comp[s]->w.n_ev ||
-                (c->comp[i]->w.n_ev == c->comp[s]->w.n_ev && c->comp[i]->used < c->comp[s]->used))
-                s = i;
-        if (c->comp[s]->w.n_ev > keep)
-            return 0;
+        size_t s = c->n_comp;
+        int s_stale = 0;
+        for (size_t i = 0; i < c->n_comp; i++) {
+            const tl__comp *x = c->comp[i];
+            const int stale = c->refreshes - x->seen > TL__COMP_STALE;
+            if (!tl__comp_may_go(c, x, keep))
+                continue;
+            if (s == c->n_comp || stale > s_stale ||
+                (stale == s_stale && (stale ? x->used < c->comp[s]->used
+                                            : x->w.n_ev < c->comp[s]->w.n_ev ||
+                                                  (x->w.n_ev == c->comp[s]->w.n_ev && x->used < c->comp[s]->used))))
+                s = i, s_stale = stale;
+        }
+        if (s == c->n_comp)
+            return 0; /* (not reached: what may go was counted above) */
         tl__comps_drop(c, s);
     }
     return 1;
@@ -2617,6 +2661,8 @@ static int tl__comp_keep(tl__evcache *c, const tl__work *w, const int *up, int r
     c->qstale = 1;
     c->comp_events += x->counted = x->w.n_ev;
     x->used = ++c->comp_tick;
+    x->seen = c->refreshes;
+    c->comp_keeps++;
     if (rc != SQLITE_OK)
         tl__comps_drop(c, c->n_comp - 1);
     return rc;
@@ -2626,8 +2672,8 @@ static int tl__comp_keep(tl__evcache *c, const tl__work *w, const int *up, int r
  * written, in component order): drops the kept components that share an
  * event with w, then keeps each part of w (tl__split) that is large
  * enough and whose events answer alike both ways (sort_end a day less
- * than TL__REACH days after sort_begin), taking the place of smaller
- * components.  An SQLite code. */
+ * than TL__REACH days after sort_begin), taking the place of much
+ * smaller or stale components (tl__comps_fit).  An SQLite code. */
 static int tl__comps_settle(tl__evcache *c, const tl__work *w)
 {
     if (!c)
@@ -2751,6 +2797,11 @@ uint64_t tl__comp_hits(tl_db *db)
     return db && db->evcache ? db->evcache->comp_hits : 0;
 }
 
+uint64_t tl__comp_keeps(tl_db *db)
+{
+    return db && db->evcache ? db->evcache->comp_keeps : 0;
+}
+
 /* Deletes the clusters left without sources: any (for a full rebuild), or
  * those the named documents' events were in. */
 static int tl__drop_orphans(tl_db *db, const tl__dirty *d, sqlite3_stmt *one, const char *all_sql)
@@ -2797,8 +2848,10 @@ int tl__timeline_refresh(tl_db *db, const tl__dirty *d)
         rc = SQLITE_NOMEM;
     const tl__loader ld = {es, ps, d->all ? NULL : db->evcache};
     w.cache = ld.cache;
-    if (w.cache)
+    if (w.cache) {
         w.cache->run++; /* (w's pool is new: the memo's offsets are void) */
+        w.cache->refreshes++;
+    }
     if (rc == SQLITE_OK && d->all)
         rc = tl__prepare(db, loose_sql, &loose);
     if (rc == SQLITE_OK && d->all)
@@ -2857,6 +2910,7 @@ int tl__timeline_refresh(tl_db *db, const tl__dirty *d)
                 ld.cache->comp_events += x->w.n_ev - x->counted;
                 x->counted = x->w.n_ev;
                 x->used = ++ld.cache->comp_tick;
+                x->seen = ld.cache->refreshes;
                 if (rc == SQLITE_OK)
                     rc = tl__rebuild_loaded(s, &x->w);
                 for (size_t i = 0; i < x->w.n_lost && rc == SQLITE_OK; i++)

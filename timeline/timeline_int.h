@@ -209,10 +209,12 @@ int tl__evcache_limit(tl_db *db, size_t events, size_t bytes);
  * max_events in all; 0 for the defaults, and max_events 1 keeps none) and
  * the step between the sort keys of a cluster's sources (ord_gap; 0 for
  * the default, 2^20), and empties the cache; tl__comp_hits is the number
- * of refreshes a kept component has served on this connection.  For
- * tests.  An SQLite code. */
+ * of refreshes a kept component has served on this connection, and
+ * tl__comp_keeps the number of parts it has kept.  For tests.  An SQLite
+ * code. */
 int tl__comp_limit(tl_db *db, size_t min_events, size_t max_events, int64_t ord_gap);
 uint64_t tl__comp_hits(tl_db *db);
+uint64_t tl__comp_keeps(tl_db *db);
 /* Whether a refresh gathers and clusters the component of each seed of a
  * document in turn (apart 1, the default) or all of them at once (0, as
  * before tl__rebuild_apart in cluster.c); tl__comp_limit and

@@ -1915,6 +1915,153 @@ ParameterizedTest(kept_case *kc, merge, components_clustered_apart_as_together)
     }
 }
 
+/* A replacement whose new events take the deleted events' ids (the
+ * replaced document was the newest): the seed of a deleted event must
+ * still ask its own questions, though a new event with its id may have
+ * been gathered already.  Its old neighbour's cluster must lose the
+ * deleted source, as in a database that never saw the old text, whether
+ * components are gathered apart or at once. */
+Test(merge, a_replacement_whose_events_take_the_old_ids)
+{
+    const ev_spec T = {MEET("2013-03-03", "2013-03-03", "2013-03-04", "text"), TWO};
+    const ev_spec S = {MEET(DAY7, "text"), TWO};
+    const ev_spec X = {MEET("2021-05-05", "2021-05-05", "2021-05-06", "text"), TWO};
+    const ev_spec old_d[2] = {S, T}, new_d[2] = {X, S};
+    tl_db apart, whole, fresh;
+    open_mem(&apart);
+    open_mem(&whole);
+    open_mem(&fresh);
+    cr_assert_eq(tl__gather_apart(&whole, 0), SQLITE_OK);
+    tl_db *dbs[3] = {&apart, &whole, &fresh};
+    for (int i = 0; i < 3; i++) {
+        sx_doc d;
+        build_doc(&d, "other.txt", "Trump met Putin. Other.", &T, 1);
+        ingest_ok(dbs[i], &d);
+        sx_doc_free(&d);
+        if (i < 2) {
+            build_doc(&d, "d.txt", "Trump met Putin. Old text.", old_d, 2);
+            ingest_ok(dbs[i], &d);
+            sx_doc_free(&d);
+        }
+        build_doc(&d, "d.txt", "Trump met Putin. New text.", new_d, 2);
+        ingest_ok(dbs[i], &d);
+        sx_doc_free(&d);
+    }
+    cr_expect_eq(count(&apart, "SELECT count(*) FROM events WHERE id IN (2, 3)"), 2, "the new events took other ids");
+    char *a = timeline_rows(apart.conn), *b = timeline_rows(whole.conn), *f = timeline_rows(fresh.conn);
+    cr_assert(a && b && f);
+    cr_expect_str_eq(b, f, "gathered at once:\n%s\n-- fresh:\n%s", b, f);
+    cr_expect_str_eq(a, f, "gathered apart:\n%s\n-- fresh:\n%s", a, f);
+    free(a);
+    free(b);
+    free(f);
+    tl_db_close(&apart);
+    tl_db_close(&whole);
+    tl_db_close(&fresh);
+}
+
+/* Random documents -- days, adjacent days, a month, a year, a decade,
+ * times of day, planned meetings, two pairs of participants or one --
+ * ingested, replaced and removed in turn: a connection that gathers a
+ * document's components apart (and keeps parts, under small bounds) and
+ * one that gathers them at once must agree after every step. */
+static unsigned rnd_next(unsigned *s)
+{
+    *s = *s * 1103515245u + 12345u;
+    return (*s >> 16) & 0x7fff;
+}
+
+static void random_doc(sx_doc *d, unsigned *s, const char *path, int serial)
+{
+    static const char *const dates[][4] = {
+        {"2017-07-07", "2017-07-07", "2017-07-08", NULL},
+        {"2017-07-08", "2017-07-08", "2017-07-09", NULL},
+        {"2017-07-09", "2017-07-09", "2017-07-10", NULL},
+        {"2017-07", "2017-07-01", "2017-08-01", NULL},
+        {"2017-07-07T15:32", "2017-07-07T15:32", "2017-07-07T15:32:59", "2017-07-07T15:32"},
+        {"2017-07-08T09:00", "2017-07-08T09:00", "2017-07-08T09:00:59", "2017-07-08T09:00"},
+        {"201X", "2010-01-01", "2020-01-01", NULL},
+        {"2013-03-03", "2013-03-03", "2013-03-04", NULL},
+        {"2013-03-04", "2013-03-04", "2013-03-05", NULL},
+        {"2017", "2017-01-01", "2018-01-01", NULL},
+    };
+    static const char *const sources[] = {"text", "narrative", "dct"};
+    static const int pairs[][2] = {{0, 1}, {0, 1}, {0, 2}, {1, 2}, {0, -1}, {1, -1}};
+    ev_spec ev[3];
+    const size_t n = 1 + rnd_next(s) % 3;
+    for (size_t i = 0; i < n; i++) {
+        const int di = (int)(rnd_next(s) % 10), pi = (int)(rnd_next(s) % 6);
+        ev[i] = (ev_spec){MEET(dates[di][0], dates[di][1], dates[di][2], sources[rnd_next(s) % 3])};
+        ev[i].time = dates[di][3];
+        if (rnd_next(s) % 5 == 0)
+            ev[i].status = "planned";
+        ev[i].n_part = pairs[pi][1] < 0 ? 1 : 2;
+        ev[i].actor[0] = pairs[pi][0];
+        ev[i].actor[1] = pairs[pi][1] < 0 ? 0 : pairs[pi][1];
+        ev[i].role[0] = ev[i].role[1] = "participant";
+    }
+    char text[96];
+    snprintf(text, sizeof text, "Trump met Putin. Serial %d.", serial);
+    build_doc(d, path, text, ev, n);
+}
+
+typedef struct random_case {
+    unsigned seed;
+    size_t cache_events, comp_max; /* 0: the defaults */
+} random_case;
+
+ParameterizedTestParameters(merge, random_documents_clustered_apart_as_together)
+{
+    static random_case cases[64];
+    static const size_t cache[] = {0, 1, 3, 0}, comp[] = {0, 0, 0, 6};
+    for (int i = 0; i < 64; i++)
+        cases[i] = (random_case){(unsigned)(100 + i / 4), cache[i % 4], comp[i % 4]};
+    return cr_make_param_array(random_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(random_case *rc, merge, random_documents_clustered_apart_as_together)
+{
+    unsigned s = rc->seed * 7919u;
+    tl_db apart, whole;
+    open_mem(&apart);
+    open_mem(&whole);
+    cr_assert_eq(tl__evcache_limit(&apart, rc->cache_events, rc->cache_events ? 4096 : 0), SQLITE_OK);
+    cr_assert_eq(tl__evcache_limit(&whole, rc->cache_events, rc->cache_events ? 4096 : 0), SQLITE_OK);
+    cr_assert_eq(tl__comp_limit(&apart, 1, rc->comp_max, 0), SQLITE_OK);
+    cr_assert_eq(tl__comp_limit(&whole, 0, 1, 0), SQLITE_OK);
+    cr_assert_eq(tl__gather_apart(&whole, 0), SQLITE_OK);
+    int present[10] = {0}, last = 0;
+    for (int step = 0; step < 80; step++) {
+        const int k = rnd_next(&s) % 3 == 0 ? last : (int)(rnd_next(&s) % 10);
+        last = k;
+        char path[32];
+        snprintf(path, sizeof path, "r/%d.txt", k);
+        int op;
+        if (present[k] && rnd_next(&s) % 4 == 0) {
+            size_t n1 = 0, n2 = 0;
+            cr_assert_eq(tl_remove(&apart, path, &n1), TL_OK);
+            cr_assert_eq(tl_remove(&whole, path, &n2), TL_OK);
+            present[k] = 0;
+            op = 'r';
+        } else {
+            sx_doc d;
+            random_doc(&d, &s, path, step);
+            ingest_ok(&apart, &d);
+            ingest_ok(&whole, &d);
+            sx_doc_free(&d);
+            op = present[k] ? 'p' : 'i';
+            present[k] = 1;
+        }
+        char *a = timeline_rows(apart.conn), *b = timeline_rows(whole.conn); /* (NULL: empty) */
+        cr_assert_str_eq(a ? a : "", b ? b : "", "seed %u, step %d (%c %s):\n%s\n--\n%s", rc->seed, step, op, path,
+                         a ? a : "", b ? b : "");
+        free(a);
+        free(b);
+    }
+    tl_db_close(&apart);
+    tl_db_close(&whole);
+}
+
 /* A new report of a well-reported happening writes its own source row:
  * the sources it ranks before keep their sort keys (ord), so the cost of
  * a report does not grow with the happening.  In a cluster whose lead

@@ -817,7 +817,7 @@ static int tl__cstr(tl__evgen *g, const tl__buf *src, size_t off, uint32_t *out)
  * made whole at once and the participants' grows up to its bound, not
  * past it: the generations are the largest arrays of an ingest, and
  * doubling them left megabytes of heap that a full generation never uses
- * (its pages are touched only as events come). */
+ * (fresh memory is touched only as events come). */
 static int tl__cev_put(tl__evgen *g, const tl__ev *x, const tl__part *xpart, const tl__buf *src, size_t max_events)
 {
     if (x->np > UINT16_MAX || g->n_part + x->np > UINT32_MAX)
@@ -2205,10 +2205,9 @@ static int tl__gather(const tl__dirty *d, sqlite3_stmt *near, const tl__loader *
  * Removals and replacements empty the cache (tl__evcache_clear), as do
  * another connection's writes (tl__evcache_check).  Bounded: at most
  * TL__COMP_EVENTS events in all (about 500 bytes each); a part takes the
- * place of ones less than half its size or unused for a while
- * (tl__comp_may_go), never of larger ones, so a feed with more hot
- * stories than fit keeps the largest, and parts of one size do not take
- * turns. */
+ * place of ones less than half its size, or of any unused for a while
+ * (tl__comp_may_go), so a feed with more hot stories than fit keeps the
+ * largest ones it reports, and parts of one size do not take turns. */
 #define TL__COMP_MIN 64
 #define TL__COMP_EVENTS 16384
 
@@ -2723,8 +2722,11 @@ static int tl__comps_settle(tl__evcache *c, const tl__work *w)
  * event that may not (a time of day, a decade), or one an earlier
  * component holds, *apart is 0 on return and the caller gathers all of d
  * at once, as before: clustering the union writes again what was written
- * meanwhile, as it would from the start.  The deleted clusters' members
- * are appended to lost.  An SQLite code. */
+ * meanwhile, as it would from the start.  Only for documents added (d
+ * names no clusters): a seed is skipped by its event's id, and the seed of
+ * a deleted event may have an id a new event has taken since (ids are
+ * reused), so that its own questions would never be asked.  The deleted
+ * clusters' members are appended to lost.  An SQLite code. */
 static int tl__rebuild_apart(sqlite3_stmt *const *s, const tl__dirty *d, sqlite3_stmt *near, const tl__loader *ld,
                              tl__work *w, int64_t **lost, size_t *n_lost, size_t *cap_lost, int *apart)
 {
@@ -2926,7 +2928,7 @@ int tl__timeline_refresh(tl_db *db, const tl__dirty *d)
         } else
             rest.n = d->n, memcpy(rest.v, d->v, d->n * sizeof *rest.v);
         int apart = 0;
-        if (rc == SQLITE_OK && rest.n && !ld.cache->whole)
+        if (rc == SQLITE_OK && rest.n && !ld.cache->whole && !d->n_tes)
             rc = tl__rebuild_apart(s, &rest, near, &ld, &w, &lost, &n_lost, &cap_lost, &apart);
         if (rc == SQLITE_OK && rest.n && !apart) {
             gathered = 1;

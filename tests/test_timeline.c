@@ -1868,7 +1868,7 @@ Test(merge, kept_parts_of_one_size_do_not_take_turns)
     cr_expect_str_eq(a, b);
     free(a);
     free(b);
-    /* (each story, 8 events at round 8 and 16 at the end, fits alone; two of them, not three) */
+    /* (a story has k events after round k: the three fit the bound of 25 events until round 8, two after) */
     cr_expect_eq(tl__comp_keeps(&kept), keeps_at_8, "parts were kept %llu times after round 8 (%llu before)",
                  (unsigned long long)(tl__comp_keeps(&kept) - keeps_at_8), (unsigned long long)keeps_at_8);
     cr_expect_gt(tl__comp_hits(&kept), 8, "kept parts served %llu refreshes", (unsigned long long)tl__comp_hits(&kept));

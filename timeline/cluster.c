@@ -70,12 +70,12 @@
  * not n rows deleted and n written again, which made ingest quadratic in
  * the size of a well-reported happening, nor the n/2 sources it ranks
  * before moved down one.  The greedy pass is O(events x live clusters x
- * classes per cluster), in memory.  The components a document touches are
- * gathered and clustered one at a time (tl__rebuild_apart), so a refresh
- * holds the largest of them, not their union.  A large component is kept
- * on the connection after it is clustered (tl__comp, "kept components"
- * below), so a new copy of its story is clustered without gathering,
- * loading or sorting it again.
+ * classes per cluster), in memory.  The components a new document touches
+ * are gathered and clustered one at a time (tl__rebuild_apart), so a
+ * refresh holds the largest of them, not their union.  A large component
+ * is kept on the connection after it is clustered (tl__comp, "kept
+ * components" below), so a new copy of its story is clustered without
+ * gathering, loading or sorting it again.
  *
  * Bounded fallback: the gather does not see an event that starts more than
  * TL__REACH days before the interval asked about (a decade, "the 2010s").

@@ -1805,6 +1805,25 @@ ParameterizedTestParameters(merge, a_kept_component_clusters_as_a_gather_would)
     return cr_make_param_array(kept_case, kept_cases, sizeof kept_cases / sizeof kept_cases[0]);
 }
 
+/* Ingests kc's steps into a and b, expecting the same timeline after each
+ * (label names the pair in messages). */
+static void same_timelines_through(tl_db *a, tl_db *b, const kept_case *kc, const char *label)
+{
+    for (int i = 0; i < kc->n; i++) {
+        sx_doc d;
+        kept_doc(&d, kc->steps[i]);
+        ingest_ok(a, &d);
+        ingest_ok(b, &d);
+        sx_doc_free(&d);
+        char *x = timeline_rows(a->conn), *y = timeline_rows(b->conn);
+        cr_assert(x && y);
+        cr_expect_str_eq(x, y, "%s (%s): after step %d (%c%d) the timelines differ:\n%s\n--\n%s", kc->name, label, i,
+                         kc->steps[i].kind, kc->steps[i].k, x, y);
+        free(x);
+        free(y);
+    }
+}
+
 ParameterizedTest(kept_case *kc, merge, a_kept_component_clusters_as_a_gather_would)
 {
     tl_db kept, none;
@@ -1812,19 +1831,7 @@ ParameterizedTest(kept_case *kc, merge, a_kept_component_clusters_as_a_gather_wo
     open_mem(&none);
     cr_assert_eq(tl__comp_limit(&kept, 1, 0, 0), SQLITE_OK);
     cr_assert_eq(tl__comp_limit(&none, 0, 1, 0), SQLITE_OK);
-    for (int i = 0; i < kc->n; i++) {
-        sx_doc d;
-        kept_doc(&d, kc->steps[i]);
-        ingest_ok(&kept, &d);
-        ingest_ok(&none, &d);
-        sx_doc_free(&d);
-        char *a = timeline_rows(kept.conn), *b = timeline_rows(none.conn);
-        cr_assert(a && b);
-        cr_expect_str_eq(a, b, "%s: after step %d (%c%d) the timelines differ:\n%s\n--\n%s", kc->name, i, kc->steps[i].kind,
-                         kc->steps[i].k, a, b);
-        free(a);
-        free(b);
-    }
+    same_timelines_through(&kept, &none, kc, "kept against none");
     cr_expect_geq(tl__comp_hits(&kept), kc->min_hits, "%s: kept components served %llu refreshes", kc->name,
                  (unsigned long long)tl__comp_hits(&kept));
     cr_expect_eq(tl__comp_hits(&none), 0);
@@ -1897,19 +1904,7 @@ ParameterizedTest(kept_case *kc, merge, components_clustered_apart_as_together)
         cr_assert_eq(tl__comp_limit(&apart, keep ? 1 : 0, keep ? 0 : 1, 0), SQLITE_OK);
         cr_assert_eq(tl__comp_limit(&whole, keep ? 1 : 0, keep ? 0 : 1, 0), SQLITE_OK);
         cr_assert_eq(tl__gather_apart(&whole, 0), SQLITE_OK);
-        for (int i = 0; i < kc->n; i++) {
-            sx_doc d;
-            kept_doc(&d, kc->steps[i]);
-            ingest_ok(&apart, &d);
-            ingest_ok(&whole, &d);
-            sx_doc_free(&d);
-            char *a = timeline_rows(apart.conn), *b = timeline_rows(whole.conn);
-            cr_assert(a && b);
-            cr_expect_str_eq(a, b, "%s (%s parts): after step %d (%c%d) the timelines differ:\n%s\n--\n%s", kc->name,
-                             keep ? "kept" : "no", i, kc->steps[i].kind, kc->steps[i].k, a, b);
-            free(a);
-            free(b);
-        }
+        same_timelines_through(&apart, &whole, kc, keep ? "apart against whole, kept parts" : "apart against whole");
         tl_db_close(&apart);
         tl_db_close(&whole);
     }

@@ -2455,9 +2455,14 @@ static int tl__comp_extend(tl__comp *x, const tl__dirty *d, tl__comp *const *use
  * 5,800 events each at 200 MB, took each other's place at every copy of
  * it -- 2.4 million events copied in 5,000 documents.) */
 #define TL__COMP_STALE 2048
+static int tl__comp_stale(const tl__evcache *c, const tl__comp *x)
+{
+    return c->refreshes - x->seen > TL__COMP_STALE;
+}
+
 static int tl__comp_may_go(const tl__evcache *c, const tl__comp *x, size_t keep)
 {
-    return c->refreshes - x->seen > TL__COMP_STALE || x->w.n_ev < keep / 2;
+    return tl__comp_stale(c, x) || x->w.n_ev < keep / 2;
 }
 
 /* Drops kept components that may go (tl__comp_may_go: the stale ones
@@ -2481,7 +2486,7 @@ static int tl__comps_fit(tl__evcache *c, size_t room, size_t keep)
         int s_stale = 0;
         for (size_t i = 0; i < c->n_comp; i++) {
             const tl__comp *x = c->comp[i];
-            const int stale = c->refreshes - x->seen > TL__COMP_STALE;
+            const int stale = tl__comp_stale(c, x);
             if (!tl__comp_may_go(c, x, keep))
                 continue;
             if (s == c->n_comp || stale > s_stale ||

@@ -398,6 +398,15 @@ static int list_add(file_list *l, const char *path, size_t len)
     return 0;
 }
 
+/* Frees path i once it is ingested: a directory of 100,000 files lists
+ * about 5 MB of paths, and the heap they held then serves the timeline's
+ * caches, which grow as the run goes on, instead of adding to them. */
+static void list_release(file_list *l, size_t i)
+{
+    free(l->v[i]);
+    l->v[i] = NULL;
+}
+
 static void list_free(file_list *l)
 {
     for (size_t i = 0; i < l->n; i++) free(l->v[i]);
@@ -526,6 +535,7 @@ static int cmd_ingest(int argc, char **argv)
             else if (!rc) rc = r;
             wk_done(pool, it);
             if (r == EXIT_INTERNAL) break;
+            list_release(&files, i);
             continue;
         }
         tl_ingest_info info;
@@ -545,6 +555,7 @@ static int cmd_ingest(int argc, char **argv)
         timexes += it->doc.n_timexes;
         warnings += it->doc.n_warnings;
         wk_done(pool, it);
+        list_release(&files, i);
     }
     wk_finish(pool); /* stops and joins the workers; what they ran ahead with is dropped */
     clear_progress();

@@ -19,8 +19,10 @@
  *   }
  *   wk_finish(p);         -- also to stop early, at any point
  *
- * Ownership: the pool borrows cfg->paths, the strings they point to and
- * *cfg->dct until wk_finish() returns.  An item, its doc and its message are
+ * Ownership: the pool borrows cfg->paths and *cfg->dct until wk_finish()
+ * returns, and each path string until its item has been passed to
+ * wk_done() (the caller may then free it), or until wk_finish() returns
+ * for inputs not taken.  An item, its doc and its message are
  * owned by the pool; the caller may read them from wk_next() until it
  * passes the item to wk_done().  wk_finish() abandons what was not taken
  * (workers finish the document they are on, are joined, and every slot is

@@ -2057,6 +2057,69 @@ ParameterizedTest(random_case *rc, merge, random_documents_clustered_apart_as_to
     tl_db_close(&whole);
 }
 
+/* The event cache keeps what the reports of one happening share once, as
+ * a shape (cluster.c).  A report that differs from the others in one
+ * participant or one string keeps its own, so the timeline is the one a
+ * connection that caches none of these events makes, after every
+ * document; and reports that differ in nothing share one. */
+typedef struct shape_case {
+    const char *name;
+    ev_spec ev;
+} shape_case;
+static const shape_case shape_cases[] = {
+    {"the_first", {MEET(DAY7, "text"), TWO}},
+    {"a_host", {MEET(DAY7, "text"), .n_part = 2, .actor = {0, 1}, .role = {"host", "participant"}}},
+    {"an_attendee", {MEET(DAY7, "text"), .n_part = 2, .actor = {0, 1}, .role = {"participant", "attendee"}}},
+    {"the_other_order", {MEET(DAY7, "text"), .n_part = 2, .actor = {1, 0}, .role = {"participant", "participant"}}},
+    {"one_more", {MEET(DAY7, "text"), .n_part = 3, .actor = {0, 1, 2}, .role = {"participant", "participant", "guest"}}},
+    {"a_country_for_a_person", {MEET(DAY7, "text"), .n_part = 2, .actor = {0, 2}, .role = {"participant", "participant"}}},
+    {"a_place", {MEET(DAY7, "text"), TWO, .location = "Hamburg"}},
+    {"a_duration", {MEET(DAY7, "text"), TWO, .duration = "PT2H16M"}},
+    {"an_approximate_duration", {MEET(DAY7, "text"), TWO, .duration = "PT2H16M", .duration_mod = "APPROX"}},
+    {"a_plan", {MEET(DAY7, "text"), TWO, .planned = "PT30M"}},
+    {"planned", {MEET(DAY7, "text"), TWO, .status = "planned"}},
+    {"from_the_narrative", {MEET(DAY7, "narrative"), TWO}},
+    {"the_next_day", {MEET(DAY8, "text"), TWO}},
+    {"at_a_time", {MEET("2017-07-07T15:32", "2017-07-07T15:32", "2017-07-07T15:32:59", "text"), TWO,
+                   .time = "2017-07-07T15:32"}},
+};
+#define N_SHAPE_CASES (sizeof shape_cases / sizeof shape_cases[0])
+
+Test(merge, reports_that_differ_in_one_field_keep_their_own_shape_in_the_cache)
+{
+    tl_db cached, none;
+    open_mem(&cached);
+    open_mem(&none);
+    cr_assert_eq(tl__evcache_limit(&none, 1, 4096), SQLITE_OK); /* (keeps no event of two participants) */
+    cr_assert_eq(tl__comp_limit(&none, 0, 1, 0), SQLITE_OK);
+    for (int round = 0; round < 3; round++)
+        for (size_t i = 0; i < N_SHAPE_CASES; i++) {
+            /* each round in another order, so each case follows others */
+            const size_t c = round == 1 ? N_SHAPE_CASES - 1 - i : (i * (size_t)(round + 1)) % N_SHAPE_CASES;
+            char path[48], text[96];
+            snprintf(path, sizeof path, "s/%d-%02zu.txt", round, c);
+            snprintf(text, sizeof text, "Trump met Putin. Report %d of %s.", round, shape_cases[c].name);
+            sx_doc d;
+            build_doc(&d, path, text, &shape_cases[c].ev, 1);
+            ingest_ok(&cached, &d);
+            ingest_ok(&none, &d);
+            sx_doc_free(&d);
+            char *x = timeline_rows(cached.conn), *y = timeline_rows(none.conn);
+            cr_assert(x && y);
+            cr_assert_str_eq(x, y, "round %d, after %s the timelines differ:\n%s\n--\n%s", round, shape_cases[c].name,
+                             x, y);
+            free(x);
+            free(y);
+        }
+    size_t events = 0, shapes = 0;
+    tl__evcache_sizes(&cached, &events, &shapes);
+    cr_expect_geq(events, 3 * N_SHAPE_CASES, "%zu events cached", events);
+    cr_expect_leq(shapes, N_SHAPE_CASES, "%zu events have %zu shapes", events, shapes);
+    cr_expect_geq(shapes, N_SHAPE_CASES - 1, "%zu events have %zu shapes", events, shapes); /* (the order may be the store's) */
+    tl_db_close(&cached);
+    tl_db_close(&none);
+}
+
 /* A new report of a well-reported happening writes its own source row:
  * the sources it ranks before keep their sort keys (ord), so the cost of
  * a report does not grow with the happening.  In a cluster whose lead

@@ -6,7 +6,7 @@
  * Exports (timeline_int.h): tl__day_number, tl__dirty_add, tl__dirty_add_doc,
  * tl__dirty_free, tl__timeline_refresh, tl__evcache_check, tl__evcache_clear,
  * tl__evcache_free, tl__evcache_limit, tl__comp_limit, tl__comp_hits,
- * tl__comp_keeps, tl__gather_apart.
+ * tl__comp_keeps, tl__gather_apart, tl__evcache_sizes.
  *
  * The rule.  Two events of different documents are the same happening when
  *   - they have the same type;
@@ -253,6 +253,12 @@ void tl__dirty_free(tl__dirty *d)
 
 /* ---- strings kept once ------------------------------------------------------ */
 
+/* An offset into a pool of strings (a work's or a cache generation's):
+ * 32 bits, half a size_t, in the largest arrays of an ingest (events and
+ * participants); tl__intern keeps pools under 4 GB. */
+typedef uint32_t tl__off;
+#define TL__NONE ((tl__off)-1) /* (no string: NULL) */
+
 /* The strings of a pool, each kept once: open addressing over offset + 1
  * (0 = free).  The working set and each cache generation keep their strings
  * so: events share most of theirs (types, roles, names, a class's dates),
@@ -272,7 +278,7 @@ static uint32_t tl__str_hash(const char *s)
 
 /* The offset of str in pool, added if it is not there yet; -1 when out of
  * memory. */
-static int tl__intern(tl__buf *pool, tl__strset *set, const char *str, size_t *off)
+static int tl__intern(tl__buf *pool, tl__strset *set, const char *str, tl__off *off)
 {
     if ((set->n + 1) * 2 > set->cap) {
         size_t cap = set->cap ? set->cap * 2 : 4096;
@@ -297,12 +303,12 @@ static int tl__intern(tl__buf *pool, tl__strset *set, const char *str, size_t *o
             *off = set->slot[h] - 1;
             return 0;
         }
-    if (pool->len >= UINT32_MAX - 1)
+    if (pool->len >= TL__NONE - 1)
         return -1;
-    *off = pool->len;
+    *off = (tl__off)pool->len;
     if (tl__buf_add(pool, str, strlen(str) + 1))
         return -1;
-    set->slot[h] = (uint32_t)*off + 1;
+    set->slot[h] = *off + 1;
     set->n++;
     return 0;
 }
@@ -310,17 +316,17 @@ static int tl__intern(tl__buf *pool, tl__strset *set, const char *str, size_t *o
 /* ---- the working set of one component -------------------------------------- */
 
 typedef struct tl__part {
-    size_t name, kind, country, role; /* offsets into the pool, (size_t)-1 = NULL */
+    tl__off name, kind, country, role; /* offsets into the pool, TL__NONE = NULL */
     int core;
 } tl__part;
 
 typedef struct tl__ev {
     int64_t id, doc_id;
     int32_t idx, b, e;
-    size_t sha, type, status, date, time, sort_begin, sort_end, date_source, location, duration,
+    tl__off sha, type, status, date, time, sort_begin, sort_end, date_source, location, duration,
         duration_mod, planned; /* (cameo and summary are the lead's only: read as the row is written) */
-    size_t p0, np; /* participants [p0, p0 + np) */
-    size_t sig;    /* the class signature: type, softness, sorted core participants */
+    tl__off sig;    /* the class signature: type, softness, sorted core participants */
+    uint32_t p0, np; /* participants [p0, p0 + np) */
     int cluster, cls;
     int rank_src, rank_status;
     /* where it is clustered: the cluster (0 when none), that cluster's
@@ -337,7 +343,7 @@ typedef struct tl__ev {
 /* A participant of a cluster as timeline_participants holds it: merged
  * over the members in rank order (tl__merge_parts). */
 typedef struct tl__mpart {
-    size_t name, kind, role, country;
+    tl__off name, kind, role, country;
     int core, ord;
     int64_t n;
     int stored; /* the stored row says the same */
@@ -363,15 +369,13 @@ typedef struct tl__work {
     struct tl__evcache *cache; /* kept up to date with what is written, or NULL */
 } tl__work;
 
-#define TL__NONE ((size_t)-1)
-
-static const char *tl__s(const tl__work *w, size_t off)
+static const char *tl__s(const tl__work *w, tl__off off)
 {
     return off == TL__NONE ? NULL : w->pool.s + off;
 }
 
 /* Keeps s in w's pool (once: see tl__strset). */
-static int tl__pool_add(tl__work *w, const unsigned char *s, size_t *off)
+static int tl__pool_add(tl__work *w, const unsigned char *s, tl__off *off)
 {
     if (!s) {
         *off = TL__NONE;
@@ -569,30 +573,38 @@ static const char *tl__rel_of(const unsigned char *s)
  * copied into the young one, so what the recent documents used survives
  * (a single table emptied when full read the large clusters back from
  * SQLite after every emptying: at 50 MB, 600,000 reads of 104,000 events).
- * An event takes about 190 bytes (tl__cev, its participants, its share of
- * the strings, which each generation keeps once: 1.2 MB for 49,152 events
- * of the benchmark), so the cache takes about 20 MB, and at most 30 MB
- * whatever the text; the benchmark's 200 MB corpus, with happenings
- * reported 600 times (and one 6,000 times), needs about this many to keep
- * the large clusters' events. */
+ * An event takes about 110 bytes in the benchmark (its tl__cev, its slot
+ * in the table of ids, its share of the strings and shapes, which each
+ * generation keeps once), so the cache takes about 12 MB, and at most
+ * 34 MB whatever the text (no two events sharing a shape or a string);
+ * the benchmark's 200 MB corpus, with happenings reported 600 times (and
+ * one 6,000 times), needs about this many to keep the large clusters'
+ * events. */
 #define TL__CACHE_EVENTS 49152
 #define TL__CACHE_BYTES (4u << 20)
 
-/* An event as the cache keeps it: tl__ev in half the space (strings are
- * offsets + 1 into the generation's pool, 0 for NULL; old_rel indexes
- * tl__rels, -1 for NULL). */
-enum { TL__N_EV_STRINGS = 13 };
+/* An event as the cache keeps it: tl__ev in a quarter of the space.
+ * Strings are offsets + 1 into the generation's pool, 0 for NULL; old_rel
+ * indexes tl__rels, -1 for NULL.  What the reports of one happening share
+ * -- every string but sha, and the participants -- is kept once, as a
+ * shape: the benchmark's 49,152 latest events have 6,286 shapes, and each
+ * event kept its own took 120 bytes and 1.3 participants of 20. */
+enum { TL__N_EV_STRINGS = 13, TL__N_SHAPE_STRINGS = TL__N_EV_STRINGS - 1 };
 typedef struct tl__cev {
     int64_t id, doc_id, old_te, old_ord;
     int32_t idx, b, e, old_n, old_nconf;
-    uint32_t str[TL__N_EV_STRINGS], p0; /* participants [p0, p0 + np) of part */
-    uint16_t np;
+    uint32_t sha, shape; /* shape: index into the generation's shapes */
     int8_t rank_src, rank_status, old_rel;
 } tl__cev;
 typedef struct tl__cpart {
-    uint32_t name, kind, country, role; /* as str above */
+    uint32_t name, kind, country, role; /* as sha above */
     int32_t core;
 } tl__cpart;
+typedef struct tl__cshape {
+    uint32_t str[TL__N_SHAPE_STRINGS]; /* type ... sig, in TL__EV_STRINGS order after sha */
+    uint32_t p0, hash;                  /* participants [p0, p0 + np) of part */
+    uint16_t np;
+} tl__cshape;
 
 typedef struct tl__evgen {
     uint64_t epoch; /* changes when the generation is emptied (tl__memo) */
@@ -603,6 +615,10 @@ typedef struct tl__evgen {
     size_t n_ev, cap_ev;
     tl__cpart *part;
     size_t n_part, cap_part;
+    tl__cshape *shape;
+    size_t n_shape, cap_shape;
+    uint32_t *shape_slot; /* open addressing over shape index + 1 (0 = free) */
+    size_t shape_slots;
     tl__buf pool;
     tl__strset strs; /* the pool's strings, each kept once: events share most */
 } tl__evgen;
@@ -615,7 +631,7 @@ typedef struct tl__evgen {
 typedef struct tl__memo {
     uint64_t run, epoch;
     uint32_t str;
-    size_t off;
+    tl__off off;
 } tl__memo;
 
 struct tl__comp;
@@ -709,8 +725,10 @@ static void tl__evgen_clear(tl__evgen *g)
         memset(g->key, 0, g->cap * sizeof *g->key);
     if (g->strs.slot)
         memset(g->strs.slot, 0, g->strs.cap * sizeof *g->strs.slot);
+    if (g->shape_slot)
+        memset(g->shape_slot, 0, g->shape_slots * sizeof *g->shape_slot);
     g->strs.n = 0;
-    g->n_ev = g->n_part = 0;
+    g->n_ev = g->n_part = g->n_shape = 0;
     g->pool.len = 0;
 }
 
@@ -736,6 +754,8 @@ void tl__evcache_free(tl_db *db)
         free(g->at);
         free(g->ev);
         free(g->part);
+        free(g->shape);
+        free(g->shape_slot);
         free(g->strs.slot);
         tl__buf_free(&g->pool);
     }
@@ -790,34 +810,103 @@ static void *tl__reserve(void *v, size_t *cap, size_t need, size_t size, size_t 
     return p;
 }
 
-/* The string fields of an event, in tl__cev.str order. */
+/* The same, growing no further than max when need fits in it. */
+static void *tl__reserve_max(void *v, size_t *cap, size_t need, size_t size, size_t first, size_t max)
+{
+    if (need <= *cap)
+        return v;
+    size_t c = *cap ? *cap : first;
+    while (c < need)
+        c *= 2;
+    if (c > max && need <= max)
+        c = max;
+    void *p = realloc(v, c * size);
+    if (p)
+        *cap = c;
+    return p;
+}
+
+/* The string fields of an event: sha, then its shape's (tl__cshape.str). */
 #define TL__EV_STRINGS(x)                                                                                  \
     {&(x)->sha,        &(x)->type,     &(x)->status,      &(x)->date,     &(x)->time,     &(x)->sort_begin, \
      &(x)->sort_end,   &(x)->date_source, &(x)->location, &(x)->duration, &(x)->duration_mod,             \
      &(x)->planned,    &(x)->sig}
 
 /* String off of src kept in g's pool: *out = its offset + 1 (0 for NULL). */
-static int tl__cstr(tl__evgen *g, const tl__buf *src, size_t off, uint32_t *out)
+static int tl__cstr(tl__evgen *g, const tl__buf *src, tl__off off, uint32_t *out)
 {
-    size_t at = 0;
+    tl__off at = 0;
     if (off == TL__NONE) {
         *out = 0;
         return 0;
     }
     if (tl__intern(&g->pool, &g->strs, src->s + off, &at))
         return -1;
-    *out = (uint32_t)at + 1;
+    *out = at + 1;
     return 0;
+}
+
+static uint32_t tl__shape_hash(const tl__cshape *sh, const tl__cpart *part)
+{
+    uint64_t h = sh->np;
+    for (int i = 0; i < TL__N_SHAPE_STRINGS; i++)
+        h = (h ^ sh->str[i]) * 0x9E3779B97F4A7C15ULL;
+    for (size_t k = 0; k < sh->np; k++) {
+        const tl__cpart *p = &part[k];
+        const uint32_t v[] = {p->name, p->kind, p->country, p->role, (uint32_t)p->core};
+        for (int i = 0; i < 5; i++)
+            h = (h ^ v[i]) * 0x9E3779B97F4A7C15ULL;
+    }
+    return (uint32_t)(h >> 32);
+}
+
+/* The index of shape sh (participants at g->part + sh->p0, just past the
+ * kept ones) in g, added with them if g has no such shape yet; -1 when
+ * out of memory.  Equal shapes have equal offsets: the pool keeps each
+ * string once. */
+static int64_t tl__shape_put(tl__evgen *g, tl__cshape *sh, size_t max_events)
+{
+    sh->hash = tl__shape_hash(sh, &g->part[sh->p0]);
+    if ((g->n_shape + 1) * 2 > g->shape_slots) {
+        const size_t cap = g->shape_slots ? g->shape_slots * 2 : 1024;
+        uint32_t *slot = calloc(cap, sizeof *slot);
+        if (!slot)
+            return -1;
+        for (size_t i = 0; i < g->n_shape; i++) {
+            size_t h = g->shape[i].hash & (cap - 1);
+            while (slot[h])
+                h = (h + 1) & (cap - 1);
+            slot[h] = (uint32_t)i + 1;
+        }
+        free(g->shape_slot);
+        g->shape_slot = slot;
+        g->shape_slots = cap;
+    }
+    size_t h = sh->hash & (g->shape_slots - 1);
+    for (; g->shape_slot[h]; h = (h + 1) & (g->shape_slots - 1)) {
+        const tl__cshape *o = &g->shape[g->shape_slot[h] - 1];
+        if (o->hash == sh->hash && o->np == sh->np && !memcmp(o->str, sh->str, sizeof o->str) &&
+            !memcmp(&g->part[o->p0], &g->part[sh->p0], sh->np * sizeof *g->part))
+            return g->shape_slot[h] - 1;
+    }
+    tl__cshape *v = tl__reserve_max(g->shape, &g->cap_shape, g->n_shape + 1, sizeof *v, 256, max_events);
+    if (!v)
+        return -1;
+    g->shape = v;
+    g->shape[g->n_shape] = *sh;
+    g->shape_slot[h] = (uint32_t)g->n_shape + 1;
+    g->n_part += sh->np;
+    return (int64_t)g->n_shape++;
 }
 
 /* Appends event x (participants xpart, strings in src) to g, which holds
  * fewer than max_events events and room for x's participants within
  * 4 x max_events (tl__evcache_put turns it over first); -1 when out of
  * memory (g is then in an unknown state: empty it).  The events' array is
- * made whole at once and the participants' grows up to its bound, not
- * past it: the generations are the largest arrays of an ingest, and
- * doubling them left megabytes of heap that a full generation never uses
- * (fresh memory is touched only as events come). */
+ * made whole at once and the others grow up to their bound, not past it:
+ * the generations are the largest arrays of an ingest, and doubling them
+ * left megabytes of heap that a full generation never uses (fresh memory
+ * is touched only as events come). */
 static int tl__cev_put(tl__evgen *g, const tl__ev *x, const tl__part *xpart, const tl__buf *src, size_t max_events)
 {
     if (x->np > UINT16_MAX || g->n_part + x->np > UINT32_MAX)
@@ -826,18 +915,10 @@ static int tl__cev_put(tl__evgen *g, const tl__ev *x, const tl__part *xpart, con
     if (!ve)
         return -1;
     g->ev = ve;
-    if (g->n_part + x->np > g->cap_part) {
-        size_t c = g->cap_part ? g->cap_part * 2 : 128;
-        while (c < g->n_part + x->np)
-            c *= 2;
-        if (c > 4 * max_events && g->n_part + x->np <= 4 * max_events)
-            c = 4 * max_events;
-        tl__cpart *vp = realloc(g->part, c * sizeof *vp);
-        if (!vp)
-            return -1;
-        g->part = vp;
-        g->cap_part = c;
-    }
+    tl__cpart *vp = tl__reserve_max(g->part, &g->cap_part, g->n_part + x->np, sizeof *vp, 128, 4 * max_events);
+    if (!vp)
+        return -1;
+    g->part = vp;
     tl__cev *y = &g->ev[g->n_ev];
     y->id = x->id;
     y->doc_id = x->doc_id;
@@ -855,28 +936,28 @@ static int tl__cev_put(tl__evgen *g, const tl__ev *x, const tl__part *xpart, con
         if (x->old_rel == tl__rels[i])
             y->old_rel = (int8_t)i;
     tl__ev tmp = *x; /* (TL__EV_STRINGS takes addresses) */
-    const size_t *offs[TL__N_EV_STRINGS] = TL__EV_STRINGS(&tmp);
-    int bad = 0;
-    for (int i = 0; i < TL__N_EV_STRINGS; i++)
-        bad |= tl__cstr(g, src, *offs[i], &y->str[i]);
-    y->p0 = (uint32_t)g->n_part;
-    y->np = (uint16_t)x->np;
-    for (size_t k = 0; k < x->np; k++) {
+    const tl__off *offs[TL__N_EV_STRINGS] = TL__EV_STRINGS(&tmp);
+    tl__cshape sh = {.p0 = (uint32_t)g->n_part, .np = (uint16_t)x->np};
+    int bad = tl__cstr(g, src, *offs[0], &y->sha);
+    for (int i = 1; i < TL__N_EV_STRINGS; i++)
+        bad |= tl__cstr(g, src, *offs[i], &sh.str[i - 1]);
+    for (size_t k = 0; k < x->np; k++) { /* past the kept ones: tl__shape_put keeps them, or not */
         tl__cpart *p = &g->part[g->n_part + k];
         const tl__part *q = &xpart[k];
         bad |= tl__cstr(g, src, q->name, &p->name) | tl__cstr(g, src, q->kind, &p->kind) |
                tl__cstr(g, src, q->country, &p->country) | tl__cstr(g, src, q->role, &p->role);
         p->core = q->core;
     }
-    if (bad)
+    const int64_t shape = bad ? -1 : tl__shape_put(g, &sh, max_events);
+    if (shape < 0)
         return -1;
-    g->n_part += x->np;
+    y->shape = (uint32_t)shape;
     g->n_ev++;
     return 0;
 }
 
 /* String str (offset + 1 into g's pool, 0 for NULL) added to w's pool. */
-static int tl__wstr(tl__work *w, const tl__evgen *g, uint32_t str, size_t *off)
+static int tl__wstr(tl__work *w, const tl__evgen *g, uint32_t str, tl__off *off)
 {
     if (!str) {
         *off = TL__NONE;
@@ -900,7 +981,7 @@ static int tl__cev_get(tl__work *w, const tl__evgen *g, const tl__cev *y)
     if (!ve)
         return SQLITE_NOMEM;
     w->ev = ve;
-    tl__part *vp = tl__reserve(w->part, &w->cap_part, w->n_part + y->np, sizeof *w->part, 128);
+    tl__part *vp = tl__reserve(w->part, &w->cap_part, w->n_part + g->shape[y->shape].np, sizeof *w->part, 128);
     if (!vp)
         return SQLITE_NOMEM;
     w->part = vp;
@@ -919,14 +1000,15 @@ static int tl__cev_get(tl__work *w, const tl__evgen *g, const tl__cev *y)
     x->rank_src = y->rank_src;
     x->rank_status = y->rank_status;
     x->cluster = -1;
-    size_t *offs[TL__N_EV_STRINGS] = TL__EV_STRINGS(x);
-    int bad = 0;
-    for (int i = 0; i < TL__N_EV_STRINGS; i++)
-        bad |= tl__wstr(w, g, y->str[i], offs[i]);
+    const tl__cshape *sh = &g->shape[y->shape];
+    tl__off *offs[TL__N_EV_STRINGS] = TL__EV_STRINGS(x);
+    int bad = tl__wstr(w, g, y->sha, offs[0]);
+    for (int i = 1; i < TL__N_EV_STRINGS; i++)
+        bad |= tl__wstr(w, g, sh->str[i - 1], offs[i]);
     x->p0 = w->n_part;
-    x->np = y->np;
-    for (size_t k = 0; k < y->np; k++) {
-        const tl__cpart *q = &g->part[y->p0 + k];
+    x->np = sh->np;
+    for (size_t k = 0; k < sh->np; k++) {
+        const tl__cpart *q = &g->part[sh->p0 + k];
         tl__part *p = &w->part[w->n_part + k];
         bad |= tl__wstr(w, g, q->name, &p->name) | tl__wstr(w, g, q->kind, &p->kind) |
                tl__wstr(w, g, q->country, &p->country) | tl__wstr(w, g, q->role, &p->role);
@@ -934,7 +1016,7 @@ static int tl__cev_get(tl__work *w, const tl__evgen *g, const tl__cev *y)
     }
     if (bad)
         return SQLITE_NOMEM;
-    w->n_part += y->np;
+    w->n_part += sh->np;
     w->n_ev++;
     return SQLITE_OK;
 }
@@ -1087,7 +1169,7 @@ static int tl__load_event(tl__work *w, const tl__loader *ld, int64_t id)
     x->id = sqlite3_column_int64(es, 0);
     x->doc_id = sqlite3_column_int64(es, 1);
     x->idx = sqlite3_column_int(es, 2);
-    size_t *offs[] = {&x->sha,      &x->type,         &x->status,      &x->date,     &x->time,
+    tl__off *offs[] = {&x->sha,      &x->type,         &x->status,      &x->date,     &x->time,
                       &x->sort_begin, &x->sort_end,  &x->date_source, &x->location, &x->duration,
                       &x->duration_mod, &x->planned};
     int bad = 0;
@@ -1345,7 +1427,7 @@ static int tl__put_conflict(sqlite3_stmt *st, const tl__work *w, int64_t te, con
 {
     for (size_t k = 0; k < n; k++) {
         const tl__ev *x = &w->ev[ord[k]];
-        const size_t v = *(const size_t *)((const char *)x + field_off);
+        const tl__off v = *(const tl__off *)((const char *)x + field_off);
         if ((v == TL__NONE && !all) || (skip_te && x->old_te == skip_te))
             continue;
         int rc = sqlite3_bind_int64(st, 1, te);
@@ -1371,7 +1453,7 @@ static const char *tl__tod(const char *t)
 typedef struct tl__sum {
     const tl__ev *lead;
     const char *status;
-    size_t time, place, dur, dmod, planned;
+    tl__off time, place, dur, dmod, planned;
     int conflict[6]; /* by tl__conflict_fields */
     int n_conf;
     char key[40];
@@ -1401,7 +1483,7 @@ static void tl__summarize(const tl__work *w, size_t *ord, size_t n, tl__sum *m)
 
     /* status, place, durations, time and what disagrees */
     int best_status = 4, has_occurred = 0, has_against = 0;
-    size_t place = TL__NONE, dur = TL__NONE, dmod = TL__NONE, planned = TL__NONE, time = lead->time;
+    tl__off place = TL__NONE, dur = TL__NONE, dmod = TL__NONE, planned = TL__NONE, time = lead->time;
     int c_date = 0, c_time = 0, c_place = 0, c_dur = 0, c_planned = 0;
     for (size_t k = 0; k < n; k++) {
         const tl__ev *x = &w->ev[ord[k]];
@@ -2204,7 +2286,7 @@ static int tl__gather(const tl__dirty *d, sqlite3_stmt *near, const tl__loader *
  *
  * Removals and replacements empty the cache (tl__evcache_clear), as do
  * another connection's writes (tl__evcache_check).  Bounded: at most
- * TL__COMP_EVENTS events in all (about 500 bytes each); a part takes the
+ * TL__COMP_EVENTS events in all (about 300 bytes each); a part takes the
  * place of ones less than half its size, or of any unused for a while
  * (tl__comp_may_go), so a feed with more hot stories than fit keeps the
  * largest ones it reports, and parts of one size do not take turns. */
@@ -2216,7 +2298,7 @@ static int tl__gather(const tl__dirty *d, sqlite3_stmt *near, const tl__loader *
  * component's pool; end "" for none, as the seeds keep it), with a hash of
  * all five and one of type, name and kind. */
 typedef struct tl__q {
-    size_t name, kind, type, begin, end;
+    tl__off name, kind, type, begin, end;
     int64_t hash, triple;
 } tl__q;
 
@@ -2515,7 +2597,7 @@ static int tl__work_take(tl__work *dst, const tl__work *src, const tl__ev *x)
     dst->part = vp;
     tl__ev *y = &dst->ev[dst->n_ev];
     *y = *x;
-    size_t *offs[TL__N_EV_STRINGS] = TL__EV_STRINGS(y);
+    tl__off *offs[TL__N_EV_STRINGS] = TL__EV_STRINGS(y);
     int bad = 0;
     for (int i = 0; i < TL__N_EV_STRINGS; i++)
         bad |= tl__pool_add(dst, (const unsigned char *)tl__s(src, *offs[i]), offs[i]);
@@ -2610,14 +2692,14 @@ static int tl__split(const tl__work *w, int *up)
 static int tl__comp_questions(tl__comp *x)
 {
     tl__work *w = &x->w;
-    size_t none = TL__NONE;
+    tl__off none = TL__NONE;
     if (tl__pool_add(w, (const unsigned char *)"", &none))
         return SQLITE_NOMEM;
     tl__idset seen = {0};
     int rc = SQLITE_OK;
     for (size_t i = 0; i < w->n_ev && rc == SQLITE_OK; i++) {
         const tl__ev *e = &w->ev[i];
-        const size_t end_off = e->sort_end == TL__NONE ? none : e->sort_end;
+        const tl__off end_off = e->sort_end == TL__NONE ? none : e->sort_end;
         const char *type = tl__s(w, e->type), *b = tl__s(w, e->sort_begin), *end = tl__s(w, end_off);
         for (size_t k = 0; k < e->np && rc == SQLITE_OK; k++) {
             const tl__part *p = &w->part[e->p0 + k];
@@ -2807,6 +2889,15 @@ uint64_t tl__comp_hits(tl_db *db)
 uint64_t tl__comp_keeps(tl_db *db)
 {
     return db && db->evcache ? db->evcache->comp_keeps : 0;
+}
+
+void tl__evcache_sizes(tl_db *db, size_t *events, size_t *shapes)
+{
+    *events = *shapes = 0;
+    for (int i = 0; db && db->evcache && i < 2; i++) {
+        *events += db->evcache->gen[i].n_ev;
+        *shapes += db->evcache->gen[i].n_shape;
+    }
 }
 
 /* Deletes the clusters left without sources: any (for a full rebuild), or

@@ -204,6 +204,9 @@ void tl__evcache_free(tl_db *db);
  * strings; 0 for the defaults) and empties it, resetting tl__comp_limit's
  * settings too (call that after): tests make it tiny. */
 int tl__evcache_limit(tl_db *db, size_t events, size_t bytes);
+/* The events in the cache and the shapes they share (what reports of one
+ * happening have in common, kept once).  For tests. */
+void tl__evcache_sizes(tl_db *db, size_t *events, size_t *shapes);
 /* Sets which components the clustering keeps from one refresh to the next
  * (tl__comp in cluster.c: those of at least min_events placed events,
  * max_events in all; 0 for the defaults, and max_events 1 keeps none) and

@@ -2120,6 +2120,46 @@ Test(merge, reports_that_differ_in_one_field_keep_their_own_shape_in_the_cache)
     tl_db_close(&none);
 }
 
+/* Events without participants are cached too, from a new connection's
+ * first document on, and those of one shape share it (a review found the
+ * first such event refused as if memory had run out, which emptied the
+ * generation). */
+Test(merge, events_without_participants_are_cached_and_share_a_shape)
+{
+    tl_db cached, none;
+    open_mem(&cached);
+    open_mem(&none);
+    cr_assert_eq(tl__evcache_limit(&none, 1, 4096), SQLITE_OK);
+    cr_assert_eq(tl__comp_limit(&none, 0, 1, 0), SQLITE_OK);
+    const ev_spec said = {.type = "statement", .status = "occurred", .summary = "Words.", .trigger = "met"};
+    const ev_spec ev[3] = {said, said, {MEET(DAY7, "text"), TWO}};
+    for (int k = 0; k < 4; k++) {
+        char path[32], text[64];
+        snprintf(path, sizeof path, "z/%d.txt", k);
+        snprintf(text, sizeof text, "Trump met Putin. Statement %d.", k);
+        sx_doc d;
+        build_doc(&d, path, text, k < 2 ? ev : ev + 1, 2); /* two statements, then one and a meeting */
+        ingest_ok(&cached, &d);
+        ingest_ok(&none, &d);
+        sx_doc_free(&d);
+        size_t events = 0, shapes = 0;
+        tl__evcache_sizes(&cached, &events, &shapes);
+        if (k == 0) /* (the next write finds the data version new and empties the cache once) */
+            cr_expect_eq(events, 2, "the first document's events: %zu cached", events);
+        char *x = timeline_rows(cached.conn), *y = timeline_rows(none.conn); /* (NULL: empty) */
+        cr_assert_str_eq(x ? x : "", y ? y : "", "after document %d the timelines differ:\n%s\n--\n%s", k,
+                         x ? x : "", y ? y : "");
+        free(x);
+        free(y);
+    }
+    size_t events = 0, shapes = 0;
+    tl__evcache_sizes(&cached, &events, &shapes);
+    cr_expect_geq(events, 6, "%zu events cached", events);
+    cr_expect_leq(shapes, 2, "%zu events have %zu shapes", events, shapes); /* (a statement's and a meeting's) */
+    tl_db_close(&cached);
+    tl_db_close(&none);
+}
+
 /* A new report of a well-reported happening writes its own source row:
  * the sources it ranks before keep their sort keys (ord), so the cost of
  * a report does not grow with the happening.  In a cluster whose lead

@@ -2320,7 +2320,7 @@ static int tl__gather(const tl__dirty *d, sqlite3_stmt *near, const tl__loader *
  *
  * Removals and replacements empty the cache (tl__evcache_clear), as do
  * another connection's writes (tl__evcache_check).  Bounded: at most
- * TL__COMP_EVENTS events in all (about 300 bytes each); a part takes the
+ * TL__COMP_EVENTS events in all (about 400 bytes each); a part takes the
  * place of ones less than half its size, or of any unused for a while
  * (tl__comp_may_go), so a feed with more hot stories than fit keeps the
  * largest ones it reports, and parts of one size do not take turns. */

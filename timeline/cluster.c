@@ -795,9 +795,11 @@ int tl__evcache_check(tl_db *db)
     int rc = tl__prepare(db, "PRAGMA data_version", &st);
     if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         const int64_t v = sqlite3_column_int64(st, 0);
-        if (db->evcache && db->evcache->data_version != v) {
+        tl__evcache *c = tl__evcache_of(db); /* (made here, it learns the version before it holds anything:
+                                                 made by the refresh, it took 0 and was emptied at the next write) */
+        if (c && c->data_version != v) {
             tl__evcache_clear(db);
-            db->evcache->data_version = v;
+            c->data_version = v;
         }
         rc = SQLITE_OK;
     }

@@ -917,7 +917,7 @@ static int64_t tl__shape_put(tl__evgen *g, tl__cshape *sh, size_t max_events)
     for (; g->shape_slot[h]; h = (h + 1) & (g->shape_slots - 1)) {
         const tl__cshape *o = &g->shape[g->shape_slot[h] - 1];
         if (o->hash == sh->hash && o->np == sh->np && !memcmp(o->str, sh->str, sizeof o->str) &&
-            !memcmp(&g->part[o->p0], &g->part[sh->p0], sh->np * sizeof *g->part))
+            (!sh->np || !memcmp(&g->part[o->p0], &g->part[sh->p0], sh->np * sizeof *g->part)))
             return g->shape_slot[h] - 1;
     }
     tl__cshape *v = tl__reserve_max(g->shape, &g->cap_shape, g->n_shape + 1, sizeof *v, 256, max_events);

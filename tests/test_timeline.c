@@ -1554,6 +1554,18 @@ static char *timeline_rows(sqlite3 *conn)
         NULL);
 }
 
+/* Asserts that a and b hold the same timeline (timeline_rows; "" when
+ * empty), naming the step in what; 1 when it is not empty. */
+static int assert_same_rows(tl_db *a, tl_db *b, const char *what)
+{
+    char *x = timeline_rows(a->conn), *y = timeline_rows(b->conn);
+    cr_assert_str_eq(x ? x : "", y ? y : "", "%s:\n%s\n--\n%s", what, x ? x : "", y ? y : "");
+    const int rows = x != NULL;
+    free(x);
+    free(y);
+    return rows;
+}
+
 /* The text of copy t under the path of copy k. */
 static void ingest_copy_as(tl_db *db, int k, int t)
 {
@@ -2047,11 +2059,9 @@ ParameterizedTest(random_case *rc, merge, random_documents_clustered_apart_as_to
             op = present[k] ? 'p' : 'i';
             present[k] = 1;
         }
-        char *a = timeline_rows(apart.conn), *b = timeline_rows(whole.conn); /* (NULL: empty) */
-        cr_assert_str_eq(a ? a : "", b ? b : "", "seed %u, step %d (%c %s):\n%s\n--\n%s", rc->seed, step, op, path,
-                         a ? a : "", b ? b : "");
-        free(a);
-        free(b);
+        char what[80];
+        snprintf(what, sizeof what, "seed %u, step %d (%c %s)", rc->seed, step, op, path);
+        assert_same_rows(&apart, &whole, what);
     }
     tl_db_close(&apart);
     tl_db_close(&whole);
@@ -2104,12 +2114,9 @@ Test(merge, reports_that_differ_in_one_field_keep_their_own_shape_in_the_cache)
             ingest_ok(&cached, &d);
             ingest_ok(&none, &d);
             sx_doc_free(&d);
-            char *x = timeline_rows(cached.conn), *y = timeline_rows(none.conn);
-            cr_assert(x && y);
-            cr_assert_str_eq(x, y, "round %d, after %s the timelines differ:\n%s\n--\n%s", round, shape_cases[c].name,
-                             x, y);
-            free(x);
-            free(y);
+            char what[80];
+            snprintf(what, sizeof what, "round %d, after %s the timelines differ", round, shape_cases[c].name);
+            cr_assert(assert_same_rows(&cached, &none, what), "%s: no timeline", what);
         }
     size_t events = 0, shapes = 0;
     tl__evcache_sizes(&cached, &events, &shapes);
@@ -2147,11 +2154,9 @@ Test(merge, events_without_participants_are_cached_and_share_a_shape)
         size_t events = 0, shapes = 0;
         tl__evcache_sizes(&cached, &events, &shapes);
         cr_expect_eq(events, 2 * (size_t)k + 2, "after document %d: %zu events cached", k, events);
-        char *x = timeline_rows(cached.conn), *y = timeline_rows(none.conn); /* (NULL: empty) */
-        cr_assert_str_eq(x ? x : "", y ? y : "", "after document %d the timelines differ:\n%s\n--\n%s", k,
-                         x ? x : "", y ? y : "");
-        free(x);
-        free(y);
+        char what[64];
+        snprintf(what, sizeof what, "after document %d the timelines differ", k);
+        assert_same_rows(&cached, &none, what);
     }
     size_t events = 0, shapes = 0;
     tl__evcache_sizes(&cached, &events, &shapes);

@@ -820,21 +820,8 @@ static tl__cev *tl__evgen_find(const tl__evgen *g, int64_t id)
 }
 
 /* Array v (capacity *cap) with room for need elements of size bytes,
- * doubling from first; NULL when out of memory (v is then unchanged). */
-static void *tl__reserve(void *v, size_t *cap, size_t need, size_t size, size_t first)
-{
-    if (need <= *cap)
-        return v;
-    size_t c = *cap ? *cap : first;
-    while (c < need)
-        c *= 2;
-    void *p = realloc(v, c * size);
-    if (p)
-        *cap = c;
-    return p;
-}
-
-/* The same, growing no further than max when need fits in it. */
+ * doubling from first, but growing no further than max when need fits in
+ * it; NULL when out of memory (v is then unchanged). */
 static void *tl__reserve_max(void *v, size_t *cap, size_t need, size_t size, size_t first, size_t max)
 {
     if (need <= *cap)
@@ -848,6 +835,12 @@ static void *tl__reserve_max(void *v, size_t *cap, size_t need, size_t size, siz
     if (p)
         *cap = c;
     return p;
+}
+
+/* The same with no bound. */
+static void *tl__reserve(void *v, size_t *cap, size_t need, size_t size, size_t first)
+{
+    return tl__reserve_max(v, cap, need, size, first, SIZE_MAX);
 }
 
 /* The string fields of an event: sha, then its shape's (tl__cshape.str). */

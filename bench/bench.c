@@ -10,8 +10,13 @@
  * header line, so no two documents are byte-identical and caches cannot
  * flatter the numbers.  Copies come in groups of one copy of each fixture;
  * group g moves every year written in the text (1900..2099) and the
- * document date by its own shift (-65..+74 years, 140 shifts), so most
- * copies report happenings of their own, as an archive of many years would.
+ * document date by its own shift (-65..+74 years, 140 shifts), so copies
+ * report happenings of their own, as an archive of many years would -- up
+ * to 140 groups (2,800 documents, about 4.6 MB).  Past that, years within
+ * 1900..2099 run out and each group re-reports the happenings of the group
+ * 140 before it, so each of these 2,800 stories has about 10 reports at
+ * 50 MB and 40 at 200 MB: they grow with the corpus, and so does what a
+ * report clusters with (the "events loaded" line below).
  * One document in ten is instead a genuine re-report of the original
  * happenings (no shift): those pile up into large clusters (hundreds of
  * sources in a big run), as hundreds of reports of one summit do.  The seed
@@ -28,7 +33,8 @@
  *      running the extractor's stages one by one (sx_int.h); and storage
  *      split into rows, timeline clustering and commit, per document in
  *      each half of the corpus, so that what grows shows (the ingest's
- *      stage marks, tl__phase_hook);
+ *      stage marks, tl__phase_hook), with the stored events the clustering
+ *      loaded per document, from its cache or from SQLite (tl__load_counts);
  * each as MB/s, sentences/s and documents/s with its ratio to the ICU
  * reference, plus peak RSS (the heap set up as `summit` sets it up,
  * cli/heap.c).  Then, when the summit program is found (next to this one,
@@ -551,6 +557,7 @@ int main(int argc, char **argv)
     size_t n_half = c.ndocs / 2;
     phase_clock pc;
     memset(&pc, 0, sizeof pc);
+    uint64_t loads[2][2] = {{0}}; /* [half][from the cache, from SQLite]: the clustering's event loads */
     if (!no_ingest) {
         const char *suffix[] = {"", "-wal", "-shm"};
         for (int k = 0; k < 3; k++) {
@@ -585,6 +592,7 @@ int main(int argc, char **argv)
             t_store += t1 - s0;
             t_ing += t1 - t0;
             if (i < n_half) t_half = t_ing, half_bytes += (double)len;
+            if (i + 1 == n_half || i + 1 == c.ndocs) tl__load_counts(&db, &loads[i >= n_half][0], &loads[i >= n_half][1]);
             sx_doc_free(&d);
             free(txt);
         }
@@ -657,6 +665,15 @@ int main(int argc, char **argv)
                    1e3 * pc.sum[1][k] / nd[1], pc.sum[0][k] > 0 ? pc.sum[1][k] / nd[1] / (pc.sum[0][k] / nd[0]) : 0);
         printf("  %-26s %8.3f s once (in ingest and storage above; not in the scaling, which compares documents)\n",
                "closing (WAL checkpoint)", t_close);
+        /* why the clustering grows: a report loads the earlier reports of
+         * its happenings (their components), from the event cache or, once
+         * they outgrow it, from SQLite */
+        const double all[2] = {(double)(loads[0][0] + loads[0][1]),
+                               (double)(loads[1][0] + loads[1][1] - loads[0][0] - loads[0][1])};
+        const double sql[2] = {(double)loads[0][1], (double)(loads[1][1] - loads[0][1])};
+        printf("  %-26s %8.1f    -> %6.1f     (x %.2f; from SQLite %.1f -> %.1f)\n", "events loaded (clustering)",
+               all[0] / nd[0], all[1] / nd[1], all[0] > 0 ? all[1] / nd[1] / (all[0] / nd[0]) : 0, sql[0] / nd[0],
+               sql[1] / nd[1]);
     }
     printf("\nfound %zu events and %zu time expressions\n", events, timexes);
     printf("peak RSS: %.1f MB after extraction, %.1f MB at the end%s\n", (double)rss_extract / 1024.0,

@@ -2166,6 +2166,50 @@ Test(merge, events_without_participants_are_cached_and_share_a_shape)
     tl_db_close(&none);
 }
 
+/* What the benchmark's "events loaded" line counts: a report loads the
+ * earlier reports of its happening (its component), from the event cache
+ * when it holds them, else from SQLite.  With the cache, each stored event
+ * is read from SQLite once; without it, every load is a read.  Either way
+ * the loads are the same, and so is the timeline. */
+Test(merge, a_report_loads_its_happenings_reports_and_the_cache_reads_each_once)
+{
+    tl_db cached, none;
+    open_mem(&cached);
+    open_mem(&none);
+    cr_assert_eq(tl__comp_limit(&cached, 0, 1, 0), SQLITE_OK); /* (no kept parts: every report gathers) */
+    cr_assert_eq(tl__evcache_limit(&none, 1, 4096), SQLITE_OK);
+    cr_assert_eq(tl__comp_limit(&none, 0, 1, 0), SQLITE_OK);
+    const ev_spec meet = {MEET(DAY7, "text"), TWO};
+    uint64_t c_cache = 0, c_sql = 0, n_cache = 0, n_sql = 0;
+    for (int k = 0; k < 12; k++) {
+        char path[32], text[64];
+        snprintf(path, sizeof path, "load/%d.txt", k);
+        snprintf(text, sizeof text, "Trump met Putin. Report %d.", k);
+        sx_doc d;
+        build_doc(&d, path, text, &meet, 1);
+        ingest_ok(&cached, &d);
+        ingest_ok(&none, &d);
+        sx_doc_free(&d);
+        tl__load_counts(&cached, &c_cache, &c_sql);
+        tl__load_counts(&none, &n_cache, &n_sql);
+        const uint64_t least = (uint64_t)(k + 1) * (uint64_t)(k + 2) / 2; /* report j loads j + 1 events */
+        cr_expect_eq(c_sql, (uint64_t)k + 1, "after report %d: %llu events read from SQLite with the cache", k,
+                     (unsigned long long)c_sql);
+        cr_expect_geq(c_cache + c_sql, least, "after report %d: %llu events loaded", k,
+                      (unsigned long long)(c_cache + c_sql));
+        cr_expect_eq(n_cache + n_sql, c_cache + c_sql, "after report %d: %llu loads without the cache, %llu with", k,
+                     (unsigned long long)(n_cache + n_sql), (unsigned long long)(c_cache + c_sql));
+        cr_expect_geq(n_sql, least - (uint64_t)k, "after report %d: %llu events read from SQLite without the cache",
+                      k, (unsigned long long)n_sql);
+        char what[64];
+        snprintf(what, sizeof what, "after report %d the timelines differ", k);
+        assert_same_rows(&cached, &none, what);
+    }
+    cr_expect_eq(count(&cached, "SELECT max(n_sources) FROM timeline_events"), 12);
+    tl_db_close(&cached);
+    tl_db_close(&none);
+}
+
 /* A new report of a well-reported happening writes its own source row:
  * the sources it ranks before keep their sort keys (ord), so the cost of
  * a report does not grow with the happening.  In a cluster whose lead

@@ -6,7 +6,7 @@
  * Exports (timeline_int.h): tl__day_number, tl__dirty_add, tl__dirty_add_doc,
  * tl__dirty_free, tl__timeline_refresh, tl__evcache_check, tl__evcache_clear,
  * tl__evcache_free, tl__evcache_limit, tl__comp_limit, tl__comp_hits,
- * tl__comp_keeps, tl__gather_apart, tl__evcache_sizes.
+ * tl__comp_keeps, tl__gather_apart, tl__evcache_sizes, tl__load_counts.
  *
  * The rule.  Two events of different documents are the same happening when
  *   - they have the same type;
@@ -675,6 +675,7 @@ struct tl__evcache {
     struct tl__comp **comp;
     size_t n_comp, cap_comp, comp_events, comp_min, comp_max;
     uint64_t comp_tick, comp_hits, comp_keeps, refreshes;
+    uint64_t loads[2]; /* events loaded from the cache, from SQLite (tl__load_counts) */
     int64_t ord_gap; /* 0: TL__ORD_GAP (tl__comp_limit) */
     int whole;       /* gather a document's components at once (tl__gather_apart) */
     tl__qslot *qmap; /* every kept component's questions (stale: rebuilt when next needed) */
@@ -1180,6 +1181,8 @@ static int tl__load_cached(tl__work *w, const tl__loader *ld, int64_t id)
 static int tl__load_event(tl__work *w, const tl__loader *ld, int64_t id)
 {
     int crc = tl__load_cached(w, ld, id);
+    if (ld->cache)
+        ld->cache->loads[crc == 1]++;
     if (crc != 1)
         return crc;
     sqlite3_stmt *es = ld->es, *ps = ld->ps;
@@ -2918,6 +2921,13 @@ uint64_t tl__comp_hits(tl_db *db)
 uint64_t tl__comp_keeps(tl_db *db)
 {
     return db && db->evcache ? db->evcache->comp_keeps : 0;
+}
+
+void tl__load_counts(tl_db *db, uint64_t *cached, uint64_t *stored)
+{
+    const tl__evcache *c = db ? db->evcache : NULL;
+    *cached = c ? c->loads[0] : 0;
+    *stored = c ? c->loads[1] : 0;
 }
 
 void tl__evcache_sizes(tl_db *db, size_t *events, size_t *shapes)

@@ -207,6 +207,12 @@ int tl__evcache_limit(tl_db *db, size_t events, size_t bytes);
 /* The events in the cache and the shapes they share (what reports of one
  * happening have in common, kept once).  For tests. */
 void tl__evcache_sizes(tl_db *db, size_t *events, size_t *shapes);
+/* The stored events the clustering has loaded on this connection: from
+ * the cache (cached) and from SQLite (stored), since it was opened or
+ * tl__evcache_limit was last called (tl__evcache_clear keeps the counts;
+ * a full rebuild, which reads without the cache, is not counted).  For the
+ * benchmark, which prints them per document, and tests. */
+void tl__load_counts(tl_db *db, uint64_t *cached, uint64_t *stored);
 /* Sets which components the clustering keeps from one refresh to the next
  * (tl__comp in cluster.c: those of at least min_events placed events,
  * max_events in all; 0 for the defaults, and max_events 1 keeps none) and

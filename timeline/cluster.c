@@ -1181,7 +1181,7 @@ static int tl__load_cached(tl__work *w, const tl__loader *ld, int64_t id)
 static int tl__load_event(tl__work *w, const tl__loader *ld, int64_t id)
 {
     int crc = tl__load_cached(w, ld, id);
-    if (ld->cache)
+    if (ld->cache && (crc == SQLITE_OK || crc == 1))
         ld->cache->loads[crc == 1]++;
     if (crc != 1)
         return crc;

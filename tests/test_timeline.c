@@ -2118,8 +2118,8 @@ Test(merge, reports_that_differ_in_one_field_keep_their_own_shape_in_the_cache)
             snprintf(what, sizeof what, "round %d, after %s the timelines differ", round, shape_cases[c].name);
             cr_assert(assert_same_rows(&cached, &none, what), "%s: no timeline", what);
         }
-    size_t events = 0, shapes = 0;
-    tl__evcache_sizes(&cached, &events, &shapes);
+    size_t events = 0, shapes = 0, bytes = 0;
+    tl__evcache_sizes(&cached, &events, &shapes, &bytes);
     cr_expect_geq(events, 3 * N_SHAPE_CASES, "%zu events cached", events);
     cr_expect_leq(shapes, N_SHAPE_CASES, "%zu events have %zu shapes", events, shapes);
     cr_expect_geq(shapes, N_SHAPE_CASES - 1, "%zu events have %zu shapes", events, shapes); /* (the order may be the store's) */
@@ -2151,19 +2151,69 @@ Test(merge, events_without_participants_are_cached_and_share_a_shape)
         ingest_ok(&cached, &d);
         ingest_ok(&none, &d);
         sx_doc_free(&d);
-        size_t events = 0, shapes = 0;
-        tl__evcache_sizes(&cached, &events, &shapes);
+        size_t events = 0, shapes = 0, bytes = 0;
+        tl__evcache_sizes(&cached, &events, &shapes, &bytes);
         cr_expect_eq(events, 2 * (size_t)k + 2, "after document %d: %zu events cached", k, events);
         char what[64];
         snprintf(what, sizeof what, "after document %d the timelines differ", k);
         assert_same_rows(&cached, &none, what);
     }
-    size_t events = 0, shapes = 0;
-    tl__evcache_sizes(&cached, &events, &shapes);
+    size_t events = 0, shapes = 0, bytes = 0;
+    tl__evcache_sizes(&cached, &events, &shapes, &bytes);
     cr_expect_eq(events, 8, "%zu events cached", events);
     cr_expect_leq(shapes, 2, "%zu events have %zu shapes", events, shapes); /* (a statement's and a meeting's) */
     tl_db_close(&cached);
     tl_db_close(&none);
+}
+
+/* The cache's bound on bytes counts shapes and participants, not only
+ * strings: events that share no shape (each its own place here) turn a
+ * generation over by their bytes, so the cache takes no more memory than
+ * it is allowed however little the text repeats; events that share one
+ * shape take a third of the bytes each, and more of them are kept.
+ * Before, only the strings counted: 160 events of their own shapes took
+ * more than twice what the cache was allowed, and nearly as many of them
+ * were kept (128) as of one shape (170). */
+Test(merge, events_that_share_no_shape_turn_a_generation_over_by_their_bytes)
+{
+    enum { N = 160, BOUND = 8192, ONE_EVENT = 512 };
+    size_t kept[2] = {0, 0}; /* events cached: [0] of one shape, [1] each of its own */
+    for (int distinct = 0; distinct < 2; distinct++) {
+        tl_db cached, none;
+        open_mem(&cached);
+        open_mem(&none);
+        cr_assert_eq(tl__evcache_limit(&cached, 4 * N, BOUND), SQLITE_OK);
+        cr_assert_eq(tl__comp_limit(&cached, 0, 1, 0), SQLITE_OK);
+        cr_assert_eq(tl__evcache_limit(&none, 1, 4096), SQLITE_OK);
+        cr_assert_eq(tl__comp_limit(&none, 0, 1, 0), SQLITE_OK);
+        size_t events = 0, shapes = 0, bytes = 0, most = 0;
+        for (int k = 0; k < N; k++) {
+            char path[32], text[64], place[32];
+            snprintf(path, sizeof path, "b/%d.txt", k);
+            snprintf(text, sizeof text, "Trump met Putin. Report %d.", k);
+            snprintf(place, sizeof place, "Place %d", distinct ? k : 0);
+            ev_spec meet = {MEET(DAY7, "text"), TWO};
+            meet.location = place;
+            sx_doc d;
+            build_doc(&d, path, text, &meet, 1);
+            ingest_ok(&cached, &d);
+            ingest_ok(&none, &d);
+            sx_doc_free(&d);
+            tl__evcache_sizes(&cached, &events, &shapes, &bytes);
+            if (bytes > most)
+                most = bytes;
+        }
+        cr_expect_leq(most, 2 * (BOUND + ONE_EVENT), "%s shapes: the cache took %zu bytes",
+                      distinct ? "distinct" : "shared", most);
+        cr_expect_leq(shapes, distinct ? events : 2, "%zu events have %zu shapes", events, shapes);
+        cr_expect_gt(events, 0);
+        kept[distinct] = events;
+        assert_same_rows(&cached, &none, distinct ? "distinct shapes" : "one shape");
+        tl_db_close(&cached);
+        tl_db_close(&none);
+    }
+    cr_expect_gt(kept[0], 2 * kept[1], "in the same bytes: %zu events of one shape, %zu of their own", kept[0],
+                 kept[1]);
 }
 
 /* What the benchmark's "events loaded" line counts: a report loads the

@@ -580,20 +580,26 @@ static const char *tl__rel_of(const unsigned char *s)
  *
  * Bounded, in two generations: events go into the young one; when it holds
  * TL__CACHE_EVENTS events, 4 x TL__CACHE_EVENTS participants or
- * TL__CACHE_BYTES of strings, the old one is
- * dropped and the young one becomes old.  An event found in the old one is
- * copied into the young one, so what the recent documents used survives
- * (a single table emptied when full read the large clusters back from
- * SQLite after every emptying: at 50 MB, 600,000 reads of 104,000 events).
+ * TL__CACHE_BYTES in its strings, shapes and participants (tl__evgen_bytes),
+ * the old one is dropped and the young one becomes old.  An event found in
+ * the old one is copied into the young one, so what the recent documents
+ * used survives (a single table emptied when full read the large clusters
+ * back from SQLite after every emptying: at 50 MB, 600,000 reads of
+ * 104,000 events).
  * An event takes about 110 bytes in the benchmark (its tl__cev, its slot
  * in the table of ids, its share of the strings and shapes, which each
- * generation keeps once), so the cache takes about 12 MB, and at most
- * 34 MB whatever the text (no two events sharing a shape or a string);
- * the benchmark's 200 MB corpus, with happenings reported 600 times (and
- * one 6,000 times), needs about this many to keep the large clusters'
- * events. */
+ * generation keeps once), so the cache takes about 12 MB; the benchmark's
+ * 200 MB corpus, with happenings reported 600 times (and one 6,000 times),
+ * needs about this many to keep the large clusters' events.  Whatever the
+ * text, a generation takes at most 3 MB of events, 1.5 MB of id slots and
+ * TL__CACHE_BYTES of the rest: about 15 MB in all.  Text whose events share
+ * no shape (each one its own place, duration or participants) turns a
+ * generation over at 25,000-31,000 events (the benchmark's text with every
+ * shape kept apart); before the byte bound counted shapes and
+ * participants, such text took 10.8 MB more at 200 MB (a peak of 68.9 MB
+ * against 58.1), the strings alone being bounded. */
 #define TL__CACHE_EVENTS 49152
-#define TL__CACHE_BYTES (4u << 20)
+#define TL__CACHE_BYTES (3u << 20)
 
 /* An event as the cache keeps it: tl__ev in a quarter of the space.
  * Strings are offsets + 1 into the generation's pool, 0 for NULL; old_rel
@@ -1051,6 +1057,17 @@ static int tl__cev_get(tl__work *w, const tl__evgen *g, const tl__cev *y)
     return SQLITE_OK;
 }
 
+/* What g's strings, shapes and participants take: the part of a
+ * generation that depends on how much its events share (tl__evcache_put
+ * bounds it by TL__CACHE_BYTES).  Their tables of slots are at most half
+ * full and count two slots an entry: by what is in them, not by their
+ * size, which an emptied generation keeps. */
+static size_t tl__evgen_bytes(const tl__evgen *g)
+{
+    return g->pool.len + g->strs.n * 2 * sizeof *g->strs.slot +
+           g->n_shape * (sizeof *g->shape + 2 * sizeof *g->shape_slot) + g->n_part * sizeof *g->part;
+}
+
 /* Adds event x (participants xpart, strings in src) to the young
  * generation, turning it old first when it is full; a failure only leaves
  * the event out. */
@@ -1062,8 +1079,8 @@ static void tl__evcache_put(tl__evcache *c, tl__ev *x, const tl__part *xpart, co
     if (x->np > max_events)
         return; /* (a list of thousands of participants is read again when needed) */
     tl__evgen *g = &c->gen[c->young];
-    /* full: events, strings, or participants (1.7 an event in the fixtures) */
-    if (g->n_ev >= max_events || g->pool.len >= (c->max_bytes ? c->max_bytes : TL__CACHE_BYTES) ||
+    /* full: events, bytes, or participants (1.7 an event in the fixtures) */
+    if (g->n_ev >= max_events || tl__evgen_bytes(g) >= (c->max_bytes ? c->max_bytes : TL__CACHE_BYTES) ||
         g->n_part + x->np > 4 * max_events) {
         c->young ^= 1;
         g = &c->gen[c->young];
@@ -2930,12 +2947,13 @@ void tl__load_counts(tl_db *db, uint64_t *cached, uint64_t *stored)
     *stored = c ? c->loads[1] : 0;
 }
 
-void tl__evcache_sizes(tl_db *db, size_t *events, size_t *shapes)
+void tl__evcache_sizes(tl_db *db, size_t *events, size_t *shapes, size_t *bytes)
 {
-    *events = *shapes = 0;
+    *events = *shapes = *bytes = 0;
     for (int i = 0; db && db->evcache && i < 2; i++) {
         *events += db->evcache->gen[i].n_ev;
         *shapes += db->evcache->gen[i].n_shape;
+        *bytes += tl__evgen_bytes(&db->evcache->gen[i]);
     }
 }
 

@@ -200,13 +200,14 @@ int tl__timeline_refresh(tl_db *db, const tl__dirty *d);
 void tl__evcache_clear(tl_db *db);
 int tl__evcache_check(tl_db *db);
 void tl__evcache_free(tl_db *db);
-/* Sets the size of each of the cache's two generations (events, bytes of
- * strings; 0 for the defaults) and empties it, resetting tl__comp_limit's
+/* Sets the size of each of the cache's two generations (events, and bytes
+ * of strings, shapes and participants; 0 for the defaults) and empties it, resetting tl__comp_limit's
  * settings too (call that after): tests make it tiny. */
 int tl__evcache_limit(tl_db *db, size_t events, size_t bytes);
-/* The events in the cache and the shapes they share (what reports of one
- * happening have in common, kept once).  For tests. */
-void tl__evcache_sizes(tl_db *db, size_t *events, size_t *shapes);
+/* The events in the cache, the shapes they share (what reports of one
+ * happening have in common, kept once) and the bytes that
+ * tl__evcache_limit bounds, in both generations.  For tests. */
+void tl__evcache_sizes(tl_db *db, size_t *events, size_t *shapes, size_t *bytes);
 /* The stored events the clustering has loaded on this connection: from
  * the cache (cached) and from SQLite (stored), since it was opened or
  * tl__evcache_limit was last called (tl__evcache_clear keeps the counts;

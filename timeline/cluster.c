@@ -591,11 +591,14 @@ static const char *tl__rel_of(const unsigned char *s)
  * generation keeps once), so the cache takes about 12 MB; the benchmark's
  * 200 MB corpus, with happenings reported 600 times (and one 6,000 times),
  * needs about this many to keep the large clusters' events.  Whatever the
- * text, a generation takes at most 3 MB of events, 1.5 MB of id slots and
- * TL__CACHE_BYTES of the rest: about 15 MB in all.  Text whose events share
- * no shape (each one its own place, duration or participants) turns a
- * generation over at 25,000-31,000 events (the benchmark's text with every
- * shape kept apart); before the byte bound counted shapes and
+ * text, a generation holds at most 3 MB of events, 1.5 MB of id slots and
+ * TL__CACHE_BYTES of strings, shapes and participants (and one event past
+ * it): about 15 MB in all.  That bounds what it holds; the arrays of
+ * strings, shapes and participants grow by doubling and are kept when it is
+ * emptied, so they can take up to twice what they hold.  Text whose events
+ * share no shape (each one its own place, duration or participants) turns
+ * a generation over at 25,000-31,000 events (the benchmark's text with
+ * every shape kept apart); before the byte bound counted shapes and
  * participants, such text took 10.8 MB more at 200 MB (a peak of 68.9 MB
  * against 58.1), the strings alone being bounded. */
 #define TL__CACHE_EVENTS 49152
@@ -1198,8 +1201,8 @@ static int tl__load_cached(tl__work *w, const tl__loader *ld, int64_t id)
 static int tl__load_event(tl__work *w, const tl__loader *ld, int64_t id)
 {
     int crc = tl__load_cached(w, ld, id);
-    if (ld->cache && (crc == SQLITE_OK || crc == 1))
-        ld->cache->loads[crc == 1]++;
+    if (crc == SQLITE_OK)
+        ld->cache->loads[0]++;
     if (crc != 1)
         return crc;
     sqlite3_stmt *es = ld->es, *ps = ld->ps;
@@ -1269,6 +1272,8 @@ static int tl__load_event(tl__work *w, const tl__loader *ld, int64_t id)
         return SQLITE_NOMEM;
     w->n_ev++;
     tl__evcache_put(ld->cache, x, &w->part[x->p0], &w->pool);
+    if (ld->cache)
+        ld->cache->loads[1]++;
     return SQLITE_OK;
 }
 

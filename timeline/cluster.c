@@ -597,10 +597,8 @@ static const char *tl__rel_of(const unsigned char *s)
  * strings, shapes and participants grow by doubling and are kept when it is
  * emptied, so they can take up to twice what they hold.  Text whose events
  * share no shape (each one its own place, duration or participants) turns
- * a generation over at 25,000-31,000 events (the benchmark's text with
- * every shape kept apart); before the byte bound counted shapes and
- * participants, such text took 10.8 MB more at 200 MB (a peak of 68.9 MB
- * against 58.1), the strings alone being bounded. */
+ * a generation over at 25,000-31,000 events, not 49,152: memory stays
+ * bounded, and more events are read again (bench/README.md, session 11). */
 #define TL__CACHE_EVENTS 49152
 #define TL__CACHE_BYTES (3u << 20)
 

@@ -201,8 +201,9 @@ void tl__evcache_clear(tl_db *db);
 int tl__evcache_check(tl_db *db);
 void tl__evcache_free(tl_db *db);
 /* Sets the size of each of the cache's two generations (events, and bytes
- * of strings, shapes and participants; 0 for the defaults) and empties it, resetting tl__comp_limit's
- * settings too (call that after): tests make it tiny. */
+ * of strings, shapes and participants; 0 for the defaults) and empties it,
+ * resetting tl__comp_limit's settings too (call that after): tests make it
+ * tiny. */
 int tl__evcache_limit(tl_db *db, size_t events, size_t bytes);
 /* The events in the cache, the shapes they share (what reports of one
  * happening have in common, kept once) and the bytes that
